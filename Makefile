@@ -1,0 +1,68 @@
+# Groeiwijzer TSO — developer commands. Quick start: `make run`, `make test`.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench clean
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
+install: $(STAMP)  ## create or update .venv from the lock file
+
+install-dev: $(DEV_STAMP)
+
+run: $(STAMP)  ## migrate, load demo data, serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: $(DEV_STAMP) lint migrations-check  ## lint + the whole test suite (browser tests skip without Chromium unless REQUIRE_BROWSER=1)
+	$(BIN)/pytest
+
+check-deploy: $(STAMP)  ## manage.py check --deploy with production settings and throwaway secrets
+	DJANGO_SETTINGS_MODULE=groeiwijzer.settings_production \
+	SECRET_KEY="throwaway-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
+	ALLOWED_HOSTS=groeiwijzer.example.nl \
+	DATABASE_URL=sqlite:///$(CURDIR)/.check-deploy.sqlite3 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+messages: $(STAMP)  ## update and compile the Dutch/English message catalogues
+	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=static
+	$(PY) manage.py compilemessages --ignore=.venv
+
+lock:  ## recompile the lock files from requirements*.in (needs uv)
+	uv pip compile --python-version 3.12 --generate-hashes --quiet requirements.in -o requirements.lock
+	uv pip compile --python-version 3.12 --generate-hashes --quiet requirements-dev.in -o requirements-dev.lock
+
+bench: $(STAMP)  ## server time of the fill-in and consensus pages for 60 participants
+	$(PY) scripts/bench_round.py
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .check-deploy.sqlite3

@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailField(forms.EmailField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("E-mailadres"))
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return super().clean(value).strip().lower()
+
+
+class PasswordLoginForm(forms.Form):
+    email = EmailField()
+    password = forms.CharField(
+        label=_("Wachtwoord"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), max_length=128
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.user = authenticate(self.request, email=data["email"], password=data["password"])
+        if self.user is None:
+            raise forms.ValidationError(
+                _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze, of log in met een code.")
+            )
+        return data
+
+
+class CodeRequestForm(forms.Form):
+    email = EmailField()
+
+
+class CodeVerifyForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Inlogcode"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=20,
+        help_text=_("De zes cijfers uit de e-mail."),
+        error_messages={"invalid": _("Een inlogcode bestaat uit zes cijfers.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

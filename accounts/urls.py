@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("inloggen/", views.login_view, name="login"),
+    path("inloggen/code/", views.code_request_view, name="code_request"),
+    path("inloggen/code/controleren/", views.code_verify_view, name="code_verify"),
+    path("uitloggen/", views.logout_view, name="logout"),
+]

@@ -1,0 +1,186 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Membership
+
+from .models import DONT_KNOW, MAX_TEXT
+
+
+def text_field(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT}),
+        error_messages={"max_length": _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")},
+    )
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        roles = ", ".join(str(r) for r in obj.role_labels)
+        return f"{obj.user.display_name} ({roles})"
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: Na module 4 – schooljaar 2026-2027"),
+    )
+    deadline = forms.DateField(
+        label=_("Invullen vóór"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    meeting_date = forms.DateField(
+        label=_("Datum consensusgesprek"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Antwoorden anoniem tonen in het consensusgesprek (aanbevolen)"),
+        required=False,
+        initial=True,
+        help_text=_("Anoniem: de verdeling verschijnt pas als minstens 3 mensen hebben ingediend, zonder namen."),
+    )
+    participants = MemberChoiceField(
+        label=_("Deelnemers"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Standaard: kartrekkers, werkgroep, trainers en schoolleiding. Je kunt het hele team toevoegen."),
+        error_messages={"required": _("Kies minstens één deelnemer.")},
+    )
+    facilitator = forms.ModelChoiceField(
+        label=_("Trainer die het consensusgesprek mag leiden (optioneel)"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Geen: kartrekker of schoolleiding leidt het gesprek"),
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(school=school).select_related("user").order_by("user__name")
+        self.fields["participants"].queryset = members
+        self.fields["facilitator"].queryset = members.filter(models_q_trainer())
+        self.fields["facilitator"].label_from_instance = lambda m: m.user.display_name
+
+    def clean(self):
+        data = super().clean()
+        d, m = data.get("deadline"), data.get("meeting_date")
+        for name in ("deadline", "meeting_date"):
+            value = data.get(name)
+            if value and not (2000 <= value.year <= 2100):
+                self.add_error(name, _("Kies een datum tussen 2000 en 2100."))
+        if d and m and m < d and not self.errors:
+            self.add_error("meeting_date", _("Het consensusgesprek is na de invuldatum. Kies een latere datum."))
+        return data
+
+
+def models_q_trainer():
+    from django.db.models import Q
+
+    return Q(is_trainer_intern=True) | Q(is_trainer_extern=True)
+
+
+PHASE_CHOICES = [(str(p), str(p)) for p in (1, 2, 3, 4)] + [(str(DONT_KNOW), _("Weet ik niet"))]
+
+
+class LayerAnswersForm(forms.Form):
+    """The answers for all accents of one growth layer: phase-<code>, strengths-<code>, goal-<code>."""
+
+    def __init__(self, *args, accents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accents = accents
+        for accent in accents:
+            self.fields[f"phase-{accent.code}"] = forms.TypedChoiceField(
+                label=accent.name,
+                choices=PHASE_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Kies groeifase 1, 2, 3 of 4, of ‘weet ik niet’.")},
+            )
+            self.fields[f"strengths-{accent.code}"] = text_field(
+                _("Sterke punten die je ziet"), _("Een paar trefwoorden is genoeg.")
+            )
+            self.fields[f"goal-{accent.code}"] = text_field(_("Volgend ontwikkeldoel"))
+
+    def answers(self, only_present=False) -> dict[str, dict]:
+        """Cleaned answers per accent. only_present: only fields that were in the POST (autosave)."""
+        out = {}
+        for accent in self.accents:
+            entry = {}
+            for name in ("phase", "strengths", "goal"):
+                key = f"{name}-{accent.code}"
+                if only_present and key not in self.data:
+                    continue
+                value = self.cleaned_data.get(key)
+                entry[name] = value if name == "phase" else (value or "").strip()
+            if entry:
+                out[accent.code] = entry
+        return out
+
+
+class PrioritiesForm(forms.Form):
+    def __init__(self, *args, accents, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— kies een accent —"))] + [(a.code, f"{a.code} {a.name}") for a in accents]
+        for rank in range(1, 6):
+            self.fields[f"rank-{rank}"] = forms.ChoiceField(
+                label=_("Prioriteit %(rank)d") % {"rank": rank},
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": _("Kies een accent uit de lijst.")},
+            )
+
+    def clean(self):
+        data = super().clean()
+        seen = {}
+        for rank in range(1, 6):
+            code = data.get(f"rank-{rank}")
+            if code:
+                if code in seen:
+                    self.add_error(
+                        f"rank-{rank}",
+                        _("Dit accent staat al op prioriteit %(rank)d. Kies elk accent maar één keer.")
+                        % {"rank": seen[code]},
+                    )
+                else:
+                    seen[code] = rank
+        return data
+
+    def codes(self) -> list[str | None]:
+        return [self.cleaned_data.get(f"rank-{r}") or None for r in range(1, 6)]
+
+
+class ConsensusItemForm(forms.Form):
+    phase = forms.TypedChoiceField(
+        label=_("Gezamenlijke groeifase"),
+        choices=[("", _("Nog niet bepaald"))] + [(str(p), str(p)) for p in (1, 2, 3, 4)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Kies groeifase 1, 2, 3 of 4.")},
+    )
+    strengths = text_field(_("Gedeelde sterke punten"))
+    next_steps = text_field(_("Volgende ontwikkelstap(pen)"), _("Vul dit in als dit accent een ontwikkeldoel wordt."))
+    priority = forms.TypedChoiceField(
+        label=_("Prioriteit"),
+        choices=[("", _("Geen"))] + [(str(p), str(p)) for p in (1, 2, 3, 4, 5)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Kies prioriteit 1 tot en met 5, of geen.")},
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom heropen je deze ronde?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Schrijf kort op waarom; dit wordt vastgelegd.")},
+    )

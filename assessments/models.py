@@ -1,0 +1,155 @@
+"""Assessment rounds: individual preparation and the consensus (handbook Bijlage 5)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_TEXT = 2000  # characters per free-text answer
+DONT_KNOW = 0  # stored phase value for "weet ik niet"
+MIN_ANONYMOUS_GROUP = 3  # anonymous rounds show the distribution from this many submissions
+PRIORITY_RANKS = (1, 2, 3, 4, 5)
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Invullen")
+    CONSENSUS = "consensus", _("Consensusgesprek")
+    CLOSED = "closed", _("Afgesloten")
+
+
+class Round(models.Model):
+    school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="rounds")
+    model_version = models.ForeignKey("ontwikkelmodel.ModelVersion", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("titel"), max_length=200)
+    deadline = models.DateField(_("invullen vóór"), null=True, blank=True)
+    meeting_date = models.DateField(_("datum consensusgesprek"), null=True, blank=True)
+    anonymous = models.BooleanField(
+        _("antwoorden anoniem tonen"),
+        default=True,
+        help_text=_("Anoniem: in het consensusgesprek zie je geen namen bij de antwoorden."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gespreksleider (trainer)"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ronde")
+        verbose_name_plural = _("rondes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def model(self):
+        return self.model_version.model
+
+    @property
+    def is_open(self):
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def is_closed(self):
+        return self.status == RoundStatus.CLOSED
+
+
+class Participant(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations")
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="unique_participant")]
+
+    def __str__(self):
+        return f"{self.user} in {self.round}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One participant's view of one accent."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    accent_code = models.CharField(max_length=8)
+    phase = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(4)]
+    )
+    strengths = models.TextField(_("sterke punten"), blank=True, max_length=MAX_TEXT)
+    goal = models.TextField(_("volgend ontwikkeldoel"), blank=True, max_length=MAX_TEXT)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "accent_code"], name="unique_answer"),
+            models.CheckConstraint(condition=models.Q(phase__lte=4), name="answer_phase_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.accent_code}: {self.phase}"
+
+    @property
+    def dont_know(self):
+        return self.phase == DONT_KNOW
+
+
+class Priority(models.Model):
+    """A participant's ranked choice: accent whose goal matters most (rank 1-5)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="priorities")
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    accent_code = models.CharField(max_length=8)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "rank"], name="unique_priority_rank"),
+            models.UniqueConstraint(fields=["participant", "accent_code"], name="unique_priority_accent"),
+            models.CheckConstraint(condition=models.Q(rank__gte=1, rank__lte=5), name="priority_rank_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}: {self.accent_code}"
+
+
+class ConsensusItem(models.Model):
+    """What the team agreed on for one accent in the consensus meeting."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="consensus_items")
+    accent_code = models.CharField(max_length=8)
+    phase = models.PositiveSmallIntegerField(
+        _("gezamenlijke groeifase"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    strengths = models.TextField(_("gedeelde sterke punten"), blank=True, max_length=MAX_TEXT)
+    next_steps = models.TextField(_("volgende ontwikkelstap(pen)"), blank=True, max_length=MAX_TEXT)
+    priority = models.PositiveSmallIntegerField(
+        _("prioriteit"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "accent_code"], name="unique_consensus_item"),
+            models.CheckConstraint(condition=models.Q(phase__gte=1, phase__lte=4), name="consensus_phase_range"),
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=5), name="consensus_priority_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.accent_code}: {self.phase}"

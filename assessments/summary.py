@@ -1,0 +1,207 @@
+"""Read models for the consensus meeting and the result page.
+
+Everything for one round is fetched in a fixed number of queries, whatever the number of
+participants: the overview pages stay fast for a team of 60 or more.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, ConsensusItem, Participant, Priority, Round
+
+MAX_GOALS_PER_LAYER = 2
+DISAGREEMENT_SPREAD = 2  # answers two or more phases apart are conversation material
+
+
+@dataclass
+class Written:
+    text: str
+    author: str | None  # None in anonymous rounds
+
+
+@dataclass
+class AccentSummary:
+    accent: object
+    counts: dict[int, int]  # phase 1-4 → number of submitted participants
+    dont_know: int
+    unanswered: int
+    min_phase: int | None
+    max_phase: int | None
+    median: float | None
+    strengths: list[Written]
+    goals: list[Written]
+    priority_votes: int  # how many participants put this accent in their top five
+    priority_points: int  # rank 1 = 5 points … rank 5 = 1 point
+    consensus: ConsensusItem | None
+    names_by_phase: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def spread(self) -> int | None:
+        if self.min_phase is None:
+            return None
+        return self.max_phase - self.min_phase
+
+    @property
+    def is_conversation_material(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT_SPREAD
+
+    @property
+    def bars(self):
+        """(phase, count, percentage) rows for the chart."""
+        total = self.total or 1
+        return [(p, self.counts[p], round(100 * self.counts[p] / total)) for p in (1, 2, 3, 4)]
+
+
+@dataclass
+class LayerSummary:
+    layer: object
+    accents: list[AccentSummary]
+
+    @property
+    def goal_count(self) -> int:
+        return sum(1 for a in self.accents if a.consensus and a.consensus.next_steps.strip())
+
+    @property
+    def too_many_goals(self) -> bool:
+        return self.goal_count > MAX_GOALS_PER_LAYER
+
+
+@dataclass
+class RoundSummary:
+    round: Round
+    layers: list[LayerSummary]
+    n_participants: int
+    n_submitted: int
+    show_distribution: bool
+    show_names: bool
+    priorities: list[tuple[int, AccentSummary]]  # agreed priorities in order
+
+    @property
+    def accents(self) -> list[AccentSummary]:
+        return [a for layer in self.layers for a in layer.accents]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The handbook's guidance, checked but not enforced."""
+        out = []
+        for layer in self.layers:
+            if layer.too_many_goals:
+                out.append(
+                    _(
+                        "Groeilaag %(code)s %(name)s heeft %(n)d ontwikkeldoelen. Het handboek adviseert "
+                        "maximaal 1 à 2 doelen per groeilaag."
+                    )
+                    % {"code": layer.layer.code, "name": layer.layer.name, "n": layer.goal_count}
+                )
+        ranks = Counter(a.consensus.priority for a in self.accents if a.consensus and a.consensus.priority)
+        doubles = sorted(r for r, n in ranks.items() if n > 1)
+        if doubles:
+            out.append(
+                _(
+                    "Prioriteit %(ranks)s is aan meer dan één accent gegeven. Het handboek vraagt om vijf "
+                    "prioriteiten in volgorde (1 tot en met 5)."
+                )
+                % {"ranks": ", ".join(str(r) for r in doubles)}
+            )
+        return out
+
+
+def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
+    """Build the summary. Board viewers get include_individual=False: consensus only."""
+    model = round_.model
+    participants = list(Participant.objects.filter(round=round_).select_related("user"))
+    submitted_ids = {p.pk for p in participants if p.submitted_at}
+    names = {p.pk: p.user.display_name for p in participants}
+    show_names = not round_.anonymous
+    show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    phases_by_name: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    strengths: dict[str, list[Written]] = defaultdict(list)
+    goals: dict[str, list[Written]] = defaultdict(list)
+    votes: Counter = Counter()
+    points: Counter = Counter()
+    if show_distribution:
+        from .models import Answer
+
+        rows = Answer.objects.filter(participant_id__in=submitted_ids).values_list(
+            "participant_id", "accent_code", "phase", "strengths", "goal"
+        )
+        for pid, code, phase, strength, goal in rows:
+            author = names[pid] if show_names else None
+            if phase is not None:
+                counts[code][phase] += 1
+                if show_names:
+                    phases_by_name[code][phase].append(names[pid])
+            if strength.strip():
+                strengths[code].append(Written(strength.strip(), author))
+            if goal.strip():
+                goals[code].append(Written(goal.strip(), author))
+        for _pid, rank, code in Priority.objects.filter(participant_id__in=submitted_ids).values_list(
+            "participant_id", "rank", "accent_code"
+        ):
+            votes[code] += 1
+            points[code] += 6 - rank
+        if not show_names:
+            # Anonymous: shuffle per round so the order does not reveal who wrote what.
+            rng = random.Random(round_.pk)
+            for bucket in (*strengths.values(), *goals.values()):
+                rng.shuffle(bucket)
+
+    consensus = {c.accent_code: c for c in ConsensusItem.objects.filter(round=round_)}
+    layers = []
+    for layer in model.layers:
+        accents = []
+        for accent in layer.accents:
+            c = counts[accent.code]
+            given = sorted(p for p in (1, 2, 3, 4) for _ in range(c[p]))
+            n_dont_know = c[DONT_KNOW]
+            accents.append(
+                AccentSummary(
+                    accent=accent,
+                    counts={p: c[p] for p in (1, 2, 3, 4)},
+                    dont_know=n_dont_know,
+                    unanswered=max(0, len(submitted_ids) - len(given) - n_dont_know) if show_distribution else 0,
+                    min_phase=given[0] if given else None,
+                    max_phase=given[-1] if given else None,
+                    median=_median(given),
+                    strengths=strengths[accent.code],
+                    goals=goals[accent.code],
+                    priority_votes=votes[accent.code],
+                    priority_points=points[accent.code],
+                    consensus=consensus.get(accent.code),
+                    names_by_phase={p: phases_by_name[accent.code][p] for p in (0, 1, 2, 3, 4)} if show_names else {},
+                )
+            )
+        layers.append(LayerSummary(layer=layer, accents=accents))
+    all_accents = [a for layer in layers for a in layer.accents]
+    priorities = sorted(
+        ((a.consensus.priority, a) for a in all_accents if a.consensus and a.consensus.priority),
+        key=lambda pa: (pa[0], pa[1].accent.code),
+    )
+    return RoundSummary(
+        round=round_,
+        layers=layers,
+        n_participants=len(participants),
+        n_submitted=len(submitted_ids),
+        show_distribution=show_distribution,
+        show_names=show_names,
+        priorities=priorities,
+    )
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    n = len(values)
+    mid = n // 2
+    return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2

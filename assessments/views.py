@@ -1,0 +1,482 @@
+"""Assessment rounds: organise, fill in, consensus, present, result."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groeiwijzer import access
+from ontwikkelmodel.content import load_gespreksformulier
+from organisations.services import ServiceError
+
+from . import services
+from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
+from .models import ConsensusItem, Participant, RoundStatus
+from .summary import summarise
+
+
+def _round_access(request, school_id, round_id):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    return acc, access.get_round(acc, round_id)
+
+
+# Organising ---------------------------------------------------------------
+
+
+def round_new(request, school_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    initial = {"participants": [m.pk for m in services.default_participants(acc.school)], "anonymous": True}
+    form = RoundForm(request.POST or None, school=acc.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            round_ = services.do_create_round(
+                school=acc.school,
+                title=d["title"],
+                deadline=d["deadline"],
+                meeting_date=d["meeting_date"],
+                anonymous=d["anonymous"],
+                participant_user_ids=[m.user_id for m in d["participants"]],
+                facilitator=d["facilitator"].user if d["facilitator"] else None,
+                acting_user=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De ronde is geopend. Deelnemers kunnen nu invullen."))
+            return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+    return render(
+        request,
+        "assessments/round_form.html",
+        {"acc": acc, "school": acc.school, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def round_edit(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.can_organise_rounds)
+    if round_.is_closed:
+        raise Http404
+    current = list(round_.participants.values_list("user_id", flat=True))
+    initial = {
+        "title": round_.title,
+        "deadline": round_.deadline,
+        "meeting_date": round_.meeting_date,
+        "anonymous": round_.anonymous,
+        "participants": list(acc.school.memberships.filter(user_id__in=current).values_list("pk", flat=True)),
+        "facilitator": acc.school.memberships.filter(user_id=round_.facilitator_id).first(),
+    }
+    form = RoundForm(request.POST or None, school=acc.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.do_update_round(
+                round_=round_,
+                title=d["title"],
+                deadline=d["deadline"],
+                meeting_date=d["meeting_date"],
+                anonymous=d["anonymous"],
+                participant_user_ids=[m.user_id for m in d["participants"]],
+                facilitator=d["facilitator"].user if d["facilitator"] else None,
+                acting_user=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De ronde is bijgewerkt."))
+            return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+    return render(
+        request,
+        "assessments/round_form.html",
+        {"acc": acc, "school": acc.school, "form": form, "round": round_},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def round_detail(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.can_organise_rounds or acc.can_facilitate(round_))
+    participants = list(
+        Participant.objects.filter(round=round_).select_related("user").order_by("user__name", "user__email")
+    )
+    n_submitted = sum(1 for p in participants if p.submitted_at)
+    return render(
+        request,
+        "assessments/round_detail.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "participants": participants,
+            "n_submitted": n_submitted,
+            "reopen_form": ReopenForm() if acc.can_reopen_rounds and round_.is_closed else None,
+        },
+    )
+
+
+@require_POST
+def round_remind(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.can_organise_rounds)
+    try:
+        n = services.do_send_reminders(
+            round_=round_, acting_user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Herinnering verstuurd aan %(n)d deelnemer(s).") % {"n": n})
+    return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+
+
+@require_POST
+def round_transition(request, school_id, round_id, action):
+    acc, round_ = _round_access(request, school_id, round_id)
+    actions = {
+        "consensus": (services.do_start_consensus, acc.can_organise_rounds, _("Het consensusgesprek is gestart.")),
+        "heropen-invullen": (services.do_reopen_filling, acc.can_organise_rounds, _("Invullen staat weer open.")),
+        "afsluiten": (services.do_close_round, acc.can_facilitate(round_), _("De ronde is afgesloten.")),
+    }
+    if action == "heropenen":
+        access.require(acc.can_reopen_rounds)
+        form = ReopenForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["reason"][0])
+            return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+        fn = lambda **kw: services.do_reopen_round(reason=form.cleaned_data["reason"], **kw)  # noqa: E731
+        msg = _("De ronde is heropend. Dit is vastgelegd.")
+    elif action in actions:
+        fn, allowed, msg = actions[action]
+        access.require(allowed)
+    else:
+        raise Http404
+    try:
+        fn(round_=round_, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+    messages.success(request, msg)
+    if action == "afsluiten":
+        return redirect("assessments:result", school_id=acc.school.pk, round_id=round_.pk)
+    if action in ("consensus", "heropenen"):
+        return redirect("assessments:consensus", school_id=acc.school.pk, round_id=round_.pk)
+    return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+
+
+# Filling in (Bijlage 5, step 1) ---------------------------------------------
+
+
+def _fill_steps(round_):
+    model = round_.model
+    steps = [(layer.code, f"{layer.code} {layer.name}") for layer in model.layers]
+    return steps + [("prioriteiten", _("Prioriteiten")), ("indienen", _("Controleren en indienen"))]
+
+
+def _fill_context(acc, round_, participant, step):
+    steps = _fill_steps(round_)
+    codes = [s[0] for s in steps]
+    i = codes.index(step)
+    return {
+        "acc": acc,
+        "school": acc.school,
+        "round": round_,
+        "participant": participant,
+        "steps": steps,
+        "step": step,
+        "prev_step": codes[i - 1] if i > 0 else None,
+        "next_step": codes[i + 1] if i + 1 < len(codes) else None,
+        "editable": round_.is_open and not participant.is_submitted,
+        "formulier": load_gespreksformulier(),
+    }
+
+
+def fill(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.get_participant(acc, round_)
+    return redirect(
+        "assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=round_.model.layers[0].code
+    )
+
+
+def fill_step(request, school_id, round_id, step):
+    acc, round_ = _round_access(request, school_id, round_id)
+    participant = access.get_participant(acc, round_)
+    if step == "prioriteiten":
+        return _fill_priorities(request, acc, round_, participant)
+    if step == "indienen":
+        return _fill_submit(request, acc, round_, participant)
+    layer = round_.model.layer(step)
+    if layer is None:
+        raise Http404
+    ctx = _fill_context(acc, round_, participant, step)
+    answers = {a.accent_code: a for a in participant.answers.filter(accent_code__in=[a.code for a in layer.accents])}
+    initial = {}
+    for code, a in answers.items():
+        initial[f"phase-{code}"] = "" if a.phase is None else str(a.phase)
+        initial[f"strengths-{code}"] = a.strengths
+        initial[f"goal-{code}"] = a.goal
+    form = LayerAnswersForm(request.POST or None, accents=layer.accents, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not ctx["editable"]:
+            messages.error(request, _("Je antwoorden kunnen niet meer worden gewijzigd."))
+            return redirect(request.path)
+        if form.is_valid():
+            services.do_save_answers(participant=participant, answers=form.answers(), acting_user=request.user)
+            target = request.POST.get("go") if request.POST.get("go") in [s[0] for s in ctx["steps"]] else None
+            target = target or ctx["next_step"]
+            messages.success(request, _("Je antwoorden zijn opgeslagen."))
+            return redirect("assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target)
+        status = 400
+    ctx.update({"layer": layer, "form": form, "accent_rows": _accent_rows(form, layer)})
+    return render(request, "assessments/fill_layer.html", ctx, status=status)
+
+
+def _accent_rows(form, layer):
+    return [
+        {
+            "accent": a,
+            "phase": form[f"phase-{a.code}"],
+            "strengths": form[f"strengths-{a.code}"],
+            "goal": form[f"goal-{a.code}"],
+        }
+        for a in layer.accents
+    ]
+
+
+@require_POST
+def fill_autosave(request, school_id, round_id, step):
+    """htmx: save what is in the form now (draft). Answers with a small status text."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    participant = access.get_participant(acc, round_)
+    ctx = {"saved": False, "error": None}
+    if not (round_.is_open and not participant.is_submitted):
+        ctx["error"] = _("Niet opgeslagen: je antwoorden zijn al ingediend of de ronde is dicht.")
+        return render(request, "assessments/_save_status.html", ctx, status=409)
+    if step == "prioriteiten":
+        form = PrioritiesForm(request.POST, accents=round_.model.accents)
+        if form.is_valid():
+            services.do_save_priorities(participant=participant, accent_codes=form.codes(), acting_user=request.user)
+            ctx["saved"] = True
+        else:
+            ctx["error"] = _("Niet opgeslagen: %(errors)s") % {
+                "errors": " ".join(str(e) for errs in form.errors.values() for e in errs)
+            }
+        return render(request, "assessments/_save_status.html", ctx, status=200 if ctx["saved"] else 400)
+    layer = round_.model.layer(step)
+    if layer is None:
+        raise Http404
+    form = LayerAnswersForm(request.POST, accents=layer.accents)
+    if form.is_valid():
+        services.do_save_answers(
+            participant=participant, answers=form.answers(only_present=True), acting_user=request.user
+        )
+        ctx["saved"] = True
+    else:
+        ctx["error"] = _("Niet opgeslagen: %(errors)s") % {
+            "errors": " ".join(str(e) for errs in form.errors.values() for e in errs)
+        }
+    return render(request, "assessments/_save_status.html", ctx, status=200 if ctx["saved"] else 400)
+
+
+def _fill_priorities(request, acc, round_, participant):
+    ctx = _fill_context(acc, round_, participant, "prioriteiten")
+    model = round_.model
+    current = {p.rank: p.accent_code for p in participant.priorities.all()}
+    goals = dict(participant.answers.exclude(goal="").values_list("accent_code", "goal"))
+    initial = {f"rank-{r}": current.get(r, "") for r in range(1, 6)}
+    form = PrioritiesForm(request.POST or None, accents=model.accents, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not ctx["editable"]:
+            messages.error(request, _("Je antwoorden kunnen niet meer worden gewijzigd."))
+            return redirect(request.path)
+        if form.is_valid():
+            services.do_save_priorities(participant=participant, accent_codes=form.codes(), acting_user=request.user)
+            messages.success(request, _("Je prioriteiten zijn opgeslagen."))
+            target = request.POST.get("go") if request.POST.get("go") in [s[0] for s in ctx["steps"]] else None
+            return redirect(
+                "assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target or "indienen"
+            )
+        status = 400
+    goal_rows = [(a, goals.get(a.code, "")) for a in model.accents]
+    ctx.update({"form": form, "goal_rows": goal_rows, "rank_fields": [form[f"rank-{r}"] for r in range(1, 6)]})
+    return render(request, "assessments/fill_priorities.html", ctx, status=status)
+
+
+def _fill_submit(request, acc, round_, participant):
+    ctx = _fill_context(acc, round_, participant, "indienen")
+    model = round_.model
+    answers = {a.accent_code: a for a in participant.answers.all()}
+    priorities = {p.accent_code: p.rank for p in participant.priorities.all()}
+    rows = [
+        {"layer": layer, "accents": [(a, answers.get(a.code), priorities.get(a.code)) for a in layer.accents]}
+        for layer in model.layers
+    ]
+    ctx.update({"rows": rows, "problems": services.missing_for_submit(participant)})
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "intrekken":
+                services.do_withdraw(participant=participant, acting_user=request.user)
+                messages.success(request, _("Je inzending is ingetrokken. Je kunt je antwoorden weer aanpassen."))
+            else:
+                services.do_submit(participant=participant, acting_user=request.user)
+                messages.success(request, _("Dank je wel! Je antwoorden zijn ingediend."))
+            return redirect(request.path)
+        except ServiceError as exc:
+            ctx["error"] = str(exc)
+            status = 400
+    return render(request, "assessments/fill_submit.html", ctx, status=status)
+
+
+# Consensus (Bijlage 5, step 2) -----------------------------------------------
+
+
+def consensus(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.is_member and acc.can_view_consensus(round_))
+    if round_.status == RoundStatus.OPEN and not acc.can_organise_rounds:
+        access.require(False)
+    summary = summarise(round_, include_individual=True)
+    can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
+    return render(
+        request,
+        "assessments/consensus.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "summary": summary,
+            "can_edit": can_edit,
+            "formulier": load_gespreksformulier(),
+        },
+    )
+
+
+def consensus_item(request, school_id, round_id, accent_code):
+    """Record the agreement for one accent. htmx swaps the accent block; without JS it is a page."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.is_member and acc.can_facilitate(round_))
+    accent = round_.model.accent(accent_code)
+    if accent is None:
+        raise Http404
+    item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
+    version = item.updated_at.isoformat() if item else ""
+    initial = {"version": version}
+    if item:
+        initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
+    form = ConsensusItemForm(request.POST or None, initial=initial)
+    status = 200
+    conflict = False
+    if request.method == "POST":
+        if round_.status != RoundStatus.CONSENSUS:
+            form.add_error(None, _("De consensus kan alleen worden vastgelegd tijdens het consensusgesprek."))
+            status = 409
+        elif form.is_valid():
+            if form.cleaned_data["version"] != version:
+                conflict = True
+                form.add_error(
+                    None,
+                    _(
+                        "Iemand anders heeft dit accent intussen opgeslagen. Hieronder zie je die versie; "
+                        "jouw invoer staat in het formulier. Controleer en sla opnieuw op."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["version"] = version
+                status = 409
+            else:
+                d = form.cleaned_data
+                services.do_save_consensus_item(
+                    round_=round_,
+                    accent_code=accent.code,
+                    phase=d["phase"],
+                    strengths=d["strengths"].strip(),
+                    next_steps=d["next_steps"].strip(),
+                    priority=d["priority"],
+                    acting_user=request.user,
+                )
+                messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
+                if request.htmx:
+                    summary = summarise(round_, include_individual=True)
+                    a = next(x for x in summary.accents if x.accent.code == accent.code)
+                    return render(
+                        request,
+                        "assessments/consensus.html#accent-block",
+                        {
+                            "acc": acc,
+                            "school": acc.school,
+                            "round": round_,
+                            "a": a,
+                            "summary": summary,
+                            "can_edit": True,
+                            "saved": True,
+                        },
+                    )
+                return redirect(
+                    reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + f"#accent-{accent.code}"
+                )
+        else:
+            status = 400
+    template = "assessments/consensus_item.html" + ("#item-form" if request.htmx else "")
+    return render(
+        request,
+        template,
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "accent": accent,
+            "form": form,
+            "item": item,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+def present(request, school_id, round_id):
+    """Projector view: one accent at a time, large type, arrow keys to move."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.is_member and acc.can_view_consensus(round_))
+    summary = summarise(round_, include_individual=True)
+    accents = summary.accents
+    codes = [a.accent.code for a in accents]
+    code = request.GET.get("accent") or codes[0]
+    if code not in codes:
+        raise Http404
+    i = codes.index(code)
+    return render(
+        request,
+        "assessments/present.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "summary": summary,
+            "a": accents[i],
+            "layer": round_.model.layer(accents[i].accent.layer_code),
+            "position": i + 1,
+            "count": len(codes),
+            "prev_code": codes[i - 1] if i > 0 else None,
+            "next_code": codes[i + 1] if i + 1 < len(codes) else None,
+        },
+    )
+
+
+def result(request, school_id, round_id):
+    acc, round_ = _round_access(request, school_id, round_id)
+    if not round_.is_closed:
+        if acc.is_board_viewer:
+            raise Http404
+        return render(request, "assessments/result_pending.html", {"acc": acc, "school": acc.school, "round": round_})
+    summary = summarise(round_, include_individual=acc.can_see_individual_answers(round_))
+    return render(
+        request,
+        "assessments/result.html",
+        {"acc": acc, "school": acc.school, "round": round_, "summary": summary},
+    )

@@ -1,0 +1,171 @@
+"""Who may see or edit what. Views call these functions; they never filter by hand.
+
+Chain: board → school → membership → role.
+- Another school's object (or one that does not exist) is a 404 — the same answer for both.
+- A role that is too low is a 403.
+- Board members see their board's schools read-only, consensus results only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from organisations.models import Board, Membership, Role, School
+
+ORGANISER_ROLES = (Role.SCHOOLLEIDING, Role.KARTREKKER)
+CONSENSUS_VIEW_ROLES = (
+    Role.SCHOOLLEIDING,
+    Role.KARTREKKER,
+    Role.WERKGROEPLID,
+    Role.TRAINER_INTERN,
+    Role.TRAINER_EXTERN,
+)
+
+
+@dataclass
+class SchoolAccess:
+    """What the current user is in one school."""
+
+    user: object
+    school: School
+    membership: Membership | None  # None: a board member looking on, read-only
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_board_viewer(self) -> bool:
+        return self.membership is None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.membership is not None and self.membership.has_role(*roles)
+
+    # Capabilities -------------------------------------------------------
+    @property
+    def can_manage_members(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
+    @property
+    def can_organise_rounds(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
+    @property
+    def can_reopen_rounds(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
+    def can_view_consensus(self, round_) -> bool:
+        return self.has_role(*CONSENSUS_VIEW_ROLES) or self.can_facilitate(round_)
+
+    def can_facilitate(self, round_) -> bool:
+        if self.membership is None:
+            return False
+        return self.has_role(*ORGANISER_ROLES) or (
+            round_.facilitator_id is not None and round_.facilitator_id == self.user.pk
+        )
+
+    def can_see_individual_answers(self, round_) -> bool:
+        """Distributions and written answers: members only, never board viewers."""
+        return self.membership is not None
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def get_school_access(user, school_id) -> SchoolAccess:
+    """The user's access to a school: member, board viewer, or 404."""
+    try:
+        school_id = int(school_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("school", "school__board", "user")
+        .filter(school_id=school_id, user=user)
+        .first()
+    )
+    if membership is not None:
+        return SchoolAccess(user=user, school=membership.school, membership=membership)
+    school = School.objects.select_related("board").filter(pk=school_id, board__members=user).first()
+    if school is None:
+        raise Http404
+    return SchoolAccess(user=user, school=school, membership=None)
+
+
+def get_member_access(user, school_id, *roles: str) -> SchoolAccess:
+    """Access for school members; with roles, one of those roles is required (else 403)."""
+    access = get_school_access(user, school_id)
+    require(access.is_member)
+    if roles:
+        require(access.has_role(*roles))
+    return access
+
+
+def get_board_for_user(user, board_id) -> Board:
+    try:
+        board_id = int(board_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    board = Board.objects.filter(pk=board_id, members=user).first()
+    if board is None:
+        raise Http404
+    return board
+
+
+def schools_for_user(user):
+    """Schools the user belongs to, for the school switcher."""
+    return School.objects.filter(memberships__user=user).select_related("board").order_by("name")
+
+
+def get_round(access: SchoolAccess, round_id):
+    """A round of this school, or 404."""
+    from assessments.models import Round
+
+    try:
+        round_id = int(round_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    round_ = Round.objects.select_related("model_version", "school").filter(pk=round_id, school=access.school).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def get_participant(access: SchoolAccess, round_):
+    """The current user's participation in a round (403 if not a participant)."""
+    from assessments.models import Participant
+
+    require(access.is_member)
+    participant = Participant.objects.filter(round=round_, user=access.user).first()
+    require(participant is not None)
+    return participant
+
+
+def get_membership(access: SchoolAccess, membership_id) -> Membership:
+    try:
+        membership_id = int(membership_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    membership = Membership.objects.select_related("user").filter(pk=membership_id, school=access.school).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_invitation(access: SchoolAccess, invitation_id):
+    from organisations.models import Invitation
+
+    try:
+        invitation_id = int(invitation_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    invitation = Invitation.objects.filter(pk=invitation_id, school=access.school).first()
+    if invitation is None:
+        raise Http404
+    return invitation

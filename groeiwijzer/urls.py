@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from organisations import views as organisation_views
+
+admin.site.site_header = "Groeiwijzer TSO – beheer"
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("", include("accounts.urls")),
+    path("", include("organisations.urls")),
+    path("", include("ontwikkelmodel.urls")),
+    path("", include("assessments.urls")),
+    path("beheer/", admin.site.urls),
+]

@@ -1,0 +1,87 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+MAX_INVITES = 200
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Role.choices)
+        kwargs.setdefault("label", _("Rollen"))
+        kwargs.setdefault("error_messages", {"required": _("Kies minstens één rol.")})
+        super().__init__(**kwargs)
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("E-mailadressen"),
+        help_text=_("Plak één of meer werk-e-mailadressen, gescheiden door komma's, puntkomma's of nieuwe regels."),
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+        max_length=20000,
+    )
+    roles = RolesField()
+
+    def clean_emails(self):
+        raw = self.cleaned_data["emails"]
+        parts = [p.strip().strip("<>").lower() for p in re.split(r"[\s,;]+", raw) if p.strip()]
+        bad = []
+        emails = []
+        for part in parts:
+            try:
+                validate_email(part)
+            except ValidationError:
+                bad.append(part[:80])
+                continue
+            if part not in emails:
+                emails.append(part)
+        if bad:
+            raise ValidationError(
+                _("Deze adressen kloppen niet: %(bad)s. Verbeter ze en probeer het opnieuw."),
+                params={"bad": ", ".join(bad[:10])},
+            )
+        if not emails:
+            raise ValidationError(_("Vul minstens één e-mailadres in."))
+        if len(emails) > MAX_INVITES:
+            raise ValidationError(_("Nodig maximaal %(max)d mensen tegelijk uit."), params={"max": MAX_INVITES})
+        return emails
+
+
+class RolesForm(forms.Form):
+    roles = RolesField()
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(label=_("Je naam"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Kies een wachtwoord (mag ook later)"),
+        help_text=_("Minstens 10 tekens. Zonder wachtwoord log je in met een code die we je mailen."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        max_length=128,
+    )
+
+    def __init__(self, *args, needs_name=False, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["name"].required = needs_name
+        if not needs_name:
+            del self.fields["name"]
+            del self.fields["password"]
+
+    def clean_password(self):
+        from django.contrib.auth import password_validation
+
+        from accounts.models import User
+
+        password = self.cleaned_data.get("password")
+        if password:
+            password_validation.validate_password(password, User(email=self.email, name=self.data.get("name", "")))
+        return password

@@ -1,0 +1,164 @@
+"""Boards (schoolbesturen), schools, memberships with roles, and invitations."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Board(models.Model):
+    name = models.CharField(_("naam"), max_length=200)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="boards", verbose_name=_("bestuursleden")
+    )
+
+    class Meta:
+        verbose_name = _("schoolbestuur")
+        verbose_name_plural = _("schoolbesturen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EducationType(models.TextChoices):
+    REGULIER_BO = "bo", _("Regulier basisonderwijs")
+    SBO = "sbo", _("Speciaal basisonderwijs (SBO)")
+    SO = "so", _("Speciaal onderwijs (SO)")
+    VSO = "vso", _("Voortgezet speciaal onderwijs (VSO)")
+    VO = "vo", _("Voortgezet onderwijs")
+    MBO = "mbo", _("MBO")
+    NIEUWKOMERS = "nieuwkomers", _("Nieuwkomersonderwijs")
+
+
+class Cluster(models.IntegerChoices):
+    C1 = 1, _("Cluster 1")
+    C2 = 2, _("Cluster 2")
+    C3 = 3, _("Cluster 3")
+    C4 = 4, _("Cluster 4")
+
+
+class School(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("bestuur"))
+    name = models.CharField(_("naam"), max_length=200)
+    brin = models.CharField(_("BRIN-code"), max_length=6, blank=True)
+    education_type = models.CharField(_("onderwijstype"), max_length=20, choices=EducationType.choices)
+    cluster = models.PositiveSmallIntegerField(
+        _("cluster"), choices=Cluster.choices, null=True, blank=True, help_text=_("Alleen voor SO en VSO.")
+    )
+    pupil_count = models.PositiveIntegerField(_("aantal leerlingen (ongeveer)"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("aantal medewerkers (ongeveer)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.cluster and self.education_type not in (EducationType.SO, EducationType.VSO):
+            raise ValidationError({"cluster": _("Een cluster hoort alleen bij SO of VSO.")})
+
+
+class Role(models.TextChoices):
+    """Roles a person can have in a school. One membership can hold several."""
+
+    SCHOOLLEIDING = "schoolleiding", _("Schoolleiding/MT")
+    KARTREKKER = "kartrekker", _("Kartrekker")
+    WERKGROEPLID = "werkgroeplid", _("Werkgroeplid")
+    TRAINER_INTERN = "trainer_intern", _("Trainer (intern)")
+    TRAINER_EXTERN = "trainer_extern", _("Trainer (extern)")
+    TEAMLID = "teamlid", _("Teamlid")
+
+
+ROLE_FIELDS = {
+    Role.SCHOOLLEIDING: "is_schoolleiding",
+    Role.KARTREKKER: "is_kartrekker",
+    Role.WERKGROEPLID: "is_werkgroeplid",
+    Role.TRAINER_INTERN: "is_trainer_intern",
+    Role.TRAINER_EXTERN: "is_trainer_extern",
+    Role.TEAMLID: "is_teamlid",
+}
+
+
+class Membership(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    is_schoolleiding = models.BooleanField(Role.SCHOOLLEIDING.label, default=False)
+    is_kartrekker = models.BooleanField(Role.KARTREKKER.label, default=False)
+    is_werkgroeplid = models.BooleanField(Role.WERKGROEPLID.label, default=False)
+    is_trainer_intern = models.BooleanField(Role.TRAINER_INTERN.label, default=False)
+    is_trainer_extern = models.BooleanField(Role.TRAINER_EXTERN.label, default=False)
+    is_teamlid = models.BooleanField(Role.TEAMLID.label, default=False)
+    joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [models.UniqueConstraint(fields=["school", "user"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.school}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(getattr(self, ROLE_FIELDS[Role(r)]) for r in roles)
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        for role, field in ROLE_FIELDS.items():
+            setattr(self, field, role in wanted)
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.is_trainer_intern or self.is_trainer_extern
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An emailed invitation. Only the token's hash is stored; valid 7 days, used once."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mailadres"))
+    roles = models.JSONField(_("rollen"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.school}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles if r in Role.values]

@@ -1,0 +1,176 @@
+"""Writes that touch several models: invitations, roles, membership removal."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import record
+
+from .models import Invitation, Membership, Role, hash_token
+
+
+class ServiceError(Exception):
+    """A rule was broken; the message is Dutch and meant for the user."""
+
+
+@transaction.atomic
+def do_invite_members(*, school, emails: list[str], roles: list[str], acting_user, base_url: str) -> list[Invitation]:
+    """Create one invitation per email and send the emails after commit.
+
+    People who are already a member get the roles added instead of an invitation.
+    """
+    roles = [Role(r).value for r in roles]
+    created = []
+    now = timezone.now()
+    User = get_user_model()
+    for email in emails:
+        existing = Membership.objects.filter(school=school, user__email=email).first()
+        if existing is not None:
+            existing.set_roles(set(existing.roles) | set(roles))
+            existing.save()
+            record(
+                action="membership.roles_added",
+                acting_user=acting_user,
+                school=school,
+                target=existing,
+                data={"roles": roles},
+            )
+            continue
+        # Close older open invitations for the same address at this school.
+        Invitation.objects.filter(school=school, email=email, accepted_at=None, revoked_at=None).update(revoked_at=now)
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            school=school,
+            email=email,
+            roles=roles,
+            token_hash=hash_token(token),
+            invited_by=acting_user,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        record(
+            action="invitation.created",
+            acting_user=acting_user,
+            school=school,
+            target=invitation,
+            data={"email": email, "roles": roles},
+        )
+        link = base_url + reverse("organisations:invitation", args=[token])
+        has_account = User.objects.filter(email=email).exists()
+        context = {
+            "school": school,
+            "inviter": acting_user,
+            "link": link,
+            "roles": invitation.role_labels,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "has_account": has_account,
+        }
+        subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": school.name}
+        body = render_to_string("organisations/email/invitation.txt", context)
+        transaction.on_commit(lambda s=subject, b=body, e=email: send_mail(s, b, None, [e]))
+        created.append(invitation)
+    return created
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.select_related("school").filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def do_accept_invitation(*, token: str, name: str = "", password: str | None = None, acting_user=None):
+    """Accept an invitation: create the account if needed, add the membership. Returns the user."""
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise ServiceError(_("Deze uitnodiging bestaat niet."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ServiceError(_("Deze uitnodiging is al gebruikt of verlopen. Vraag om een nieuwe uitnodiging."))
+    User = get_user_model()
+    if acting_user is not None and acting_user.is_authenticated:
+        if acting_user.email != invitation.email:
+            raise ServiceError(
+                _("Je bent ingelogd als %(email)s, maar deze uitnodiging is voor een ander e-mailadres. Log eerst uit.")
+                % {"email": acting_user.email}
+            )
+        user = acting_user
+    else:
+        user = User.objects.filter(email=invitation.email).first()
+        if user is None:
+            user = User.objects.create_user(invitation.email, name=name.strip(), password=password or None)
+        elif password and not user.has_usable_password():
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    membership, _created = Membership.objects.get_or_create(school=invitation.school, user=user)
+    membership.set_roles(set(membership.roles) | set(invitation.roles))
+    membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        action="invitation.accepted",
+        acting_user=user,
+        school=invitation.school,
+        target=invitation,
+        data={"roles": invitation.roles},
+    )
+    return user, membership
+
+
+@transaction.atomic
+def do_revoke_invitation(*, invitation: Invitation, acting_user) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(action="invitation.revoked", acting_user=acting_user, school=invitation.school, target=invitation)
+
+
+def _other_schoolleiding_exists(membership: Membership) -> bool:
+    return Membership.objects.filter(school=membership.school, is_schoolleiding=True).exclude(pk=membership.pk).exists()
+
+
+@transaction.atomic
+def do_change_roles(*, membership: Membership, roles: list[str], acting_user) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    roles = [Role(r).value for r in roles]
+    if not roles:
+        raise ServiceError(_("Kies minstens één rol."))
+    if membership.is_schoolleiding and Role.SCHOOLLEIDING not in roles and not _other_schoolleiding_exists(membership):
+        raise ServiceError(_("Een school heeft altijd minstens één lid van de schoolleiding nodig."))
+    before = membership.roles
+    membership.set_roles(roles)
+    membership.save()
+    record(
+        action="membership.roles_changed",
+        acting_user=acting_user,
+        school=membership.school,
+        target=membership,
+        data={"before": before, "after": membership.roles, "user": membership.user.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(*, membership: Membership, acting_user) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_schoolleiding and not _other_schoolleiding_exists(membership):
+        raise ServiceError(
+            _("Je kunt het laatste lid van de schoolleiding niet verwijderen. Geef eerst iemand anders deze rol.")
+        )
+    record(
+        action="membership.removed",
+        acting_user=acting_user,
+        school=membership.school,
+        target=membership,
+        data={"user": membership.user.email, "roles": membership.roles},
+    )
+    membership.delete()

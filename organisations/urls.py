@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("scholen/<int:school_id>/", views.school_dashboard, name="school"),
+    path("scholen/<int:school_id>/team/", views.members, name="members"),
+    path("scholen/<int:school_id>/team/uitnodigen/", views.invite, name="invite"),
+    path(
+        "scholen/<int:school_id>/team/uitnodigingen/<int:invitation_id>/intrekken/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("scholen/<int:school_id>/team/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
+    path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
+    path("besturen/<int:board_id>/", views.board, name="board"),
+]

@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.models import Round, RoundStatus
+from groeiwijzer import access
+
+from . import services
+from .forms import AcceptInvitationForm, InviteForm, RolesForm
+from .models import Invitation, Membership
+
+
+def home(request):
+    """Start page: go straight to the only school, or choose."""
+    schools = list(access.schools_for_user(request.user))
+    boards = list(request.user.boards.all())
+    if len(schools) == 1 and not boards:
+        return redirect("organisations:school", school_id=schools[0].pk)
+    return render(request, "organisations/home.html", {"schools": schools, "boards": boards})
+
+
+def school_dashboard(request, school_id):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    if acc.is_board_viewer:
+        return redirect("organisations:board", board_id=acc.school.board_id)
+    rounds = (
+        Round.objects.filter(school=acc.school)
+        .annotate(
+            n_participants=Count("participants", distinct=True),
+            n_submitted=Count("participants", filter=Q(participants__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("-created_at")
+    )
+    my_rounds = set(
+        Round.objects.filter(school=acc.school, participants__user=request.user).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "organisations/school.html",
+        {"acc": acc, "school": acc.school, "rounds": rounds, "my_rounds": my_rounds},
+    )
+
+
+def members(request, school_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id)
+    memberships = Membership.objects.filter(school=acc.school).select_related("user").order_by("user__name")
+    invitations = []
+    form = None
+    if acc.can_manage_members:
+        invitations = [
+            i for i in Invitation.objects.filter(school=acc.school, accepted_at=None, revoked_at=None) if i.is_open
+        ]
+        form = InviteForm()
+    return render(
+        request,
+        "organisations/members.html",
+        {"acc": acc, "school": acc.school, "memberships": memberships, "invitations": invitations, "form": form},
+    )
+
+
+def invite(request, school_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.do_invite_members(
+            school=acc.school,
+            emails=form.cleaned_data["emails"],
+            roles=form.cleaned_data["roles"],
+            acting_user=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        n_existing = len(form.cleaned_data["emails"]) - len(created)
+        messages.success(
+            request,
+            _("%(n)d uitnodiging(en) verstuurd.") % {"n": len(created)}
+            + (" " + _("%(n)d bestaande leden kregen de rol erbij.") % {"n": n_existing} if n_existing else ""),
+        )
+        return redirect("organisations:members", school_id=acc.school.pk)
+    return render(
+        request,
+        "organisations/invite.html",
+        {"acc": acc, "school": acc.school, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def invitation_revoke(request, school_id, invitation_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    invitation = access.get_invitation(acc, invitation_id)
+    services.do_revoke_invitation(invitation=invitation, acting_user=request.user)
+    messages.success(request, _("De uitnodiging voor %(email)s is ingetrokken.") % {"email": invitation.email})
+    return redirect("organisations:members", school_id=acc.school.pk)
+
+
+def member_edit(request, school_id, membership_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    membership = access.get_membership(acc, membership_id)
+    form = RolesForm(request.POST or None, initial={"roles": membership.roles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_change_roles(membership=membership, roles=form.cleaned_data["roles"], acting_user=request.user)
+        except services.ServiceError as exc:
+            form.add_error("roles", str(exc))
+        else:
+            messages.success(request, _("De rollen van %(name)s zijn aangepast.") % {"name": membership.user})
+            return redirect("organisations:members", school_id=acc.school.pk)
+    return render(
+        request,
+        "organisations/member_edit.html",
+        {"acc": acc, "school": acc.school, "membership": membership, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def member_remove(request, school_id, membership_id):
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    membership = access.get_membership(acc, membership_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.do_remove_member(membership=membership, acting_user=request.user)
+        except services.ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("%(name)s is uit het team verwijderd.") % {"name": membership.user})
+            if membership.user_id == request.user.pk:
+                return redirect("home")
+            return redirect("organisations:members", school_id=acc.school.pk)
+    return render(
+        request,
+        "organisations/member_remove.html",
+        {"acc": acc, "school": acc.school, "membership": membership, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_not_required
+def invitation(request, token):
+    """Opening the link consumes nothing (mail scanners open links first); the button does."""
+    inv = services.find_invitation(token)
+    if inv is None:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    if not inv.is_open:
+        return render(request, "organisations/invitation_invalid.html", {"invitation": inv}, status=410)
+    from accounts.models import User
+
+    existing = User.objects.filter(email=inv.email).first()
+    needs_name = existing is None
+    form = AcceptInvitationForm(request.POST or None, needs_name=needs_name, email=inv.email)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, membership = services.do_accept_invitation(
+                token=token,
+                name=form.cleaned_data.get("name", ""),
+                password=form.cleaned_data.get("password") or None,
+                acting_user=request.user,
+            )
+        except services.ServiceError as exc:
+            error = str(exc)
+        else:
+            if not request.user.is_authenticated:
+                login(request, user, backend="accounts.backends.EmailBackend")
+            messages.success(request, _("Welkom bij %(school)s!") % {"school": membership.school.name})
+            return redirect("organisations:school", school_id=membership.school_id)
+    return render(
+        request,
+        "organisations/invitation.html",
+        {"invitation": inv, "form": form, "error": error, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def board(request, board_id):
+    board = access.get_board_for_user(request.user, board_id)
+    schools = board.schools.all().order_by("name")
+    closed_rounds = (
+        Round.objects.filter(school__board=board, status=RoundStatus.CLOSED)
+        .select_related("school")
+        .order_by("school__name", "-closed_at")
+    )
+    by_school = {}
+    for r in closed_rounds:
+        by_school.setdefault(r.school_id, []).append(r)
+    rows = [(s, by_school.get(s.pk, [])) for s in schools]
+    return render(request, "organisations/board.html", {"board": board, "rows": rows})

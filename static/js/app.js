@@ -1,0 +1,97 @@
+/* Groeiwijzer TSO: small progressive enhancements. No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  // Draft safety net: keep every keystroke of a [data-draft-key] form in this browser until the
+  // server has stored it. If the session expired or the browser closed, put it back on load.
+  function formState(form) {
+    var state = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") return;
+      if (el.type === "radio") { if (el.checked) state[el.name] = el.value; else if (!(el.name in state)) state[el.name] = ""; }
+      else state[el.name] = el.value;
+    });
+    return state;
+  }
+  function applyState(form, state) {
+    Object.keys(state).forEach(function (name) {
+      var els = form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+      Array.prototype.forEach.call(els, function (el) {
+        if (el.type === "radio") el.checked = el.value === state[name];
+        else el.value = state[name];
+      });
+    });
+  }
+  function setupDraftForm(form) {
+    var key = "gw-draft:" + form.dataset.draftKey;
+    var status = document.getElementById(form.dataset.statusId || "save-status");
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+    if (stored && stored.state) {
+      var now = formState(form);
+      var differs = Object.keys(stored.state).some(function (n) { return now[n] !== stored.state[n]; });
+      if (differs) {
+        applyState(form, stored.state);
+        if (status) status.textContent = form.dataset.restoredText || "";
+        form.dispatchEvent(new Event("change", { bubbles: true }));
+      } else {
+        localStorage.removeItem(key);
+      }
+    }
+    form.addEventListener("input", function () {
+      try { localStorage.setItem(key, JSON.stringify({ state: formState(form), at: Date.now() })); } catch (e) { /* private mode */ }
+    });
+    form.addEventListener("change", function () {
+      try { localStorage.setItem(key, JSON.stringify({ state: formState(form), at: Date.now() })); } catch (e) { /* private mode */ }
+    });
+    form.addEventListener("htmx:afterRequest", function (evt) {
+      if (evt.detail.successful) {
+        var saved = JSON.stringify(formState(form));
+        try {
+          var cur = JSON.parse(localStorage.getItem(key) || "null");
+          if (!cur || JSON.stringify(cur.state) === saved) localStorage.removeItem(key);
+        } catch (e) { /* ignore */ }
+      } else if (evt.detail.xhr && evt.detail.xhr.status === 401 && status) {
+        status.innerHTML = "";
+        var p = document.createElement("span");
+        p.textContent = form.dataset.loggedOutText || "";
+        var a = document.createElement("a");
+        a.href = form.dataset.loginUrl;
+        a.textContent = form.dataset.loginLinkText || "";
+        status.appendChild(p); status.appendChild(document.createTextNode(" ")); status.appendChild(a);
+      } else if (evt.detail.xhr && status && evt.detail.xhr.responseText) {
+        status.innerHTML = evt.detail.xhr.responseText;
+      }
+    });
+    form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });
+  }
+
+  // Presentation view: arrow keys move between accents.
+  function setupPresentation(root) {
+    document.addEventListener("keydown", function (evt) {
+      if (evt.target.closest("input, textarea, select")) return;
+      var link = null;
+      if (evt.key === "ArrowRight" || evt.key === "PageDown") link = root.querySelector("[data-next]");
+      if (evt.key === "ArrowLeft" || evt.key === "PageUp") link = root.querySelector("[data-prev]");
+      if (link) { evt.preventDefault(); window.location.href = link.href; }
+    });
+  }
+
+  // Confirm dangerous buttons.
+  function setupConfirm() {
+    document.addEventListener("submit", function (evt) {
+      var msg = evt.target.dataset && evt.target.dataset.confirm;
+      if (msg && !window.confirm(msg)) evt.preventDefault();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-draft-key]").forEach(setupDraftForm);
+    var pres = document.querySelector("[data-presentation]");
+    if (pres) setupPresentation(pres);
+    setupConfirm();
+  });
+})();
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest("[data-print]")) window.print();
+});

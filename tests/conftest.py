@@ -1,0 +1,120 @@
+"""The fixed cast every test uses.
+
+Board "Bestuur Noord" has "De Regenboog" (our school) and "De Horizon" (a sister school).
+Board "Bestuur Zuid" has "De Vreemde" (an outsider's school).
+
+- schoolleider, kartrekker, werkgroeplid, teamlid: members of De Regenboog with that role
+- trainer: external trainer at De Regenboog and De Horizon
+- board_member: follows Bestuur Noord (read-only, consensus only)
+- outsider: schoolleider of De Vreemde (another board)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from organisations.models import Role
+
+from .factories import PASSWORD, fill_completely, make_board, make_member, make_round, make_school, make_user
+
+
+@dataclass
+class Cast:
+    board: object
+    school: object
+    sister_school: object
+    other_school: object
+    schoolleider: object
+    kartrekker: object
+    werkgroeplid: object
+    teamlid: object
+    trainer: object
+    board_member: object
+    outsider: object
+    open_round: object
+    consensus_round: object
+    closed_round: object
+    other_round: object  # a round of the outsider's school
+
+    def user(self, name):
+        return getattr(self, name)
+
+
+CAST_NAMES = ["schoolleider", "kartrekker", "werkgroeplid", "teamlid", "trainer", "board_member", "outsider"]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from tests.factories import move_to
+
+    board = make_board("Bestuur Noord")
+    school = make_school(board, "De Regenboog")
+    sister = make_school(board, "De Horizon")
+    other_board = make_board("Bestuur Zuid")
+    other_school = make_school(other_board, "De Vreemde")
+
+    schoolleider = make_user("Sara Schoolleider", "schoolleider@regenboog.test")
+    kartrekker = make_user("Karel Kartrekker", "kartrekker@regenboog.test")
+    werkgroeplid = make_user("Wim Werkgroep", "werkgroep@regenboog.test")
+    teamlid = make_user("Tina Teamlid", "teamlid@regenboog.test")
+    trainer = make_user("Tom Trainer", "trainer@extern.test")
+    board_member = make_user("Bert Bestuur", "bestuur@noord.test")
+    outsider = make_user("Olga Outsider", "olga@vreemde.test")
+
+    make_member(school, schoolleider, Role.SCHOOLLEIDING)
+    make_member(school, kartrekker, Role.KARTREKKER, Role.TEAMLID)
+    make_member(school, werkgroeplid, Role.WERKGROEPLID, Role.TEAMLID)
+    make_member(school, teamlid, Role.TEAMLID)
+    make_member(school, trainer, Role.TRAINER_EXTERN)
+    make_member(sister, trainer, Role.TRAINER_EXTERN)
+    make_member(sister, make_user("Hans Horizon"), Role.SCHOOLLEIDING)
+    make_member(other_school, outsider, Role.SCHOOLLEIDING)
+    board.members.add(board_member)
+
+    everyone = [schoolleider, kartrekker, werkgroeplid, teamlid, trainer]
+    open_round = make_round(school, everyone, by=kartrekker, title="Open ronde")
+    consensus_round = make_round(school, everyone, by=kartrekker, title="Consensusronde")
+    for p in consensus_round.participants.all():
+        fill_completely(p, phase_for=lambda code: 1 if code.startswith("1") else 3)
+    consensus_round = move_to(consensus_round, "consensus", kartrekker)
+    closed_round = make_round(school, everyone, by=kartrekker, title="Afgesloten ronde")
+    for p in closed_round.participants.all():
+        fill_completely(p)
+    closed_round = move_to(closed_round, "closed", kartrekker)
+    other_round = make_round(other_school, [outsider], by=outsider, title="Vreemde ronde")
+
+    return Cast(
+        board=board,
+        school=school,
+        sister_school=sister,
+        other_school=other_school,
+        schoolleider=schoolleider,
+        kartrekker=kartrekker,
+        werkgroeplid=werkgroeplid,
+        teamlid=teamlid,
+        trainer=trainer,
+        board_member=board_member,
+        outsider=outsider,
+        open_round=open_round,
+        consensus_round=consensus_round,
+        closed_round=closed_round,
+        other_round=other_round,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in and returns it."""
+
+    def _login(user):
+        client.force_login(user, backend="accounts.backends.EmailBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
