@@ -101,9 +101,14 @@ def do_update_round(
     return round_
 
 
-def _check_editable(participant: Participant):
-    if participant.round.status != RoundStatus.OPEN:
+def _lock_editable(participant: Participant, *, allow_submitted=False) -> Participant:
+    """Lock the participant row and check, against the database, that answers may change."""
+    fresh = Participant.objects.select_for_update(of=("self",)).select_related("round").get(pk=participant.pk)
+    if fresh.round.status != RoundStatus.OPEN:
         raise ServiceError(_("Deze ronde staat niet meer open voor invullen."))
+    if fresh.submitted_at is not None and not allow_submitted:
+        raise ServiceError(_("Je hebt je antwoorden al ingediend. Trek je inzending eerst in om iets aan te passen."))
+    return fresh
 
 
 @transaction.atomic
@@ -113,7 +118,8 @@ def do_save_answers(*, participant: Participant, answers: dict[str, dict], actin
     Only fields present in each dict are changed. Drafts are not audited row by row (they are
     the participant's own work in progress); submitting is.
     """
-    _check_editable(participant)
+    # Lock the participant: two tabs autosaving at once must not both insert the same answer.
+    participant = _lock_editable(participant)
     valid = set(participant.round.model.accent_codes)
     now = timezone.now()
     existing = {a.accent_code: a for a in participant.answers.filter(accent_code__in=answers.keys())}
@@ -139,7 +145,7 @@ def do_save_answers(*, participant: Participant, answers: dict[str, dict], actin
 @transaction.atomic
 def do_save_priorities(*, participant: Participant, accent_codes: list[str | None], acting_user) -> None:
     """Ranks 1-5 in list order; None leaves that rank empty. Codes must be distinct."""
-    _check_editable(participant)
+    participant = _lock_editable(participant)
     valid = set(participant.round.model.accent_codes)
     chosen = [c for c in accent_codes if c]
     if any(c not in valid for c in chosen) or len(accent_codes) > 5:
@@ -172,8 +178,9 @@ def missing_for_submit(participant: Participant) -> list[str]:
 
 @transaction.atomic
 def do_submit(*, participant: Participant, acting_user) -> None:
-    participant = Participant.objects.select_for_update().select_related("round").get(pk=participant.pk)
-    _check_editable(participant)
+    participant = _lock_editable(participant, allow_submitted=True)
+    if participant.submitted_at is not None:
+        return  # submitting twice (double click) changes nothing
     problems = missing_for_submit(participant)
     if problems:
         raise ServiceError(" ".join(problems))
@@ -189,8 +196,9 @@ def do_submit(*, participant: Participant, acting_user) -> None:
 
 @transaction.atomic
 def do_withdraw(*, participant: Participant, acting_user) -> None:
-    participant = Participant.objects.select_for_update().select_related("round").get(pk=participant.pk)
-    _check_editable(participant)
+    participant = _lock_editable(participant, allow_submitted=True)
+    if participant.submitted_at is None:
+        return
     participant.submitted_at = None
     participant.save(update_fields=["submitted_at"])
     record(
@@ -288,16 +296,46 @@ def do_reopen_round(*, round_: Round, acting_user, reason: str = "") -> Round:
     return round_
 
 
+class ConflictError(ServiceError):
+    """Someone else saved the same item since the form was loaded."""
+
+
+def item_version(item) -> str:
+    return item.updated_at.isoformat() if item is not None else ""
+
+
 @transaction.atomic
 def do_save_consensus_item(
-    *, round_: Round, accent_code: str, phase, strengths: str, next_steps: str, priority, acting_user
+    *,
+    round_: Round,
+    accent_code: str,
+    phase,
+    strengths: str,
+    next_steps: str,
+    priority,
+    acting_user,
+    expected_version: str | None = None,
 ) -> ConsensusItem:
+    """Record the agreement for one accent.
+
+    expected_version: the item's version when the form was loaded ("" for a new item). When someone
+    else saved in between, ConflictError is raised and nothing changes (no lost updates). The round
+    row is locked, so two saves of the same round are serialised.
+    """
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.CONSENSUS:
         raise ServiceError(_("De consensus kan alleen worden vastgelegd tijdens het consensusgesprek."))
     if accent_code not in round_.model.accent_codes:
         raise ServiceError(_("Onbekend accent."))
-    item, _created = ConsensusItem.objects.get_or_create(round=round_, accent_code=accent_code)
+    existing = ConsensusItem.objects.filter(round=round_, accent_code=accent_code).first()
+    if expected_version is not None and expected_version != item_version(existing):
+        raise ConflictError(
+            _(
+                "Iemand anders heeft dit accent intussen opgeslagen. Hieronder zie je die versie; "
+                "jouw invoer staat in het formulier. Controleer en sla opnieuw op."
+            )
+        )
+    item = existing or ConsensusItem(round=round_, accent_code=accent_code)
     before = {
         "phase": item.phase,
         "strengths": item.strengths,

@@ -365,32 +365,16 @@ def consensus_item(request, school_id, round_id, accent_code):
     if accent is None:
         raise Http404
     item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
-    version = item.updated_at.isoformat() if item else ""
-    initial = {"version": version}
+    initial = {"version": services.item_version(item)}
     if item:
         initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
     form = ConsensusItemForm(request.POST or None, initial=initial)
     status = 200
     conflict = False
     if request.method == "POST":
-        if round_.status != RoundStatus.CONSENSUS:
-            form.add_error(None, _("De consensus kan alleen worden vastgelegd tijdens het consensusgesprek."))
-            status = 409
-        elif form.is_valid():
-            if form.cleaned_data["version"] != version:
-                conflict = True
-                form.add_error(
-                    None,
-                    _(
-                        "Iemand anders heeft dit accent intussen opgeslagen. Hieronder zie je die versie; "
-                        "jouw invoer staat in het formulier. Controleer en sla opnieuw op."
-                    ),
-                )
-                form.data = form.data.copy()
-                form.data["version"] = version
-                status = 409
-            else:
-                d = form.cleaned_data
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
                 services.do_save_consensus_item(
                     round_=round_,
                     accent_code=accent.code,
@@ -399,44 +383,49 @@ def consensus_item(request, school_id, round_id, accent_code):
                     next_steps=d["next_steps"].strip(),
                     priority=d["priority"],
                     acting_user=request.user,
+                    expected_version=d["version"] or "",
                 )
-                messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
+            except services.ConflictError as exc:
+                conflict = True
+                item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
+                form.add_error(None, str(exc))
+                form.data = form.data.copy()
+                form.data["version"] = services.item_version(item)  # the next save may overwrite, knowingly
+                status = 409
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
                 if request.htmx:
                     summary = summarise(round_, include_individual=True)
                     a = next(x for x in summary.accents if x.accent.code == accent.code)
-                    return render(
-                        request,
-                        "assessments/consensus.html#accent-block",
-                        {
-                            "acc": acc,
-                            "school": acc.school,
-                            "round": round_,
-                            "a": a,
-                            "summary": summary,
-                            "can_edit": True,
-                            "saved": True,
-                        },
-                    )
+                    context = {
+                        "acc": acc,
+                        "school": acc.school,
+                        "round": round_,
+                        "a": a,
+                        "summary": summary,
+                        "can_edit": True,
+                        "saved": True,
+                    }
+                    return render(request, "assessments/consensus.html#accent-block", context)
+                messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
                 return redirect(
                     reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + f"#accent-{accent.code}"
                 )
         else:
             status = 400
     template = "assessments/consensus_item.html" + ("#item-form" if request.htmx else "")
-    return render(
-        request,
-        template,
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "accent": accent,
-            "form": form,
-            "item": item,
-            "conflict": conflict,
-        },
-        status=status,
-    )
+    context = {
+        "acc": acc,
+        "school": acc.school,
+        "round": round_,
+        "accent": accent,
+        "form": form,
+        "item": item,
+        "conflict": conflict,
+    }
+    return render(request, template, context, status=status)
 
 
 def present(request, school_id, round_id):

@@ -10,3 +10,28 @@ class LoginRequired(LoginRequiredMiddleware):
         if request.headers.get("HX-Request") == "true":
             return HttpResponse(status=401)
         return super().handle_no_permission(request, view_func)
+
+
+class ServiceErrorMiddleware:
+    """Safety net: a broken business rule (ServiceError) that a view did not handle becomes a clear
+    Dutch message, never a 500. Nothing was changed: service functions are atomic."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.utils.html import format_html
+
+        from organisations.services import ServiceError
+
+        if not isinstance(exception, ServiceError):
+            return None
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(format_html('<span class="gw-flag">{}</span>', str(exception)), status=409)
+        messages.error(request, str(exception))
+        return redirect(request.path)

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "groeiwijzer.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "groeiwijzer.urls"
