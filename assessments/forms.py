@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groeiwijzer.access import MAX_ID
 from organisations.models import Membership
 
 from .models import DONT_KNOW, MAX_TEXT
@@ -17,10 +18,30 @@ def text_field(label, help_text=""):
     )
 
 
+def _reject_impossible_ids(field, values):
+    """Keys beyond 64 bits make SQLite raise OverflowError; they are simply not a valid choice."""
+    for value in values:
+        if str(value).strip().isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:30]}
+            )
+
+
 class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        _reject_impossible_ids(self, value)
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         roles = ", ".join(str(r) for r in obj.role_labels)
         return f"{obj.user.display_name} ({roles})"
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _reject_impossible_ids(self, [value])
+        return super().to_python(value)
 
 
 class RoundForm(forms.Form):
@@ -50,7 +71,7 @@ class RoundForm(forms.Form):
         help_text=_("Standaard: kartrekkers, werkgroep, trainers en schoolleiding. Je kunt het hele team toevoegen."),
         error_messages={"required": _("Kies minstens één deelnemer.")},
     )
-    facilitator = forms.ModelChoiceField(
+    facilitator = FacilitatorField(
         label=_("Trainer die het consensusgesprek mag leiden (optioneel)"),
         queryset=Membership.objects.none(),
         required=False,
@@ -106,6 +127,18 @@ class LayerAnswersForm(forms.Form):
             )
             self.fields[f"goal-{accent.code}"] = text_field(_("Volgend ontwikkeldoel"))
 
+    def clean(self):
+        data = super().clean()
+        known = {a.code for a in self.accents}
+        for key in self.data:
+            name, sep, code = key.partition("-")
+            if sep and name in ("phase", "strengths", "goal") and code not in known:
+                raise forms.ValidationError(
+                    _("Er is een antwoord meegestuurd dat niet bij deze groeilaag hoort. Er is niets opgeslagen."),
+                    code="unknown_accent",
+                )
+        return data
+
     def answers(self, only_present=False) -> dict[str, dict]:
         """Cleaned answers per accent. only_present: only fields that were in the POST (autosave)."""
         out = {}
@@ -136,6 +169,8 @@ class PrioritiesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if any(key.startswith("rank-") and key not in self.fields for key in self.data):
+            raise forms.ValidationError(_("Kies maximaal vijf prioriteiten."), code="too_many")
         seen = {}
         for rank in range(1, 6):
             code = data.get(f"rank-{rank}")

@@ -14,7 +14,7 @@ from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
 from organisations.services import ServiceError
 
-from .models import Answer, ConsensusItem, Participant, Priority, Round, RoundStatus
+from .models import PRIORITY_RANKS, Answer, ConsensusItem, Participant, Priority, Round, RoundStatus
 
 DEFAULT_PARTICIPANT_ROLES = (
     Role.KARTREKKER,
@@ -148,7 +148,9 @@ def do_save_priorities(*, participant: Participant, accent_codes: list[str | Non
     participant = _lock_editable(participant)
     valid = set(participant.round.model.accent_codes)
     chosen = [c for c in accent_codes if c]
-    if any(c not in valid for c in chosen) or len(accent_codes) > 5:
+    if len(accent_codes) > len(PRIORITY_RANKS):
+        raise ServiceError(_("Kies maximaal vijf prioriteiten."))
+    if any(c not in valid for c in chosen):
         raise ServiceError(_("Onbekend accent."))
     if len(chosen) != len(set(chosen)):
         raise ServiceError(_("Kies elk accent maar één keer."))

@@ -28,7 +28,7 @@ def _round_access(request, school_id, round_id):
 def round_new(request, school_id):
     acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
     initial = {"participants": [m.pk for m in services.default_participants(acc.school)], "anonymous": True}
-    form = RoundForm(request.POST or None, school=acc.school, initial=initial)
+    form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -69,7 +69,7 @@ def round_edit(request, school_id, round_id):
         "participants": list(acc.school.memberships.filter(user_id__in=current).values_list("pk", flat=True)),
         "facilitator": acc.school.memberships.filter(user_id=round_.facilitator_id).first(),
     }
-    form = RoundForm(request.POST or None, school=acc.school, initial=initial)
+    form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -218,14 +218,17 @@ def fill_step(request, school_id, round_id, step):
         initial[f"phase-{code}"] = "" if a.phase is None else str(a.phase)
         initial[f"strengths-{code}"] = a.strengths
         initial[f"goal-{code}"] = a.goal
-    form = LayerAnswersForm(request.POST or None, accents=layer.accents, initial=initial)
+    form = LayerAnswersForm(request.POST if request.method == "POST" else None, accents=layer.accents, initial=initial)
     status = 200
     if request.method == "POST":
         if not ctx["editable"]:
             messages.error(request, _("Je antwoorden kunnen niet meer worden gewijzigd."))
             return redirect(request.path)
         if form.is_valid():
-            services.do_save_answers(participant=participant, answers=form.answers(), acting_user=request.user)
+            # Only fields in the POST: a browser always sends the textareas (and a checked radio stays checked),
+            # so this is the same for real forms, and a truncated or tampered POST cannot wipe the layer.
+            answers = form.answers(only_present=True)
+            services.do_save_answers(participant=participant, answers=answers, acting_user=request.user)
             target = request.POST.get("go") if request.POST.get("go") in [s[0] for s in ctx["steps"]] else None
             target = target or ctx["next_step"]
             messages.success(request, _("Je antwoorden zijn opgeslagen."))
@@ -288,7 +291,7 @@ def _fill_priorities(request, acc, round_, participant):
     current = {p.rank: p.accent_code for p in participant.priorities.all()}
     goals = dict(participant.answers.exclude(goal="").values_list("accent_code", "goal"))
     initial = {f"rank-{r}": current.get(r, "") for r in range(1, 6)}
-    form = PrioritiesForm(request.POST or None, accents=model.accents, initial=initial)
+    form = PrioritiesForm(request.POST if request.method == "POST" else None, accents=model.accents, initial=initial)
     status = 200
     if request.method == "POST":
         if not ctx["editable"]:
@@ -368,7 +371,7 @@ def consensus_item(request, school_id, round_id, accent_code):
     initial = {"version": services.item_version(item)}
     if item:
         initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
-    form = ConsensusItemForm(request.POST or None, initial=initial)
+    form = ConsensusItemForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     conflict = False
     if request.method == "POST":
@@ -432,6 +435,8 @@ def present(request, school_id, round_id):
     """Projector view: one accent at a time, large type, arrow keys to move."""
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.is_member and acc.can_view_consensus(round_))
+    if round_.status == RoundStatus.OPEN and not acc.can_organise_rounds:
+        access.require(False)  # as consensus(): while filling in, only organisers see the answers
     summary = summarise(round_, include_individual=True)
     accents = summary.accents
     codes = [a.accent.code for a in accents]
@@ -460,8 +465,7 @@ def present(request, school_id, round_id):
 def result(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     if not round_.is_closed:
-        if acc.is_board_viewer:
-            raise Http404
+        access.require(acc.is_member)  # board members: closed rounds only (403: they may see the school)
         return render(request, "assessments/result_pending.html", {"acc": acc, "school": acc.school, "round": round_})
     summary = summarise(round_, include_individual=acc.can_see_individual_answers(round_))
     return render(

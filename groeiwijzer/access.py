@@ -77,12 +77,23 @@ def require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def get_school_access(user, school_id) -> SchoolAccess:
-    """The user's access to a school: member, board viewer, or 404."""
+MAX_ID = 2**63 - 1  # the largest key a database column can hold; beyond it SQLite raises OverflowError
+
+
+def _parse_id(value) -> int:
+    """A primary key from a URL, or 404 (also for ids no database can store)."""
     try:
-        school_id = int(school_id)
+        value = int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < value <= MAX_ID:
+        raise Http404
+    return value
+
+
+def get_school_access(user, school_id) -> SchoolAccess:
+    """The user's access to a school: member, board viewer, or 404."""
+    school_id = _parse_id(school_id)
     if not user.is_authenticated:
         raise Http404
     membership = (
@@ -108,10 +119,7 @@ def get_member_access(user, school_id, *roles: str) -> SchoolAccess:
 
 
 def get_board_for_user(user, board_id) -> Board:
-    try:
-        board_id = int(board_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    board_id = _parse_id(board_id)
     board = Board.objects.filter(pk=board_id, members=user).first()
     if board is None:
         raise Http404
@@ -127,10 +135,7 @@ def get_round(access: SchoolAccess, round_id):
     """A round of this school, or 404."""
     from assessments.models import Round
 
-    try:
-        round_id = int(round_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    round_id = _parse_id(round_id)
     round_ = Round.objects.select_related("model_version", "school").filter(pk=round_id, school=access.school).first()
     if round_ is None:
         raise Http404
@@ -148,10 +153,7 @@ def get_participant(access: SchoolAccess, round_):
 
 
 def get_membership(access: SchoolAccess, membership_id) -> Membership:
-    try:
-        membership_id = int(membership_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    membership_id = _parse_id(membership_id)
     membership = Membership.objects.select_related("user").filter(pk=membership_id, school=access.school).first()
     if membership is None:
         raise Http404
@@ -161,10 +163,7 @@ def get_membership(access: SchoolAccess, membership_id) -> Membership:
 def get_invitation(access: SchoolAccess, invitation_id):
     from organisations.models import Invitation
 
-    try:
-        invitation_id = int(invitation_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    invitation_id = _parse_id(invitation_id)
     invitation = Invitation.objects.filter(pk=invitation_id, school=access.school).first()
     if invitation is None:
         raise Http404

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Role
 
 MAX_INVITES = 200
+MAX_EMAIL_LENGTH = 254
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -36,6 +37,8 @@ class InviteForm(forms.Form):
         emails = []
         for part in parts:
             try:
+                if len(part) > MAX_EMAIL_LENGTH:  # validate_email allows 320; the columns hold 254
+                    raise ValidationError("too long")
                 validate_email(part)
             except ValidationError:
                 bad.append(part[:80])

@@ -64,7 +64,7 @@ def members(request, school_id):
 
 def invite(request, school_id):
     acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         created = services.do_invite_members(
             school=acc.school,
@@ -100,7 +100,7 @@ def invitation_revoke(request, school_id, invitation_id):
 def member_edit(request, school_id, membership_id):
     acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
     membership = access.get_membership(acc, membership_id)
-    form = RolesForm(request.POST or None, initial={"roles": membership.roles})
+    form = RolesForm(request.POST if request.method == "POST" else None, initial={"roles": membership.roles})
     if request.method == "POST" and form.is_valid():
         try:
             services.do_change_roles(membership=membership, roles=form.cleaned_data["roles"], acting_user=request.user)
@@ -151,7 +151,8 @@ def invitation(request, token):
 
     existing = User.objects.filter(email=inv.email).first()
     needs_name = existing is None
-    form = AcceptInvitationForm(request.POST or None, needs_name=needs_name, email=inv.email)
+    data = request.POST if request.method == "POST" else None
+    form = AcceptInvitationForm(data, needs_name=needs_name, email=inv.email)
     error = None
     if request.method == "POST" and form.is_valid():
         try:

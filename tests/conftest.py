@@ -47,6 +47,11 @@ CAST_NAMES = ["schoolleider", "kartrekker", "werkgroeplid", "teamlid", "trainer"
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """Build the cast in the current database (also used by the browser tests' browser_cast)."""
     from tests.factories import move_to
 
     board = make_board("Bestuur Noord")
@@ -102,6 +107,12 @@ def cast(db) -> Cast:
         closed_round=closed_round,
         other_round=other_round,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

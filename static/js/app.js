@@ -23,6 +23,7 @@
     });
   }
   function setupDraftForm(form) {
+    if (!form.hasAttribute("hx-post")) return;  // read-only (submitted, or filling closed): keep any copy
     var key = "gw-draft:" + form.dataset.draftKey;
     var status = document.getElementById(form.dataset.statusId || "save-status");
     var stored = null;
@@ -45,13 +46,15 @@
       try { localStorage.setItem(key, JSON.stringify({ state: formState(form), at: Date.now() })); } catch (e) { /* private mode */ }
     });
     form.addEventListener("htmx:afterRequest", function (evt) {
-      if (evt.detail.successful) {
+      var code = evt.detail.xhr ? evt.detail.xhr.status : 0;
+      // 2xx: stored. 409: the server will not take it any more (submitted, round closed). 400 keeps the copy.
+      if (evt.detail.successful && code !== 400) {
         var saved = JSON.stringify(formState(form));
         try {
           var cur = JSON.parse(localStorage.getItem(key) || "null");
           if (!cur || JSON.stringify(cur.state) === saved) localStorage.removeItem(key);
         } catch (e) { /* ignore */ }
-      } else if (evt.detail.xhr && evt.detail.xhr.status === 401 && status) {
+      } else if (code === 401 && status) {
         status.innerHTML = "";
         var p = document.createElement("span");
         p.textContent = form.dataset.loggedOutText || "";
@@ -59,8 +62,10 @@
         a.href = form.dataset.loginUrl;
         a.textContent = form.dataset.loginLinkText || "";
         status.appendChild(p); status.appendChild(document.createTextNode(" ")); status.appendChild(a);
-      } else if (evt.detail.xhr && status && evt.detail.xhr.responseText) {
-        status.innerHTML = evt.detail.xhr.responseText;
+      } else if (!evt.detail.successful && status) {
+        // No connection, or an error page (e.g. 403 after logging in again in another tab): never show
+        // that page here; say it was not saved. The answers stay in localStorage; a reload restores them.
+        status.textContent = form.dataset.failedText || "";
       }
     });
     form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });

@@ -1,6 +1,6 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ontwikkelmodel.content import CURRENT_VERSION, load_file
 
@@ -10,10 +10,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "text"], default="text")
-        parser.add_argument("--version", dest="model_version", default=CURRENT_VERSION)
+        # Not --version: every management command already has that option (Django's own version).
+        parser.add_argument("--model-version", dest="model_version", default=CURRENT_VERSION)
 
     def handle(self, *args, **options):
-        model = load_file(options["model_version"])
+        try:
+            model = load_file(options["model_version"])
+        except FileNotFoundError:
+            raise CommandError(f"Geen inhoudsbestand voor versie {options['model_version']!r}.") from None
         if options["format"] == "json":
             data = model.to_dict()
             out = {

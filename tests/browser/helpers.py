@@ -1,0 +1,53 @@
+"""Helpers for the browser tests: log in through the form, run axe-core, find things on pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Fail on these axe-core impacts; "minor" and "moderate" are left to review.
+A11Y_FAIL_IMPACTS = ("serious", "critical")
+
+_axe = None
+
+
+def login(page, user, password: str = PASSWORD):
+    """Log in through the real login form (on the login page if the page is there, else via /inloggen/)."""
+    if "/inloggen/" not in page.url:
+        page.goto("/inloggen/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen", exact=True).click()
+    assert "/inloggen/" not in page.url, f"inloggen mislukt voor {user.email}: {page.url}"
+
+
+def check_a11y(page, label: str = ""):
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    global _axe
+    from axe_playwright_python.sync_playwright import Axe
+
+    if _axe is None:
+        _axe = Axe()
+    results = _axe.run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in A11Y_FAIL_IMPACTS]
+    if bad:
+        lines = [f"axe: {len(bad)} ernstige toegankelijkheidsproblemen op {label or 'de pagina'} ({page.url}):"]
+        for v in bad:
+            targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+            more = f" (+{len(v['nodes']) - 3} meer)" if len(v["nodes"]) > 3 else ""
+            lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} → {', '.join(targets)}{more}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return results
+
+
+def by_id(value: str) -> str:
+    """A selector for an id with dots in it (accent codes such as 3A.1 end up in ids)."""
+    return f'[id="{value}"]'
+
+
+def links_in(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)

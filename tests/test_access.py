@@ -1,0 +1,726 @@
+"""The access matrix: every view, every member of the cast, one expected answer each.
+
+Rules (groeiwijzer/access.py):
+- the right role gets the page (200) or its redirect (302);
+- a role that is too low gets 403;
+- another school's object, or one that does not exist, is a 404 (the same answer for both);
+- board members see the schools of their board read-only: the board page and results of closed rounds;
+  anything else in such a school is a 403 (they may know the school exists), another board's page a 404;
+- anonymous visitors are sent to the login page (302 to /inloggen/?next=<path>); htmx requests get a 401
+  instead, so the page can keep unsaved input.
+
+``CASES`` holds one row per URL name, plus variants where the round's status or a facilitator changes the
+answer. Each row gives the URL name, its kwargs built from the cast (tests/conftest.py), the method (POST for
+POST-only endpoints and for form submissions, with minimal valid data) and the expected status for each
+caller, in the column order of ``WHO``. ``LOGIN`` means "302 to the login page with ?next=".
+
+``test_access`` runs one row (the cast is built once per test, so a test per caller would be slow) and reports
+every wrong answer at once, as "<who> on <url>: expected 403, got 200". Every request runs in a savepoint that
+is rolled back, so each caller sees the same data and a granted write cannot hide a denied one. It checks:
+- each caller gets the expected status; for rows that write (``state``), denied callers change nothing (that
+  snapshot and the number of audit rows stay equal) and allowed callers do change it (so the snapshot works);
+- tampering: an id of another school, an id that does not exist, and a mixed URL (a school of your own with
+  our round after it) give 404 — for a role too low at that school, the same 403 as for an id that does not
+  exist;
+- POST-only endpoints answer a GET with 405.
+
+``test_every_url_name_has_a_case`` fails for a URL name without a row; the public views are accepted only
+through ``PUBLIC`` and have tests of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import LoginCode
+from assessments.models import Answer, ConsensusItem, Participant, Round
+from audit.models import AuditEvent
+from organisations.models import Invitation, Membership, Role, hash_token
+
+from .conftest import CAST_NAMES
+from .factories import fill_completely, make_board, make_member, make_round, make_school, make_user
+
+LOGIN = "login"
+# Column order of every expectation row.
+WHO = ("schoolleider", "kartrekker", "werkgroeplid", "teamlid", "trainer", "board_member", "outsider", "anonymous")
+MISSING_ID = 987_654_321
+
+# Views anyone may open without logging in, with the tests that cover them (see the end of this file).
+PUBLIC = {
+    "accounts:login": "test_login_pages_are_public",
+    "accounts:code_request": "test_login_pages_are_public",
+    "accounts:code_verify": "test_code_verify_without_a_requested_code_goes_back_to_the_request",
+    "organisations:invitation": "test_invitation_page_is_public",
+}
+
+
+# The table --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    name: str
+    kwargs: Callable
+    expect: tuple  # one status per WHO, or LOGIN
+    method: str = "get"
+    data: Callable | None = None
+    htmx: bool = False
+    setup: Callable | None = None  # runs once on the cast before the callers
+    state: Callable | None = None  # snapshot of what a POST changes
+
+    def __post_init__(self):
+        assert len(self.expect) == len(WHO), f"{self.id}: expected {len(WHO)} statuses, got {len(self.expect)}"
+
+    @property
+    def expected(self) -> dict:
+        return dict(zip(WHO, self.expect, strict=True))
+
+
+def school(c):
+    return {"school_id": c.school.pk}
+
+
+def in_round(attr, **extra):
+    return lambda c: {"school_id": c.school.pk, "round_id": getattr(c, attr).pk, **extra}
+
+
+def membership_of(attr):
+    def kwargs(c):
+        membership = Membership.objects.get(school=c.school, user=c.user(attr))
+        return {"school_id": c.school.pk, "membership_id": membership.pk}
+
+    return kwargs
+
+
+def round_status(attr):
+    return lambda c: Round.objects.get(pk=getattr(c, attr).pk).status
+
+
+def answers_in(attr):
+    return lambda c: sorted(
+        Answer.objects.filter(participant__round=getattr(c, attr)).values_list(
+            "participant_id", "accent_code", "phase", "strengths", "goal"
+        )
+    )
+
+
+def participants_of(attr, field):
+    return lambda c: sorted(Participant.objects.filter(round=getattr(c, attr)).values_list("pk", field))
+
+
+def make_invitation(school, email="nieuw@regenboog.test", token=None, **extra):
+    token = token or f"token-{email}"
+    return Invitation.objects.create(
+        school=school,
+        email=email,
+        roles=[Role.TEAMLID],
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=7),
+        **extra,
+    )
+
+
+def with_invitation(c):
+    c.invitation = make_invitation(c.school)
+
+
+def trainer_facilitates(attr):
+    def setup(c):
+        Round.objects.filter(pk=getattr(c, attr).pk).update(facilitator=c.trainer)
+
+    return setup
+
+
+def teamlid_not_participating(c):
+    Participant.objects.filter(round=c.open_round, user=c.teamlid).delete()
+
+
+def everyone_filled_in(c):
+    for p in Participant.objects.filter(round=c.open_round):
+        fill_completely(p, submit=False)
+
+
+def round_form(title):
+    def data(c):
+        members = Membership.objects.filter(school=c.school).values_list("pk", flat=True)
+        return {"title": title, "participants": list(members), "anonymous": "on"}
+
+    return data
+
+
+# Shorthand rows. Columns as WHO: schoolleider, kartrekker, werkgroeplid, teamlid, trainer, board_member, outsider,
+# anonymous.
+ORGANISERS_200 = (200, 200, 403, 403, 403, 403, 404, LOGIN)
+ORGANISERS_302 = (302, 302, 403, 403, 403, 403, 404, LOGIN)
+MEMBERS_200 = (200, 200, 200, 200, 200, 403, 404, LOGIN)
+PARTICIPANTS_200 = MEMBERS_200  # all five members take part in the cast's rounds
+PARTICIPANTS_302 = (302, 302, 302, 302, 302, 403, 404, LOGIN)
+CONSENSUS_VIEWERS = (200, 200, 200, 403, 200, 403, 404, LOGIN)  # not teamlid, not the board
+ORGANISERS_OR_FACILITATOR_200 = (200, 200, 403, 403, 200, 403, 404, LOGIN)
+
+CASES = [
+    # Start, account, Ontwikkelmodel ----------------------------------------------------------------------
+    #    one school → its dashboard (302); trainer (two schools) and board member choose (200)
+    Case("home", "home", lambda c: {}, (302, 302, 302, 302, 200, 200, 302, LOGIN)),
+    Case("logout", "accounts:logout", lambda c: {}, (302, 302, 302, 302, 302, 302, 302, LOGIN), method="post"),
+    Case("model", "ontwikkelmodel:model", lambda c: {}, (200, 200, 200, 200, 200, 200, 200, LOGIN)),
+    # School and team ---------------------------------------------------------------------------------------
+    #    the board member is sent on to the board page
+    Case("school", "organisations:school", school, (200, 200, 200, 200, 200, 302, 404, LOGIN)),
+    Case("members", "organisations:members", school, MEMBERS_200),
+    Case("invite", "organisations:invite", school, ORGANISERS_200),
+    Case(
+        "invite-post",
+        "organisations:invite",
+        school,
+        ORGANISERS_302,
+        method="post",
+        data=lambda c: {"emails": "nieuw@regenboog.test", "roles": [Role.TEAMLID]},
+        state=lambda c: sorted(Invitation.objects.filter(school=c.school).values_list("email", flat=True)),
+    ),
+    Case(
+        "invitation-revoke",
+        "organisations:invitation_revoke",
+        lambda c: {"school_id": c.school.pk, "invitation_id": c.invitation.pk},
+        ORGANISERS_302,
+        method="post",
+        setup=with_invitation,
+        state=lambda c: Invitation.objects.get(pk=c.invitation.pk).revoked_at,
+    ),
+    Case("member-edit", "organisations:member_edit", membership_of("teamlid"), ORGANISERS_200),
+    Case(
+        "member-edit-post",
+        "organisations:member_edit",
+        membership_of("teamlid"),
+        ORGANISERS_302,
+        method="post",
+        data=lambda c: {"roles": [Role.TEAMLID, Role.WERKGROEPLID]},
+        state=lambda c: Membership.objects.get(school=c.school, user=c.teamlid).roles,
+    ),
+    Case("member-remove", "organisations:member_remove", membership_of("teamlid"), ORGANISERS_200),
+    Case(
+        "member-remove-post",
+        "organisations:member_remove",
+        membership_of("teamlid"),
+        ORGANISERS_302,
+        method="post",
+        state=lambda c: Membership.objects.filter(school=c.school, user=c.teamlid).exists(),
+    ),
+    Case(
+        "board",
+        "organisations:board",
+        lambda c: {"board_id": c.board.pk},
+        (404, 404, 404, 404, 404, 200, 404, LOGIN),
+    ),
+    Case(
+        "board-not-followed",
+        "organisations:board",
+        lambda c: {"board_id": c.other_school.board_id},
+        (404, 404, 404, 404, 404, 404, 404, LOGIN),
+    ),
+    # Organising rounds --------------------------------------------------------------------------------------
+    Case("round-new", "assessments:round_new", school, ORGANISERS_200),
+    Case(
+        "round-new-post",
+        "assessments:round_new",
+        school,
+        ORGANISERS_302,
+        method="post",
+        data=round_form("Nieuwe ronde"),
+        state=lambda c: Round.objects.filter(school=c.school).count(),
+    ),
+    Case("round-open", "assessments:round", in_round("open_round"), ORGANISERS_200),
+    Case(
+        "round-facilitated",
+        "assessments:round",
+        in_round("consensus_round"),
+        ORGANISERS_OR_FACILITATOR_200,
+        setup=trainer_facilitates("consensus_round"),
+    ),
+    Case("round-edit-open", "assessments:round_edit", in_round("open_round"), ORGANISERS_200),
+    #    a closed round cannot be edited: 404 for those who may edit, 403 for the rest
+    Case(
+        "round-edit-closed",
+        "assessments:round_edit",
+        in_round("closed_round"),
+        (404, 404, 403, 403, 403, 403, 404, LOGIN),
+    ),
+    Case(
+        "round-edit-post",
+        "assessments:round_edit",
+        in_round("open_round"),
+        ORGANISERS_302,
+        method="post",
+        data=round_form("Andere titel"),
+        state=lambda c: Round.objects.get(pk=c.open_round.pk).title,
+    ),
+    Case(
+        "round-remind",
+        "assessments:round_remind",
+        in_round("open_round"),
+        ORGANISERS_302,
+        method="post",
+        state=participants_of("open_round", "reminded_at"),
+    ),
+    Case(
+        "start-consensus",
+        "assessments:round_transition",
+        in_round("open_round", action="consensus"),
+        ORGANISERS_302,
+        method="post",
+        state=round_status("open_round"),
+    ),
+    Case(
+        "reopen-filling",
+        "assessments:round_transition",
+        in_round("consensus_round", action="heropen-invullen"),
+        ORGANISERS_302,
+        method="post",
+        state=round_status("consensus_round"),
+    ),
+    Case(
+        "close",
+        "assessments:round_transition",
+        in_round("consensus_round", action="afsluiten"),
+        ORGANISERS_302,
+        method="post",
+        state=round_status("consensus_round"),
+    ),
+    Case(
+        "close-facilitated",
+        "assessments:round_transition",
+        in_round("consensus_round", action="afsluiten"),
+        (302, 302, 403, 403, 302, 403, 404, LOGIN),
+        method="post",
+        setup=trainer_facilitates("consensus_round"),
+        state=round_status("consensus_round"),
+    ),
+    #    reopening a closed round: schoolleiding only
+    Case(
+        "reopen-closed",
+        "assessments:round_transition",
+        in_round("closed_round", action="heropenen"),
+        (302, 403, 403, 403, 403, 403, 404, LOGIN),
+        method="post",
+        data=lambda c: {"reason": "De prioriteiten waren nog niet besproken."},
+        state=round_status("closed_round"),
+    ),
+    Case(
+        "unknown-step",
+        "assessments:round_transition",
+        in_round("open_round", action="weggooien"),
+        (404, 404, 404, 404, 404, 404, 404, LOGIN),
+        method="post",
+        state=round_status("open_round"),
+    ),
+    # Filling in -------------------------------------------------------------------------------------------------
+    Case("fill", "assessments:fill", in_round("open_round"), PARTICIPANTS_302),
+    Case(
+        "fill-not-participating",
+        "assessments:fill",
+        in_round("open_round"),
+        (302, 302, 302, 403, 302, 403, 404, LOGIN),
+        setup=teamlid_not_participating,
+    ),
+    Case("fill-layer", "assessments:fill_step", in_round("open_round", step="1"), PARTICIPANTS_200),
+    Case("fill-priorities", "assessments:fill_step", in_round("open_round", step="prioriteiten"), PARTICIPANTS_200),
+    Case("fill-submit", "assessments:fill_step", in_round("open_round", step="indienen"), PARTICIPANTS_200),
+    Case(
+        "fill-layer-post",
+        "assessments:fill_step",
+        in_round("open_round", step="1"),
+        PARTICIPANTS_302,
+        method="post",
+        data=lambda c: {"phase-1.1": "4", "strengths-1.1": "Rustige start van de dag"},
+        state=answers_in("open_round"),
+    ),
+    Case(
+        "fill-submit-post",
+        "assessments:fill_step",
+        in_round("open_round", step="indienen"),
+        PARTICIPANTS_302,
+        method="post",
+        setup=everyone_filled_in,
+        state=participants_of("open_round", "submitted_at"),
+    ),
+    Case(
+        "fill-autosave",
+        "assessments:fill_autosave",
+        in_round("open_round", step="1"),
+        (200, 200, 200, 200, 200, 403, 404, 401),
+        method="post",
+        htmx=True,
+        data=lambda c: {"phase-1.1": "3"},
+        state=answers_in("open_round"),
+    ),
+    # Consensus, presentation, result -----------------------------------------------------------------------------
+    #    while participants still fill in, only the organisers look at the answers
+    Case("consensus-open", "assessments:consensus", in_round("open_round"), ORGANISERS_200),
+    Case("consensus", "assessments:consensus", in_round("consensus_round"), CONSENSUS_VIEWERS),
+    Case("consensus-closed", "assessments:consensus", in_round("closed_round"), CONSENSUS_VIEWERS),
+    Case(
+        "consensus-item",
+        "assessments:consensus_item",
+        in_round("consensus_round", accent_code="1.1"),
+        ORGANISERS_200,
+    ),
+    Case(
+        "consensus-item-facilitated",
+        "assessments:consensus_item",
+        in_round("consensus_round", accent_code="1.1"),
+        ORGANISERS_OR_FACILITATOR_200,
+        setup=trainer_facilitates("consensus_round"),
+    ),
+    Case(
+        "consensus-item-post",
+        "assessments:consensus_item",
+        in_round("consensus_round", accent_code="1.1"),
+        (200, 200, 403, 403, 403, 403, 404, 401),
+        method="post",
+        htmx=True,
+        data=lambda c: {"phase": "2", "strengths": "Vaste rituelen", "next_steps": "Rustplek", "version": ""},
+        state=lambda c: sorted(
+            ConsensusItem.objects.filter(round=c.consensus_round).values_list("accent_code", "phase", "strengths")
+        ),
+    ),
+    Case("present-open", "assessments:present", in_round("open_round"), ORGANISERS_200),
+    Case("present", "assessments:present", in_round("consensus_round"), CONSENSUS_VIEWERS),
+    #    members see "not yet"; the board sees results of closed rounds only
+    Case("result-open", "assessments:result", in_round("open_round"), MEMBERS_200),
+    Case("result-consensus", "assessments:result", in_round("consensus_round"), MEMBERS_200),
+    Case("result-closed", "assessments:result", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+]
+
+POST_ONLY = {
+    "accounts:logout",
+    "organisations:invitation_revoke",
+    "assessments:round_remind",
+    "assessments:round_transition",
+    "assessments:fill_autosave",
+}
+
+
+# Running a request ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def rolled_back():
+    """Whatever happens inside is undone, so the next caller sees the cast as it was."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def request(case: Case, cast, who: str, kwargs: dict | None = None):
+    client = Client()
+    if who != "anonymous":
+        client.force_login(cast.user(who), backend="accounts.backends.EmailBackend")
+    url = reverse(case.name, kwargs=case.kwargs(cast) if kwargs is None else kwargs)
+    headers = {"HX-Request": "true"} if case.htmx else {}
+    if case.method == "post":
+        data = case.data(cast) if case.data else {}
+        return url, client.post(url, data, headers=headers)
+    return url, client.get(url, headers=headers)
+
+
+def mismatch(who: str, url: str, expected, response) -> str | None:
+    """None if the response is what was expected, otherwise a one-line explanation."""
+    status = response.status_code
+    location = response.get("Location", "")
+    if expected == LOGIN:
+        parts = urlsplit(location)
+        if status == 302 and parts.path == reverse("accounts:login") and parse_qs(parts.query).get("next") == [url]:
+            return None
+        return f"{who} on {url}: expected 302 to the login page, got {status} {location}".rstrip()
+    if status != expected:
+        return f"{who} on {url}: expected {expected}, got {status} {location}".rstrip()
+    parts = urlsplit(location)
+    if status == 302 and parts.path == reverse("accounts:login") and "next" in parse_qs(parts.query):
+        return f"{who} on {url}: a logged-in caller was sent to log in"
+    return None
+
+
+def snapshot(case: Case, cast):
+    return (case.state(cast) if case.state else None, AuditEvent.objects.count())
+
+
+def round_titles(cast) -> list[str]:
+    return [r.title for r in (cast.open_round, cast.consensus_round, cast.closed_round, cast.other_round)]
+
+
+def check_denied_response(who, url, response, cast) -> list[str]:
+    """A 403/404 tells nothing about the object: no round titles in the page."""
+    body = response.content.decode()
+    return [f"{who} on {url}: {response.status_code} page shows {t!r}" for t in round_titles(cast) if t in body]
+
+
+# The matrix ------------------------------------------------------------------------------------------------
+
+
+def role_problems(case: Case, cast) -> list[str]:
+    """Each caller in WHO gets the expected status; denied callers write nothing, allowed ones do."""
+    problems = []
+    for who, expected in case.expected.items():
+        with rolled_back():
+            before = snapshot(case, cast)
+            url, response = request(case, cast, who)
+            after = snapshot(case, cast)
+        problem = mismatch(who, url, expected, response)
+        if problem:
+            problems.append(problem)
+            continue
+        if response.status_code in (401, 403, 404, 405) or expected == LOGIN:
+            problems += check_denied_response(who, url, response, cast)
+            if case.method == "post" and before != after:
+                problems.append(f"{who} on {url}: denied ({response.status_code}) but changed {before} → {after}")
+        elif case.state and before[0] == after[0]:
+            problems.append(f"{who} on {url}: allowed ({response.status_code}) but nothing changed: {before[0]}")
+    return problems
+
+
+# Tampering: ids that are not ours, or not there, are a 404.
+ID_KEYS = ("school_id", "round_id", "membership_id", "invitation_id", "board_id")
+
+
+def foreign_ids(cast) -> dict:
+    """For each kind of id, an object of the outsider's school (or board)."""
+    return {
+        "school_id": cast.other_school.pk,
+        "round_id": cast.other_round.pk,
+        "membership_id": Membership.objects.get(school=cast.other_school, user=cast.outsider).pk,
+        "invitation_id": make_invitation(cast.other_school, "iemand@vreemde.test").pk,
+        "board_id": cast.other_school.board_id,
+    }
+
+
+def first_allowed(case: Case) -> str | None:
+    return next((who for who, status in case.expected.items() if status in (200, 302)), None)
+
+
+def tampered_requests(case: Case, cast):
+    """(who, kwargs, label, expected): ids of another school or ids that do not exist.
+
+    Expected is 404, or for a mixed URL (a school of your own, our object after it) the same answer as for an
+    object that does not exist: a role too low at that school is a 403 either way, and tells nothing.
+    """
+    kwargs = case.kwargs(cast)
+    ids = [k for k in ID_KEYS if k in kwargs]
+    who = first_allowed(case)
+    if who is None:  # nobody gets this page (an unknown step): nothing to tamper with
+        return
+    foreign = foreign_ids(cast)
+    for key in ids:
+        yield who, {**kwargs, key: MISSING_ID}, f"{key} that does not exist", 404
+        yield who, {**kwargs, key: foreign[key]}, f"{key} of another school", 404
+    own_objects = [k for k in ids if k not in ("school_id", "board_id")]
+    if "school_id" not in kwargs or not own_objects:
+        return
+    # The outsider is schoolleider of their own school: past every role check, so a plain 404.
+    yield "outsider", {**kwargs, "school_id": cast.other_school.pk}, "outsider's own school, our object", 404
+    mixed = [
+        ("trainer", cast.sister_school, "trainer's other school, our object"),
+        ("board_member", cast.sister_school, "sister school of the board, our object"),
+    ]
+    for who, other_school, label in mixed:
+        tampered = {**kwargs, "school_id": other_school.pk}
+        yield who, tampered, label, {**tampered, **dict.fromkeys(own_objects, MISSING_ID)}
+
+
+def tampering_problems(case: Case, cast) -> list[str]:
+    problems = []
+    for who, kwargs, label, expected in tampered_requests(case, cast):
+        if isinstance(expected, dict):  # the answer for the same URL with ids that do not exist
+            with rolled_back():
+                expected = request(case, cast, who, kwargs=expected)[1].status_code
+            if expected not in (403, 404):
+                problems.append(f"{who} ({label}): a missing object gave {expected}")
+        with rolled_back():
+            before = snapshot(case, cast)
+            url, response = request(case, cast, who, kwargs=kwargs)
+            after = snapshot(case, cast)
+        if response.status_code != expected:
+            problems.append(f"{who} on {url} ({label}): expected {expected}, got {response.status_code}")
+            continue
+        problems += check_denied_response(who, url, response, cast)
+        if before != after:
+            problems.append(f"{who} on {url} ({label}): {expected} but changed {before} → {after}")
+    return problems
+
+
+def post_only_problems(case: Case, cast) -> list[str]:
+    """POST-only endpoints answer a GET with 405, even for a caller who may POST."""
+    who = first_allowed(case)
+    if case.name not in POST_ONLY or who is None:
+        return []
+    with rolled_back():
+        url, response = request(replace(case, method="get"), cast, who)
+    return [] if response.status_code == 405 else [f"{who} GET {url}: expected 405, got {response.status_code}"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_access(case: Case, cast):
+    """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once."""
+    if case.setup:
+        case.setup(cast)
+    problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast)
+    assert not problems, f"{case.id}:\n" + "\n".join(problems)
+
+
+def test_missing_and_foreign_round_give_the_same_page(cast, login):
+    client = login(cast.schoolleider)
+    missing = client.get(reverse("assessments:round", args=[cast.school.pk, MISSING_ID]))
+    foreign = client.get(reverse("assessments:round", args=[cast.school.pk, cast.other_round.pk]))
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.templates[0].name == foreign.templates[0].name == "404.html"
+    assert "Deze pagina bestaat niet" in foreign.content.decode()
+
+
+def test_board_member_is_sent_from_the_school_to_the_board(cast, login):
+    response = login(cast.board_member).get(reverse("organisations:school", args=[cast.school.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisations:board", args=[cast.board.pk])
+
+
+def test_board_member_sees_results_without_individual_answers(cast, login):
+    """Read-only and consensus only: the closed round's result, no one's individual answers."""
+    response = login(cast.board_member).get(reverse("assessments:result", args=[cast.school.pk, cast.closed_round.pk]))
+    assert response.status_code == 200
+    assert response.context["summary"] is not None
+    assert response.context["acc"].is_board_viewer
+    assert not response.context["acc"].can_see_individual_answers(cast.closed_round)
+
+
+def test_member_of_two_schools_only_gets_the_school_in_the_url(cast, login):
+    """The trainer is in both schools of the board; the other school's round stays a 404 under either id."""
+    sister_round_owner = make_user("Sanne Zus")
+    make_member(cast.sister_school, sister_round_owner, Role.SCHOOLLEIDING)
+    sister_round = make_round(cast.sister_school, [cast.trainer], by=sister_round_owner, title="Zusronde")
+    client = login(cast.trainer)
+    assert client.get(reverse("assessments:fill", args=[cast.sister_school.pk, sister_round.pk])).status_code == 302
+    assert client.get(reverse("assessments:fill", args=[cast.school.pk, sister_round.pk])).status_code == 404
+
+
+def test_board_member_of_a_new_board_does_not_see_old_schools(cast, login):
+    new_board = make_board("Bestuur Oost")
+    make_school(new_board, "De Nieuwe")
+    new_board.members.add(cast.outsider)
+    client = login(cast.outsider)
+    assert client.get(reverse("organisations:board", args=[new_board.pk])).status_code == 200
+    assert client.get(reverse("organisations:board", args=[cast.board.pk])).status_code == 404
+    url = reverse("assessments:result", args=[cast.school.pk, cast.closed_round.pk])
+    assert client.get(url).status_code == 404
+
+
+# Public views ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["accounts:login", "accounts:code_request"])
+def test_login_pages_are_public(name, client, db):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response.context["form"] is not None
+
+
+def test_code_verify_without_a_requested_code_goes_back_to_the_request(client, db):
+    response = client.get(reverse("accounts:code_verify"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:code_request")
+
+
+def test_code_verify_after_requesting_a_code_is_public(client, cast):
+    client.post(reverse("accounts:code_request"), {"email": cast.teamlid.email})
+    assert LoginCode.objects.filter(user=cast.teamlid).exists()
+    response = client.get(reverse("accounts:code_verify"))
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_invitation_page_is_public(client, cast):
+    make_invitation(cast.school, "nieuw@regenboog.test", token="geldige-token")
+    response = client.get(reverse("organisations:invitation", args=["geldige-token"]))
+    assert response.status_code == 200
+    assert cast.school.name in response.content.decode()
+
+
+def test_unknown_invitation_token_is_a_dutch_404(client, db):
+    response = client.get(reverse("organisations:invitation", args=["bestaat-niet"]))
+    assert response.status_code == 404
+    assert "Deze uitnodiging werkt niet (meer)" in response.content.decode()
+
+
+def test_revoked_invitation_is_gone(client, cast):
+    make_invitation(cast.school, "oud@regenboog.test", token="ingetrokken", revoked_at=timezone.now())
+    response = client.get(reverse("organisations:invitation", args=["ingetrokken"]))
+    assert response.status_code == 410
+    assert "Deze uitnodiging werkt niet (meer)" in response.content.decode()
+    assert cast.school.name not in response.content.decode()
+
+
+# Meta: the matrix mirrors every URL ------------------------------------------------------------------------
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(namespace, name, pattern) for every URL pattern, through all includes."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry, ":".join(n for n in (namespace, entry.namespace) if n))
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry.name, entry
+
+
+def our_url_patterns():
+    """{full name or None: pattern} for everything but the Django admin."""
+    return [
+        (f"{ns}:{name}" if ns and name else name, p) for ns, name, p in url_patterns() if ns.split(":")[0] != "admin"
+    ]
+
+
+def test_every_url_name_has_a_case():
+    patterns = our_url_patterns()
+    unnamed = [str(p.pattern) for name, p in patterns if not name]
+    assert not unnamed, f"URL patterns without a name cannot be in the access matrix: {unnamed}"
+    names = {name for name, _ in patterns}
+    in_matrix = {c.name for c in CASES}
+    missing = sorted(names - in_matrix - set(PUBLIC))
+    assert not missing, (
+        "These URL names have no row in CASES (tests/test_access.py); add one with the expected status for "
+        f"every cast member, or, if the view is public, add it to PUBLIC with a test: {missing}"
+    )
+    stale = sorted((in_matrix | set(PUBLIC)) - names)
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+    both = sorted(in_matrix & set(PUBLIC))
+    assert not both, f"Public views belong in PUBLIC only, not in CASES: {both}"
+
+
+def test_public_set_matches_the_views():
+    """A view is reachable without login exactly when it is listed in PUBLIC."""
+    not_required = {name for name, p in our_url_patterns() if getattr(p.callback, "login_required", True) is False}
+    assert not_required == set(PUBLIC), (
+        f"@login_not_required but not in PUBLIC: {sorted(not_required - set(PUBLIC))}; "
+        f"in PUBLIC but login required: {sorted(set(PUBLIC) - not_required)}"
+    )
+    tests = {name for name in globals() if name.startswith("test_")}
+    assert set(PUBLIC.values()) <= tests, f"PUBLIC names a test that does not exist: {set(PUBLIC.values()) - tests}"
+
+
+def test_matrix_columns_are_the_cast():
+    assert (*CAST_NAMES, "anonymous") == WHO, "A new cast member needs a column in every row of CASES"
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)), "Case ids must be unique"
+    for c in CASES:
+        if c.name in POST_ONLY:
+            assert c.method == "post", f"{c.id}: {c.name} only accepts POST"
+        if c.method == "post" and c.name not in {"accounts:logout"}:
+            assert c.state is not None, f"{c.id}: a POST row needs a state snapshot (did a denied caller write?)"
