@@ -30,6 +30,8 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
     People who are already a member get the roles added instead of an invitation.
     """
     roles = [Role(r).value for r in roles]
+    if Role.SCHOOLLEIDING in roles:
+        _check_may_touch_schoolleiding(school, acting_user)
     created = []
     now = timezone.now()
     User = get_user_model()
@@ -134,6 +136,16 @@ def do_revoke_invitation(*, invitation: Invitation, acting_user) -> None:
     record(action="invitation.revoked", acting_user=acting_user, school=invitation.school, target=invitation)
 
 
+def _acting_is_schoolleiding(school, acting_user) -> bool:
+    return Membership.objects.filter(school=school, user=acting_user, is_schoolleiding=True).exists()
+
+
+def _check_may_touch_schoolleiding(school, acting_user) -> None:
+    """Only schoolleiding may hand out, take away or remove the schoolleiding role."""
+    if not _acting_is_schoolleiding(school, acting_user):
+        raise ServiceError(_("Alleen de schoolleiding kan de rol schoolleiding geven, afnemen of verwijderen."))
+
+
 def _other_schoolleiding_exists(membership: Membership) -> bool:
     return Membership.objects.filter(school=membership.school, is_schoolleiding=True).exclude(pk=membership.pk).exists()
 
@@ -144,6 +156,8 @@ def do_change_roles(*, membership: Membership, roles: list[str], acting_user) ->
     roles = [Role(r).value for r in roles]
     if not roles:
         raise ServiceError(_("Kies minstens één rol."))
+    if membership.is_schoolleiding != (Role.SCHOOLLEIDING in roles):
+        _check_may_touch_schoolleiding(membership.school, acting_user)
     if membership.is_schoolleiding and Role.SCHOOLLEIDING not in roles and not _other_schoolleiding_exists(membership):
         raise ServiceError(_("Een school heeft altijd minstens één lid van de schoolleiding nodig."))
     before = membership.roles
@@ -162,6 +176,8 @@ def do_change_roles(*, membership: Membership, roles: list[str], acting_user) ->
 @transaction.atomic
 def do_remove_member(*, membership: Membership, acting_user) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_schoolleiding:
+        _check_may_touch_schoolleiding(membership.school, acting_user)
     if membership.is_schoolleiding and not _other_schoolleiding_exists(membership):
         raise ServiceError(
             _("Je kunt het laatste lid van de schoolleiding niet verwijderen. Geef eerst iemand anders deze rol.")

@@ -66,13 +66,19 @@ def invite(request, school_id):
     acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
     form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        created = services.do_invite_members(
-            school=acc.school,
-            emails=form.cleaned_data["emails"],
-            roles=form.cleaned_data["roles"],
-            acting_user=request.user,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-        )
+        try:
+            created = services.do_invite_members(
+                school=acc.school,
+                emails=form.cleaned_data["emails"],
+                roles=form.cleaned_data["roles"],
+                acting_user=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except services.ServiceError as exc:
+            form.add_error("roles", str(exc))
+            return render(
+                request, "organisations/invite.html", {"acc": acc, "school": acc.school, "form": form}, status=400
+            )
         n_existing = len(form.cleaned_data["emails"]) - len(created)
         messages.success(
             request,

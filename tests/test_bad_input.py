@@ -565,25 +565,26 @@ def test_unknown_role_code_is_refused_by_the_services(cast):
 
 
 def test_the_last_schoolleiding_cannot_be_removed_or_demoted(cast, login):
-    client = login(cast.kartrekker)
     membership = _membership(cast.school, cast.schoolleider)
     before = stored_state()
 
+    # A kartrekker may not touch the schoolleiding role at all.
+    client = login(cast.kartrekker)
     response = client.post(reverse("organisations:member_remove", args=[cast.school.pk, membership.pk]))
     assert response.status_code == 400
-    assert "Je kunt het laatste lid van de schoolleiding niet verwijderen." in text(response)
+    assert "Alleen de schoolleiding kan de rol schoolleiding geven, afnemen of verwijderen." in text(response)
 
+    # The only schoolleider cannot demote or remove themselves.
+    client = login(cast.schoolleider)
     response = client.post(
         reverse("organisations:member_edit", args=[cast.school.pk, membership.pk]), {"roles": ["teamlid"]}
     )
     assert response.status_code == 400
     assert "Een school heeft altijd minstens één lid van de schoolleiding nodig." in text(response)
 
-    # The schoolleider removing themselves is refused the same way.
-    client = login(cast.schoolleider)
     response = client.post(reverse("organisations:member_remove", args=[cast.school.pk, membership.pk]))
     assert response.status_code == 400
-    assert "laatste lid van de schoolleiding" in text(response)
+    assert "Je kunt het laatste lid van de schoolleiding niet verwijderen." in text(response)
 
     assert_unchanged(before)
     assert Membership.objects.get(pk=membership.pk).is_schoolleiding

@@ -1019,3 +1019,45 @@ def test_user_model_stores_name_and_email_only():
         "groups",
         "user_permissions",
     }
+
+
+def test_only_schoolleiding_can_grant_or_remove_schoolleiding(cast, login):
+    """A kartrekker may manage the team, but not promote anyone (or themself) to schoolleiding."""
+    from audit.models import AuditEvent
+    from organisations.models import Membership
+
+    kartrekker_m = Membership.objects.get(school=cast.school, user=cast.kartrekker)
+    leider_m = Membership.objects.get(school=cast.school, user=cast.schoolleider)
+    client = login(cast.kartrekker)
+    audit_before = AuditEvent.objects.count()
+
+    # Promote themself through the role form: refused in Dutch, nothing changes.
+    url = reverse("organisations:member_edit", args=[cast.school.pk, kartrekker_m.pk])
+    response = client.post(url, {"roles": ["kartrekker", "schoolleiding"]})
+    assert response.status_code == 400
+    assert "Alleen de schoolleiding" in response.content.decode()
+    kartrekker_m.refresh_from_db()
+    assert not kartrekker_m.is_schoolleiding
+
+    # Or by inviting their own address with that role.
+    response = client.post(
+        reverse("organisations:invite", args=[cast.school.pk]),
+        {"emails": cast.kartrekker.email, "roles": ["schoolleiding"]},
+    )
+    assert response.status_code == 400
+    assert "Alleen de schoolleiding" in response.content.decode()
+    kartrekker_m.refresh_from_db()
+    assert not kartrekker_m.is_schoolleiding
+
+    # Nor remove a schoolleider.
+    response = client.post(reverse("organisations:member_remove", args=[cast.school.pk, leider_m.pk]))
+    assert response.status_code == 400
+    assert Membership.objects.filter(pk=leider_m.pk).exists()
+    assert AuditEvent.objects.count() == audit_before
+
+    # The schoolleider can hand out the role.
+    client = login(cast.schoolleider)
+    response = client.post(url, {"roles": ["kartrekker", "schoolleiding"]})
+    assert response.status_code == 302
+    kartrekker_m.refresh_from_db()
+    assert kartrekker_m.is_schoolleiding
