@@ -90,6 +90,7 @@ def code_verify_view(request):
     )
 
 
+@login_not_required
 @require_POST
 def logout_view(request):
     logout(request)

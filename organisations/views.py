@@ -3,6 +3,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,10 +173,19 @@ def invitation(request, token):
         except services.ServiceError as exc:
             error = str(exc)
         else:
+            school_url = reverse("organisations:school", args=[membership.school_id])
+            if not request.user.is_authenticated and existing is not None:
+                # An existing account is not opened by a link alone: it may reach other schools too.
+                messages.success(
+                    request,
+                    _("%(school)s is aan je account toegevoegd. Log in om verder te gaan.")
+                    % {"school": membership.school.name},
+                )
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': school_url})}")
             if not request.user.is_authenticated:
                 login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welkom bij %(school)s!") % {"school": membership.school.name})
-            return redirect("organisations:school", school_id=membership.school_id)
+            return redirect(school_url)
     return render(
         request,
         "organisations/invitation.html",

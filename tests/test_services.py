@@ -19,6 +19,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import LoginCode, User
 from assessments import services
@@ -189,6 +190,10 @@ def test_existing_user_accepting_keeps_their_password(cast, login, on_commit):
     assert 'name="password"' not in text(response)
     response = client.post(path, {"name": "Overschreven", "password": "een-ander-wachtwoord-99"})
     assert response.status_code == 302
+    # The link alone does not open an existing account (it may reach other schools): log in first.
+    school_url = reverse("organisations:school", args=[cast.school.pk])
+    assert response["Location"] == reverse("accounts:login") + "?" + urlencode({"next": school_url})
+    assert "_auth_user_id" not in client.session
     hans.refresh_from_db()
     assert hans.password == password_hash
     assert hans.check_password(PASSWORD)
