@@ -341,9 +341,7 @@ def _fill_submit(request, acc, round_, participant):
 
 def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.is_member and acc.can_view_consensus(round_))
-    if round_.status == RoundStatus.OPEN and not acc.can_organise_rounds:
-        access.require(False)
+    access.require(acc.can_view_answers(round_))
     summary = summarise(round_, include_individual=True)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
     return render(
@@ -434,9 +432,7 @@ def consensus_item(request, school_id, round_id, accent_code):
 def present(request, school_id, round_id):
     """Projector view: one accent at a time, large type, arrow keys to move."""
     acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.is_member and acc.can_view_consensus(round_))
-    if round_.status == RoundStatus.OPEN and not acc.can_organise_rounds:
-        access.require(False)  # as consensus(): while filling in, only organisers see the answers
+    access.require(acc.can_view_answers(round_))
     summary = summarise(round_, include_individual=True)
     accents = summary.accents
     codes = [a.accent.code for a in accents]

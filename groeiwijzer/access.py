@@ -60,6 +60,21 @@ class SchoolAccess:
     def can_view_consensus(self, round_) -> bool:
         return self.has_role(*CONSENSUS_VIEW_ROLES) or self.can_facilitate(round_)
 
+    def can_view_answers(self, round_) -> bool:
+        """The consensus and presentation views, which show what participants answered.
+
+        While filling in is open, an anonymous round shows nobody anything: watching the
+        distribution change as each person submits would reveal individual answers. In a
+        round with names, organisers may look ahead.
+        """
+        from assessments.models import RoundStatus
+
+        if not self.is_member or not self.can_view_consensus(round_):
+            return False
+        if round_.status == RoundStatus.OPEN:
+            return self.can_organise_rounds and not round_.anonymous
+        return True
+
     def can_facilitate(self, round_) -> bool:
         if self.membership is None:
             return False

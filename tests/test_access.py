@@ -143,6 +143,13 @@ def trainer_facilitates(attr):
     return setup
 
 
+def named_round(attr):
+    def setup(c):
+        Round.objects.filter(pk=getattr(c, attr).pk).update(anonymous=False)
+
+    return setup
+
+
 def teamlid_not_participating(c):
     Participant.objects.filter(round=c.open_round, user=c.teamlid).delete()
 
@@ -167,6 +174,7 @@ ORGANISERS_302 = (302, 302, 403, 403, 403, 403, 404, LOGIN)
 MEMBERS_200 = (200, 200, 200, 200, 200, 403, 404, LOGIN)
 PARTICIPANTS_200 = MEMBERS_200  # all five members take part in the cast's rounds
 PARTICIPANTS_302 = (302, 302, 302, 302, 302, 403, 404, LOGIN)
+NOBODY_IN_SCHOOL = (403, 403, 403, 403, 403, 403, 404, LOGIN)
 CONSENSUS_VIEWERS = (200, 200, 200, 403, 200, 403, 404, LOGIN)  # not teamlid, not the board
 ORGANISERS_OR_FACILITATOR_200 = (200, 200, 403, 403, 200, 403, 404, LOGIN)
 
@@ -365,8 +373,16 @@ CASES = [
         state=answers_in("open_round"),
     ),
     # Consensus, presentation, result -----------------------------------------------------------------------------
-    #    while participants still fill in, only the organisers look at the answers
-    Case("consensus-open", "assessments:consensus", in_round("open_round"), ORGANISERS_200),
+    #    while participants still fill in: nobody in an anonymous round (watching submissions arrive would
+    #    reveal answers); in a round with names, only the organisers look ahead
+    Case("consensus-open", "assessments:consensus", in_round("open_round"), NOBODY_IN_SCHOOL),
+    Case(
+        "consensus-open-named",
+        "assessments:consensus",
+        in_round("open_round"),
+        ORGANISERS_200,
+        setup=named_round("open_round"),
+    ),
     Case("consensus", "assessments:consensus", in_round("consensus_round"), CONSENSUS_VIEWERS),
     Case("consensus-closed", "assessments:consensus", in_round("closed_round"), CONSENSUS_VIEWERS),
     Case(
@@ -394,7 +410,14 @@ CASES = [
             ConsensusItem.objects.filter(round=c.consensus_round).values_list("accent_code", "phase", "strengths")
         ),
     ),
-    Case("present-open", "assessments:present", in_round("open_round"), ORGANISERS_200),
+    Case("present-open", "assessments:present", in_round("open_round"), NOBODY_IN_SCHOOL),
+    Case(
+        "present-open-named",
+        "assessments:present",
+        in_round("open_round"),
+        ORGANISERS_200,
+        setup=named_round("open_round"),
+    ),
     Case("present", "assessments:present", in_round("consensus_round"), CONSENSUS_VIEWERS),
     #    members see "not yet"; the board sees results of closed rounds only
     Case("result-open", "assessments:result", in_round("open_round"), MEMBERS_200),

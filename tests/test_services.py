@@ -850,11 +850,18 @@ def test_anonymous_round_shows_the_distribution_from_three_submissions(cast, log
     assert summary.n_submitted == 2 and not summary.show_distribution
     assert all(a.total == 0 and not a.strengths and not a.goals for a in summary.accents)
     assert all(a.priority_votes == 0 for a in summary.accents)
+    # The page itself is only open once filling in has closed (anonymous round).
+    assert client.get(url).status_code == 403
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CONSENSUS)
     page = text(client.get(url))
     assert "De verdeling verschijnt zodra minstens 3 deelnemers hebben ingediend" in page
     assert "Groeifase 1: 1" not in page and "Sterk" not in page
 
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.OPEN)
+    round_.refresh_from_db()
     answer_round(cast, round_, {cast.teamlid: {"1.1": 2}})
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CONSENSUS)
+    round_.refresh_from_db()
     summary = summarise(round_, include_individual=True)
     assert summary.n_submitted == 3 and summary.show_distribution
     assert {a.accent.code: a.counts for a in summary.accents}["1.1"] == {1: 1, 2: 1, 3: 0, 4: 1}
