@@ -95,6 +95,10 @@ class LoginCode(models.Model):
         )
         return obj, code
 
+    @classmethod
+    def recently_issued(cls, user) -> int:
+        return cls.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(hours=1)).count()
+
     def is_usable(self) -> bool:
         return (
             self.used_at is None

@@ -41,6 +41,8 @@ def code_request_view(request):
     form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = get_user_model().objects.filter(email=form.cleaned_data["email"], is_active=True).first()
+        if user is not None and LoginCode.recently_issued(user) >= settings.LOGIN_CODES_PER_HOUR:
+            user = None  # too many codes this hour: send nothing, answer the same (no guessing by resending)
         if user is not None:
             with transaction.atomic():
                 _obj, code = LoginCode.issue(user)

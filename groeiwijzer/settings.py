@@ -122,6 +122,7 @@ X_FRAME_OPTIONS = "DENY"
 INVITATION_VALID_DAYS = 7
 LOGIN_CODE_VALID_MINUTES = 15
 LOGIN_CODE_MAX_ATTEMPTS = 5
+LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at a 6-digit code
 
 LOGGING = {
     "version": 1,

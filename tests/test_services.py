@@ -1073,3 +1073,17 @@ def test_only_schoolleiding_can_grant_or_remove_schoolleiding(cast, login):
     assert response.status_code == 302
     kartrekker_m.refresh_from_db()
     assert kartrekker_m.is_schoolleiding
+
+
+def test_login_codes_are_limited_per_hour(cast, client, on_commit, settings):
+    """Requesting new codes cannot be used to keep guessing: after the hourly limit no code is sent."""
+    url = reverse("accounts:code_request")
+    for _ in range(settings.LOGIN_CODES_PER_HOUR):
+        with on_commit():
+            response = client.post(url, {"email": cast.teamlid.email})
+        assert response.status_code == 302
+    assert len(mail.outbox) == settings.LOGIN_CODES_PER_HOUR
+    with on_commit():
+        response = client.post(url, {"email": cast.teamlid.email})
+    assert response.status_code == 302  # same answer as always
+    assert len(mail.outbox) == settings.LOGIN_CODES_PER_HOUR  # but no new code
