@@ -85,6 +85,18 @@ class RoundForm(forms.Form):
         self.fields["facilitator"].queryset = members.filter(models_q_trainer())
         self.fields["facilitator"].label_from_instance = lambda m: m.user.display_name
 
+    def round_fields(self) -> dict:
+        """The cleaned data as keyword arguments for do_create_round / do_update_round."""
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "deadline": d["deadline"],
+            "meeting_date": d["meeting_date"],
+            "anonymous": d["anonymous"],
+            "participant_user_ids": [m.user_id for m in d["participants"]],
+            "facilitator": d["facilitator"].user if d["facilitator"] else None,
+        }
+
     def clean(self):
         data = super().clean()
         d, m = data.get("deadline"), data.get("meeting_date")

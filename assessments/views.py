@@ -30,18 +30,8 @@ def round_new(request, school_id):
     initial = {"participants": [m.pk for m in services.default_participants(acc.school)], "anonymous": True}
     form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            round_ = services.do_create_round(
-                school=acc.school,
-                title=d["title"],
-                deadline=d["deadline"],
-                meeting_date=d["meeting_date"],
-                anonymous=d["anonymous"],
-                participant_user_ids=[m.user_id for m in d["participants"]],
-                facilitator=d["facilitator"].user if d["facilitator"] else None,
-                acting_user=request.user,
-            )
+            round_ = services.do_create_round(school=acc.school, acting_user=request.user, **form.round_fields())
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -71,18 +61,8 @@ def round_edit(request, school_id, round_id):
     }
     form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            services.do_update_round(
-                round_=round_,
-                title=d["title"],
-                deadline=d["deadline"],
-                meeting_date=d["meeting_date"],
-                anonymous=d["anonymous"],
-                participant_user_ids=[m.user_id for m in d["participants"]],
-                facilitator=d["facilitator"].user if d["facilitator"] else None,
-                acting_user=request.user,
-            )
+            services.do_update_round(round_=round_, acting_user=request.user, **form.round_fields())
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
