@@ -1087,3 +1087,20 @@ def test_login_codes_are_limited_per_hour(cast, client, on_commit, settings):
         response = client.post(url, {"email": cast.teamlid.email})
     assert response.status_code == 302  # same answer as always
     assert len(mail.outbox) == settings.LOGIN_CODES_PER_HOUR  # but no new code
+
+
+def test_htmx_consensus_save_updates_the_guidance_warnings(cast, login):
+    """After a third goal in one layer, the htmx answer carries the updated warning (out of band)."""
+    client = login(cast.kartrekker)
+    round_ = cast.consensus_round
+    for code in ("1.1", "1.2", "1.3"):
+        response = client.post(
+            reverse("assessments:consensus_item", args=[cast.school.pk, round_.pk, code]),
+            {"phase": "2", "strengths": "", "next_steps": f"Doel {code}", "priority": "", "version": ""},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+    page = text(response)
+    assert 'id="consensus-warnings" hx-swap-oob="true"' in page
+    assert "heeft 3 ontwikkeldoelen" in page
+    assert "maximaal 1 à 2 doelen per groeilaag" in page
