@@ -233,7 +233,9 @@ def do_send_reminders(*, round_: Round, acting_user, base_url: str) -> int:
     return len(pending)
 
 
-def _set_status(round_: Round, *, expected: tuple[str, ...], new: str, action: str, acting_user) -> Round:
+def _set_status(
+    round_: Round, *, expected: tuple[str, ...], new: str, action: str, acting_user, extra: dict | None = None
+) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status not in expected:
         raise ServiceError(_("Deze stap kan niet in de huidige fase van de ronde."))
@@ -241,9 +243,8 @@ def _set_status(round_: Round, *, expected: tuple[str, ...], new: str, action: s
     round_.status = new
     round_.closed_at = timezone.now() if new == RoundStatus.CLOSED else None
     round_.save(update_fields=["status", "closed_at"])
-    record(
-        action=action, acting_user=acting_user, school=round_.school, target=round_, data={"from": before, "to": new}
-    )
+    data = {"from": before, "to": new, **(extra or {})}
+    record(action=action, acting_user=acting_user, school=round_.school, target=round_, data=data)
     return round_
 
 
@@ -282,20 +283,14 @@ def do_close_round(*, round_: Round, acting_user) -> Round:
 
 @transaction.atomic
 def do_reopen_round(*, round_: Round, acting_user, reason: str = "") -> Round:
-    round_ = _set_status(
+    return _set_status(
         round_,
         expected=(RoundStatus.CLOSED,),
         new=RoundStatus.CONSENSUS,
         action="round.reopened",
         acting_user=acting_user,
+        extra={"reason": reason} if reason else None,
     )
-    if reason:
-        from audit.models import AuditEvent
-
-        event = AuditEvent.objects.filter(action="round.reopened", object_id=str(round_.pk)).first()
-        event.data["reason"] = reason
-        event.save(update_fields=["data"])
-    return round_
 
 
 class ConflictError(ServiceError):
