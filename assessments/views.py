@@ -173,6 +173,12 @@ def _fill_context(acc, round_, participant, step):
     }
 
 
+def _chosen_step(request, ctx):
+    """The step the user asked to go to with a 'go' button, if it is a real step."""
+    go = request.POST.get("go")
+    return go if go in [code for code, _label in ctx["steps"]] else None
+
+
 def fill(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     access.get_participant(acc, round_)
@@ -209,8 +215,7 @@ def fill_step(request, school_id, round_id, step):
             # so this is the same for real forms, and a truncated or tampered POST cannot wipe the layer.
             answers = form.answers(only_present=True)
             services.do_save_answers(participant=participant, answers=answers, acting_user=request.user)
-            target = request.POST.get("go") if request.POST.get("go") in [s[0] for s in ctx["steps"]] else None
-            target = target or ctx["next_step"]
+            target = _chosen_step(request, ctx) or ctx["next_step"]
             messages.success(request, _("Je antwoorden zijn opgeslagen."))
             return redirect("assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target)
         status = 400
@@ -280,7 +285,7 @@ def _fill_priorities(request, acc, round_, participant):
         if form.is_valid():
             services.do_save_priorities(participant=participant, accent_codes=form.codes(), acting_user=request.user)
             messages.success(request, _("Je prioriteiten zijn opgeslagen."))
-            target = request.POST.get("go") if request.POST.get("go") in [s[0] for s in ctx["steps"]] else None
+            target = _chosen_step(request, ctx)
             return redirect(
                 "assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target or "indienen"
             )

@@ -39,12 +39,11 @@
         localStorage.removeItem(key);
       }
     }
-    form.addEventListener("input", function () {
+    function remember() {
       try { localStorage.setItem(key, JSON.stringify({ state: formState(form), at: Date.now() })); } catch (e) { /* private mode */ }
-    });
-    form.addEventListener("change", function () {
-      try { localStorage.setItem(key, JSON.stringify({ state: formState(form), at: Date.now() })); } catch (e) { /* private mode */ }
-    });
+    }
+    form.addEventListener("input", remember);
+    form.addEventListener("change", remember);
     form.addEventListener("htmx:afterRequest", function (evt) {
       var code = evt.detail.xhr ? evt.detail.xhr.status : 0;
       // 2xx: stored. 409: the server will not take it any more (submitted, round closed). 400 keeps the copy.
