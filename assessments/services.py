@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.models import record
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
-from organisations.services import ServiceError
+from organisations.services import ConflictError, ServiceError  # noqa: F401 (ConflictError: re-exported)
 
 from .models import PRIORITY_RANKS, Answer, ConsensusItem, Participant, Priority, Round, RoundStatus
 
@@ -291,10 +291,6 @@ def do_reopen_round(*, round_: Round, acting_user, reason: str = "") -> Round:
         acting_user=acting_user,
         extra={"reason": reason} if reason else None,
     )
-
-
-class ConflictError(ServiceError):
-    """Someone else saved the same item since the form was loaded."""
 
 
 def item_version(item) -> str:

@@ -24,6 +24,9 @@ CONSENSUS_VIEW_ROLES = (
     Role.TRAINER_EXTERN,
 )
 
+# The action plan is made and kept alive by the werkgroep, kartrekkers and schoolleiding (handbook ch. 5).
+PLAN_EDITOR_ROLES = (Role.SCHOOLLEIDING, Role.KARTREKKER, Role.WERKGROEPLID)
+
 
 @dataclass
 class SchoolAccess:
@@ -81,6 +84,25 @@ class SchoolAccess:
         return self.has_role(*ORGANISER_ROLES) or (
             round_.facilitator_id is not None and round_.facilitator_id == self.user.pk
         )
+
+    # Action plan ---------------------------------------------------------
+    # Everyone in the school and the board may read the plan (it holds no individual opinions);
+    # the werkgroep, kartrekkers and schoolleiding change it; whoever owns an action may work on it.
+    @property
+    def can_edit_plan(self) -> bool:
+        return self.has_role(*PLAN_EDITOR_ROLES)
+
+    @property
+    def can_view_meetings(self) -> bool:
+        return self.is_member
+
+    def can_work_on_action(self, action) -> bool:
+        """Tick steps, add updates, change the status."""
+        return self.can_edit_plan or (self.is_member and action.owner_id == self.user.pk)
+
+    @property
+    def sees_meeting_reminder(self) -> bool:
+        return self.has_role(Role.KARTREKKER)
 
     def can_see_individual_answers(self, round_) -> bool:
         """Distributions and written answers: members only, never board viewers."""
@@ -183,3 +205,50 @@ def get_invitation(access: SchoolAccess, invitation_id):
     if invitation is None:
         raise Http404
     return invitation
+
+
+def get_goal(access: SchoolAccess, goal_id, *, deleted: bool = False):
+    """A goal of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
+    from actionplans.models import Goal
+
+    goal_id = _parse_id(goal_id)
+    goal = Goal.objects.filter(pk=goal_id, school=access.school, deleted_at__isnull=not deleted).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def get_action(access: SchoolAccess, action_id, *, deleted: bool = False):
+    """An action of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
+    from actionplans.models import Action
+
+    action_id = _parse_id(action_id)
+    action = (
+        Action.objects.select_related("goal", "owner")
+        .filter(pk=action_id, school=access.school, deleted_at__isnull=not deleted)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action
+
+
+def get_step(action, step_id):
+    from actionplans.models import ActionStep
+
+    step_id = _parse_id(step_id)
+    step = ActionStep.objects.filter(pk=step_id, action=action).first()
+    if step is None:
+        raise Http404
+    return step
+
+
+def get_meeting(access: SchoolAccess, meeting_id):
+    from actionplans.models import Meeting
+
+    require(access.can_view_meetings)
+    meeting_id = _parse_id(meeting_id)
+    meeting = Meeting.objects.filter(pk=meeting_id, school=access.school).first()
+    if meeting is None:
+        raise Http404
+    return meeting

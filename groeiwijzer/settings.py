@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "audit",
     "ontwikkelmodel",
     "assessments",
+    "actionplans",
 ]
 
 MIDDLEWARE = [

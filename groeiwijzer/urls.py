@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("ontwikkelmodel.urls")),
     path("", include("assessments.urls")),
+    path("", include("actionplans.urls")),
     path("beheer/", admin.site.urls),
 ]

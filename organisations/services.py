@@ -23,6 +23,10 @@ class ServiceError(Exception):
     """A rule was broken; the message is Dutch and meant for the user."""
 
 
+class ConflictError(ServiceError):
+    """Someone else saved the same item since the form was loaded (optimistic concurrency)."""
+
+
 @transaction.atomic
 def do_invite_members(*, school, emails: list[str], roles: list[str], acting_user, base_url: str) -> list[Invitation]:
     """Create one invitation per email and send the emails after commit.

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actionplans.overview import dashboard_summary
 from assessments.models import Round, RoundStatus
 from groeiwijzer import access
 
@@ -43,7 +44,13 @@ def school_dashboard(request, school_id):
     return render(
         request,
         "organisations/school.html",
-        {"acc": acc, "school": acc.school, "rounds": rounds, "my_rounds": my_rounds},
+        {
+            "acc": acc,
+            "school": acc.school,
+            "rounds": rounds,
+            "my_rounds": my_rounds,
+            "plan": dashboard_summary(acc.school, request.user),
+        },
     )
 
 

@@ -129,3 +129,53 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@dataclass
+class Plan:
+    goal: object
+    action: object  # owned by the teamlid, with two steps
+    step: object
+    meeting: object
+    deleted_goal: object
+    deleted_action: object
+    other_goal: object  # the outsider's school
+    other_action: object
+    other_meeting: object
+
+
+@pytest.fixture
+def plan(cast) -> Plan:
+    """An action plan for De Regenboog (and a little one for De Vreemde)."""
+    import datetime
+
+    from actionplans import services as plan_services
+
+    from .factories import agree_priorities, make_action, make_goal, make_meeting
+
+    k = cast.kartrekker
+    agree_priorities(cast.closed_round, {"3B.1": 1, "1.1": 2, "2.1": 3})
+    goal = make_goal(cast.school, k, "Rust in de school", "3B", accent_code="3B.1")
+    action = make_action(
+        cast.school, k, "Rustruimte inrichten", goal=goal, owner=cast.teamlid, steps=["Plek kiezen", "Inrichten"]
+    )
+    meeting = make_meeting(cast.school, k, datetime.date.today() - datetime.timedelta(days=7), location="Teamkamer")
+    deleted_goal = make_goal(cast.school, k, "Weggegooid doel", "1")
+    plan_services.do_delete_goal(goal=deleted_goal, acting_user=k)
+    deleted_action = make_action(cast.school, k, "Weggegooide actie", layer_code="2")
+    plan_services.do_delete_action(action=deleted_action, acting_user=k)
+    o = cast.outsider
+    other_goal = make_goal(cast.other_school, o, "Vreemd doel", "2")
+    other_action = make_action(cast.other_school, o, "Vreemde actie", goal=other_goal)
+    other_meeting = make_meeting(cast.other_school, o, datetime.date.today())
+    return Plan(
+        goal=goal,
+        action=action,
+        step=action.steps.first(),
+        meeting=meeting,
+        deleted_goal=deleted_goal,
+        deleted_action=deleted_action,
+        other_goal=other_goal,
+        other_action=other_action,
+        other_meeting=other_meeting,
+    )

@@ -69,3 +69,37 @@ def move_to(round_: Round, status: str, by: User) -> Round:
     if status == RoundStatus.CLOSED and round_.status == RoundStatus.CONSENSUS:
         round_ = services.do_close_round(round_=round_, acting_user=by)
     return round_
+
+
+def agree_priorities(round_: Round, ranks: dict[str, int], *, phase=2, next_steps="Samen verder") -> None:
+    """Consensus items with a priority for a (closed) round, as if agreed in the meeting."""
+    from assessments.models import ConsensusItem
+
+    for code, rank in ranks.items():
+        ConsensusItem.objects.update_or_create(
+            round=round_,
+            accent_code=code,
+            defaults={"phase": phase, "priority": rank, "next_steps": f"{next_steps} {code}", "strengths": "Sterk"},
+        )
+
+
+def make_goal(school: School, by: User, title="Rust in de school", layer_code="3B", **extra):
+    from actionplans import services as plan_services
+
+    return plan_services.do_create_goal(
+        school=school, title=title, term=extra.pop("term", "kort"), layer_code=layer_code, acting_user=by, **extra
+    )
+
+
+def make_action(school: School, by: User, title="Rustruimte inrichten", *, goal=None, layer_code="3B", **extra):
+    from actionplans import services as plan_services
+
+    return plan_services.do_create_action(
+        school=school, title=title, goal=goal, layer_code=layer_code, acting_user=by, **extra
+    )
+
+
+def make_meeting(school: School, by: User, date, **extra):
+    from actionplans import services as plan_services
+
+    return plan_services.do_create_meeting(school=school, date=date, acting_user=by, **extra)

@@ -23,7 +23,8 @@
     });
   }
   function setupDraftForm(form) {
-    if (!form.hasAttribute("hx-post")) return;  // read-only (submitted, or filling closed): keep any copy
+    // Autosaved forms have hx-post; plain forms opt in with data-draft-local (kept here until submitted).
+    if (!form.hasAttribute("hx-post") && !form.hasAttribute("data-draft-local")) return;  // read-only: keep any copy
     var key = "gw-draft:" + form.dataset.draftKey;
     var status = document.getElementById(form.dataset.statusId || "save-status");
     var stored = null;

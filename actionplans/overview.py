@@ -1,0 +1,170 @@
+"""Read models for the plan pages. A fixed number of queries, whatever the plan's size."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ontwikkelmodel.content import load_file
+
+from .models import MEETING_GAP_DAYS, OPEN_STATUSES, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, Term
+
+
+def actions_queryset(school):
+    """Live actions with what every action row shows (owner, goal, step counts)."""
+    return (
+        Action.objects.alive()
+        .filter(school=school)
+        .select_related("owner", "goal")
+        .annotate(
+            steps_total=Count("steps", distinct=True),
+            steps_done=Count("steps", filter=Q(steps__done_at__isnull=False), distinct=True),
+        )
+    )
+
+
+def mark(actions, today: date):
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+    return actions
+
+
+@dataclass
+class LayerBlock:
+    layer: object
+    goals: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+
+
+@dataclass
+class PlanOverview:
+    layers: list[LayerBlock]
+    short_goals: list
+    long_goals: list
+    actions: list
+    overdue: list
+    last_meeting: Meeting | None
+    next_meeting: Meeting | None
+    days_since_meeting: int | None
+    today: date
+
+    @property
+    def too_many_short_goals(self) -> bool:
+        return len(self.short_goals) > SHORT_TERM_ADVICE
+
+    @property
+    def meeting_overdue(self) -> bool:
+        """More than six weeks without a meeting (or none yet while the plan has content)."""
+        if self.days_since_meeting is None:
+            return bool(self.short_goals or self.actions)
+        return self.days_since_meeting > MEETING_GAP_DAYS
+
+    @property
+    def counts(self) -> dict:
+        by_status = {s.value: 0 for s in ActionStatus}
+        for action in self.actions:
+            by_status[action.status] += 1
+        return by_status
+
+
+def last_and_next_meeting(school, today):
+    last = Meeting.objects.filter(school=school, date__lte=today).order_by("-date", "-start_time", "-id").first()
+    upcoming = Meeting.objects.filter(school=school, date__gt=today).order_by("date", "start_time", "id").first()
+    return last, upcoming
+
+
+def plan_overview(school, *, today: date | None = None) -> PlanOverview:
+    today = today or timezone.localdate()
+    model = load_file()
+    goals = list(Goal.objects.alive().filter(school=school).select_related("monitored_by"))
+    actions = mark(list(actions_queryset(school)), today)
+    blocks = {layer.code: LayerBlock(layer=layer) for layer in model.layers}
+    goal_by_id = {g.pk: g for g in goals}
+    for goal in goals:
+        goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
+        goal.plan_actions = []
+        if goal.layer_code in blocks:
+            blocks[goal.layer_code].goals.append(goal)
+    for action in actions:
+        if action.goal_id in goal_by_id:
+            goal_by_id[action.goal_id].plan_actions.append(action)
+        if action.layer_code in blocks:
+            blocks[action.layer_code].actions.append(action)
+    last, upcoming = last_and_next_meeting(school, today)
+    return PlanOverview(
+        layers=list(blocks.values()),
+        short_goals=[g for g in goals if g.term == Term.SHORT],
+        long_goals=[g for g in goals if g.term == Term.LONG],
+        actions=actions,
+        overdue=[a for a in actions if a.overdue],
+        last_meeting=last,
+        next_meeting=upcoming,
+        days_since_meeting=(today - last.date).days if last else None,
+        today=today,
+    )
+
+
+def agenda(meeting: Meeting, *, today: date | None = None) -> dict:
+    """A proposed agenda: late actions, actions under way, what changed since the previous meeting,
+    and finished results to celebrate."""
+    today = today or timezone.localdate()
+    previous = (
+        Meeting.objects.filter(school_id=meeting.school_id)
+        .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, pk__lt=meeting.pk))
+        .order_by("-date", "-id")
+        .first()
+    )
+    actions = mark(list(actions_queryset(meeting.school)), today)
+    if previous is not None:
+        end = previous.end_time or datetime.time.max
+        changed_since = timezone.make_aware(datetime.datetime.combine(previous.date, end))
+    else:
+        changed_since = timezone.now() - datetime.timedelta(days=MEETING_GAP_DAYS)
+    overdue = [a for a in actions if a.overdue]
+    open_ = [a for a in actions if a.status in OPEN_STATUSES and not a.overdue]
+    changed = [a for a in open_ if a.updated_at > changed_since]
+    running = [a for a in open_ if a.updated_at <= changed_since]
+    celebrate = [a for a in actions if a.status == ActionStatus.DONE]
+    return {
+        "previous": previous,
+        "overdue": overdue,
+        "running": running,
+        "changed": changed,
+        "celebrate": celebrate,
+        "all": actions,
+    }
+
+
+@dataclass
+class DashboardSummary:
+    my_open: int
+    my_overdue: int
+    overdue: int
+    goals: int
+    last_meeting: Meeting | None
+    next_meeting: Meeting | None
+    meeting_overdue: bool
+
+
+def dashboard_summary(school, user, *, today: date | None = None) -> DashboardSummary:
+    """The plan in one glance for the school page (four queries)."""
+    today = today or timezone.localdate()
+    open_actions = Action.objects.alive().filter(school=school, status__in=OPEN_STATUSES)
+    counts = open_actions.aggregate(
+        my_open=Count("pk", filter=Q(owner=user)),
+        my_overdue=Count("pk", filter=Q(owner=user, due_date__lt=today)),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+    )
+    goals = Goal.objects.alive().filter(school=school).count()
+    last, upcoming = last_and_next_meeting(school, today)
+    if last is None:
+        meeting_overdue = goals > 0
+    else:
+        meeting_overdue = (today - last.date).days > MEETING_GAP_DAYS
+    return DashboardSummary(
+        goals=goals, last_meeting=last, next_meeting=upcoming, meeting_overdue=meeting_overdue, **counts
+    )

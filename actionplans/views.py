@@ -1,0 +1,616 @@
+"""The action plan: goals, actions, the werkgroep's meetings. Thin views; access and services decide."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.models import RoundStatus
+from groeiwijzer import access
+from ontwikkelmodel.content import load_file
+from organisations.services import ConflictError, ServiceError
+
+from . import services
+from .content import load_suggestions
+from .forms import (
+    ActionForm,
+    FromRoundForm,
+    GoalForm,
+    MeetingForm,
+    MinutesForm,
+    StatusForm,
+    StepForm,
+    UpdateForm,
+)
+from .models import RESTORE_DAYS, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, PlanChange, Term
+from .overview import actions_queryset, agenda, mark, plan_overview
+
+
+def _access(request, school_id, *, edit=False, member=False):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    if edit:
+        access.require(acc.can_edit_plan)
+    elif member:
+        access.require(acc.is_member)
+    return acc
+
+
+def _ctx(acc, **extra):
+    return {"acc": acc, "school": acc.school, "model": load_file(), **extra}
+
+
+def _status(request):
+    return 400 if request.method == "POST" else 200
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _plan_url(acc, anchor=""):
+    return reverse("actionplans:plan", args=[acc.school.pk]) + anchor
+
+
+def _next_url(request, default):
+    """Where to go after a save: a local `next` (e.g. back to the meeting), else the default."""
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        return nxt
+    return default
+
+
+def _history(**filters):
+    return PlanChange.objects.filter(**filters).select_related("actor")[:200]
+
+
+# The plan ----------------------------------------------------------------------
+
+
+def plan(request, school_id):
+    acc = _access(request, school_id)
+    overview = plan_overview(acc.school)
+    rounds = []
+    if acc.can_edit_plan:
+        rounds = list(acc.school.rounds.filter(status=RoundStatus.CLOSED).order_by("-closed_at")[:5])
+    return render(
+        request,
+        "actionplans/plan.html",
+        _ctx(acc, overview=overview, closed_rounds=rounds, short_term_advice=SHORT_TERM_ADVICE),
+    )
+
+
+def from_round(request, school_id, round_id):
+    """The consensus priorities become goals, each with a first action."""
+    acc = _access(request, school_id, edit=True)
+    round_ = access.get_round(acc, round_id)
+    if round_.status != RoundStatus.CLOSED:
+        messages.info(request, _("Doelen maak je nadat de ronde is afgesloten."))
+        return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+    items = services.consensus_priorities(round_)
+    taken = set(Goal.objects.alive().filter(source_round=round_).values_list("accent_code", flat=True))
+    form = FromRoundForm(_data(request), items=items, model=round_.model, taken=taken)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goals = services.do_create_goals_from_round(round_=round_, choices=form.choices, acting_user=request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(n)d doelen toegevoegd, elk met een eerste actiepunt.") % {"n": len(goals)})
+            return redirect(_plan_url(acc))
+    existing_short = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT).count()
+    return render(
+        request,
+        "actionplans/from_round.html",
+        _ctx(acc, round=round_, form=form, existing_short=existing_short, short_term_advice=SHORT_TERM_ADVICE),
+        status=_status(request),
+    )
+
+
+# Goals -------------------------------------------------------------------------
+
+
+def _norm(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _show(field, value) -> str:
+    """A value as the form shows it: the choice's label, a person's name, a Dutch date."""
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            if isinstance(label, (list, tuple)):
+                labels.update({str(k): v for k, v in label})
+            else:
+                labels[str(key)] = label
+        return str(labels.get(str(value), value or ""))
+    return services._display(value)
+
+
+def _after_conflict(form, obj, names):
+    """Keep the user's input, list saved-versus-mine for each differing field, and let the next save
+    overwrite knowingly (the form now carries the saved version)."""
+    rows = []
+    for name in names:
+        if name in form.fields and _norm(form.cleaned_data.get(name)) != _norm(getattr(obj, name)):
+            field = form.fields[name]
+            rows.append(
+                {
+                    "label": field.label,
+                    "saved": _show(field, getattr(obj, name)),
+                    "mine": _show(field, form.cleaned_data.get(name)),
+                }
+            )
+    form.data = form.data.copy()
+    form.data["version"] = obj.version
+    return rows
+
+
+def goal_new(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    initial = {"layer_code": request.GET.get("laag", "")[:8], "term": Term.SHORT}
+    form = GoalForm(_data(request), school=acc.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.do_create_goal(school=acc.school, acting_user=request.user, **form.goal_fields())
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het doel is toegevoegd."))
+            return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
+    return render(request, "actionplans/goal_form.html", _ctx(acc, form=form), status=_status(request))
+
+
+def goal_detail(request, school_id, goal_id):
+    acc = _access(request, school_id)
+    goal = access.get_goal(acc, goal_id)
+    model = load_file()
+    goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
+    actions = mark(list(actions_queryset(acc.school).filter(goal=goal)), timezone.localdate())
+    return render(
+        request,
+        "actionplans/goal_detail.html",
+        _ctx(acc, goal=goal, layer=model.layer(goal.layer_code), actions=actions, history=_history(goal=goal)),
+    )
+
+
+def goal_edit(request, school_id, goal_id):
+    acc = _access(request, school_id, edit=True)
+    goal = access.get_goal(acc, goal_id)
+    initial = {f: getattr(goal, f) for f in services.GOAL_FIELDS} | {"version": goal.version}
+    form = GoalForm(_data(request), school=acc.school, initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_goal(
+                goal=goal,
+                expected_version=form.cleaned_data["version"] or goal.version,
+                acting_user=request.user,
+                **form.goal_fields(),
+            )
+        except ConflictError as exc:
+            goal.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _after_conflict(form, goal, services.GOAL_FIELDS)
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het doel is opgeslagen."))
+            return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
+    return render(
+        request,
+        "actionplans/goal_form.html",
+        _ctx(acc, form=form, goal=goal, conflict=conflict, saved_by=goal.updated_by),
+        status=status,
+    )
+
+
+def goal_delete(request, school_id, goal_id):
+    acc = _access(request, school_id, edit=True)
+    goal = access.get_goal(acc, goal_id)
+    if request.method == "POST":
+        services.do_delete_goal(goal=goal, acting_user=request.user)
+        messages.success(
+            request,
+            _("Het doel en zijn actiepunten zijn verwijderd. Je kunt ze %(days)d dagen terugzetten via de prullenbak.")
+            % {"days": RESTORE_DAYS},
+        )
+        return redirect(_plan_url(acc))
+    n_actions = goal.actions.alive().count()
+    return render(request, "actionplans/confirm_delete.html", _ctx(acc, item=goal, kind="goal", n_actions=n_actions))
+
+
+@require_POST
+def goal_restore(request, school_id, goal_id):
+    acc = _access(request, school_id, edit=True)
+    goal = access.get_goal(acc, goal_id, deleted=True)
+    try:
+        services.do_restore_goal(goal=goal, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("actionplans:trash", school_id=acc.school.pk)
+    messages.success(request, _("Het doel staat weer in het actieplan."))
+    return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
+
+
+# Actions -----------------------------------------------------------------------
+
+
+def _goals(acc):
+    return Goal.objects.alive().filter(school=acc.school)
+
+
+def action_new(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    suggestions = load_suggestions()
+    initial = {"status": ActionStatus.PLANNED}
+    goal_id = request.GET.get("doel", "")
+    if goal_id:
+        goal = access.get_goal(acc, goal_id)
+        initial |= {"goal": goal.pk, "layer_code": goal.layer_code}
+    if request.GET.get("laag"):
+        initial["layer_code"] = request.GET["laag"][:8]
+    picked = suggestions.get(request.GET.get("suggestie", "")[:40])
+    if picked is not None:
+        initial |= {"title": picked.text[:300], "layer_code": picked.layer_code, "suggestion": picked.code}
+    meeting = None
+    meeting_id = request.POST.get("bijeenkomst") or request.GET.get("bijeenkomst")
+    if meeting_id:
+        meeting = access.get_meeting(acc, meeting_id)
+    form = ActionForm(_data(request), school=acc.school, goals=_goals(acc), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.action_fields()
+        try:
+            action = services.do_create_action(
+                school=acc.school,
+                acting_user=request.user,
+                suggestion_code=form.cleaned_data["suggestion"],
+                **fields,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het actiepunt is toegevoegd."))
+            if meeting is not None:
+                return redirect(
+                    reverse("actionplans:meeting", args=[acc.school.pk, meeting.pk]) + f"#action-{action.pk}"
+                )
+            return redirect("actionplans:action", school_id=acc.school.pk, action_id=action.pk)
+    return render(
+        request,
+        "actionplans/action_form.html",
+        _ctx(acc, form=form, suggestions=suggestions, picked=picked, meeting=meeting),
+        status=_status(request),
+    )
+
+
+def action_detail(request, school_id, action_id):
+    acc = _access(request, school_id)
+    action = access.get_action(acc, action_id)
+    action.overdue = action.is_overdue()
+    return render(
+        request,
+        "actionplans/action_detail.html",
+        _ctx(
+            acc,
+            action=action,
+            layer=load_file().layer(action.layer_code),
+            steps=list(action.steps.select_related("done_by")),
+            updates=list(action.updates.select_related("author", "meeting")),
+            history=_history(action=action),
+            can_work=acc.can_work_on_action(action),
+            update_form=UpdateForm(),
+            statuses=ActionStatus.choices,
+            suggestion=load_suggestions().get(action.suggestion_code) if action.suggestion_code else None,
+        ),
+    )
+
+
+def action_edit(request, school_id, action_id):
+    acc = _access(request, school_id, edit=True)
+    action = access.get_action(acc, action_id)
+    initial = {f: getattr(action, f) for f in ("title", "layer_code", "due_date", "monitoring", "status")}
+    initial |= {
+        "goal": action.goal_id,
+        "owner": action.owner_id,
+        "steps": "\n".join(action.steps.values_list("text", flat=True)),
+        "version": action.version,
+    }
+    form = ActionForm(_data(request), school=acc.school, goals=_goals(acc), initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_action(
+                action=action,
+                expected_version=form.cleaned_data["version"] or action.version,
+                acting_user=request.user,
+                **form.action_fields(),
+            )
+        except ConflictError as exc:
+            action.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _after_conflict(form, action, services.ACTION_FIELDS)
+            saved_steps = "\n".join(action.steps.values_list("text", flat=True))
+            mine = "\n".join(form.cleaned_data["steps"])
+            if saved_steps != mine:
+                conflict.append({"label": form.fields["steps"].label, "saved": saved_steps, "mine": mine})
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het actiepunt is opgeslagen."))
+            return redirect(_next_url(request, reverse("actionplans:action", args=[acc.school.pk, action.pk])))
+    return render(
+        request,
+        "actionplans/action_form.html",
+        _ctx(acc, form=form, action=action, conflict=conflict, saved_by=action.updated_by),
+        status=status,
+    )
+
+
+def action_delete(request, school_id, action_id):
+    acc = _access(request, school_id, edit=True)
+    action = access.get_action(acc, action_id)
+    if request.method == "POST":
+        services.do_delete_action(action=action, acting_user=request.user)
+        messages.success(
+            request,
+            _("Het actiepunt is verwijderd. Je kunt het %(days)d dagen terugzetten via de prullenbak.")
+            % {"days": RESTORE_DAYS},
+        )
+        return redirect(_plan_url(acc))
+    return render(request, "actionplans/confirm_delete.html", _ctx(acc, item=action, kind="action"))
+
+
+@require_POST
+def action_restore(request, school_id, action_id):
+    acc = _access(request, school_id, edit=True)
+    action = access.get_action(acc, action_id, deleted=True)
+    try:
+        services.do_restore_action(action=action, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("actionplans:trash", school_id=acc.school.pk)
+    messages.success(request, _("Het actiepunt staat weer in het actieplan."))
+    return redirect("actionplans:action", school_id=acc.school.pk, action_id=action.pk)
+
+
+def _work_access(request, school_id, action_id):
+    acc = _access(request, school_id, member=True)
+    action = access.get_action(acc, action_id)
+    access.require(acc.can_work_on_action(action))
+    return acc, action
+
+
+@require_POST
+def action_status(request, school_id, action_id):
+    acc, action = _work_access(request, school_id, action_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies een bestaande status."))
+        return redirect("actionplans:action", school_id=acc.school.pk, action_id=action.pk)
+    services.do_set_action_status(action=action, status=form.cleaned_data["status"], acting_user=request.user)
+    if form.cleaned_data["status"] == ActionStatus.CELEBRATED:
+        messages.success(request, _("Gevierd! Goed dat jullie stilstaan bij wat er bereikt is."))
+    else:
+        messages.success(request, _("De status is bijgewerkt."))
+    return redirect(_next_url(request, reverse("actionplans:action", args=[acc.school.pk, action.pk])))
+
+
+@require_POST
+def action_step(request, school_id, action_id, step_id):
+    acc, action = _work_access(request, school_id, action_id)
+    step = access.get_step(action, step_id)
+    form = StepForm(request.POST)
+    form.is_valid()  # a boolean: anything but a true value means "not done"
+    step = services.do_set_step_done(step=step, done=form.cleaned_data.get("done", False), acting_user=request.user)
+    if request.htmx:
+        return render(
+            request, "actionplans/action_detail.html#step", _ctx(acc, action=action, step=step, can_work=True)
+        )
+    return redirect(reverse("actionplans:action", args=[acc.school.pk, action.pk]) + "#steps")
+
+
+@require_POST
+def action_update(request, school_id, action_id):
+    acc, action = _work_access(request, school_id, action_id)
+    form = UpdateForm(request.POST)
+    meeting = None
+    if request.POST.get("bijeenkomst"):
+        meeting = access.get_meeting(acc, request.POST["bijeenkomst"])
+    if form.is_valid():
+        try:
+            services.do_add_update(
+                action=action, text=form.cleaned_data["text"], meeting=meeting, acting_user=request.user
+            )
+        except ServiceError as exc:
+            form.add_error("text", str(exc))
+    if form.errors:
+        if meeting is not None:
+            return _render_meeting(request, acc, meeting, update_forms={action.pk: form}, status=400)
+        action.overdue = action.is_overdue()
+        return render(
+            request,
+            "actionplans/action_detail.html",
+            _ctx(
+                acc,
+                action=action,
+                layer=load_file().layer(action.layer_code),
+                steps=list(action.steps.all()),
+                updates=list(action.updates.select_related("author", "meeting")),
+                history=_history(action=action),
+                can_work=True,
+                update_form=form,
+                statuses=ActionStatus.choices,
+            ),
+            status=400,
+        )
+    messages.success(request, _("De update is toegevoegd."))
+    if meeting is not None:
+        return redirect(reverse("actionplans:meeting", args=[acc.school.pk, meeting.pk]) + f"#action-{action.pk}")
+    return redirect(reverse("actionplans:action", args=[acc.school.pk, action.pk]) + "#updates")
+
+
+def my_actions(request, school_id):
+    acc = _access(request, school_id, member=True)
+    actions = mark(list(actions_queryset(acc.school).filter(owner=request.user)), timezone.localdate())
+    open_actions = [a for a in actions if a.is_open]
+    return render(
+        request,
+        "actionplans/my_actions.html",
+        _ctx(acc, open_actions=open_actions, finished=[a for a in actions if not a.is_open]),
+    )
+
+
+def trash(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    goals = list(Goal.objects.restorable().filter(school=acc.school).select_related("deleted_by"))
+    actions = list(
+        Action.objects.restorable()
+        .filter(school=acc.school)
+        .exclude(goal__in=[g.pk for g in goals], deleted_at__in=[g.deleted_at for g in goals])
+        .select_related("deleted_by", "goal")
+    )
+    return render(request, "actionplans/trash.html", _ctx(acc, goals=goals, actions=actions, days=RESTORE_DAYS))
+
+
+# Meetings ----------------------------------------------------------------------
+
+
+def meeting_new(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    initial = {"date": timezone.localdate()}
+    last = Meeting.objects.filter(school=acc.school).order_by("-date", "-id").first()
+    if last is not None:  # same time, place and roles as last time: usually right
+        initial |= {
+            "start_time": last.start_time,
+            "end_time": last.end_time,
+            "location": last.location,
+            "chair": last.chair_id,
+            "timekeeper": last.timekeeper_id,
+            "note_taker": last.note_taker_id,
+        }
+    form = MeetingForm(_data(request), school=acc.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.do_create_meeting(school=acc.school, acting_user=request.user, **form.meeting_fields())
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De bijeenkomst is gepland."))
+            return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
+    return render(request, "actionplans/meeting_form.html", _ctx(acc, form=form), status=_status(request))
+
+
+def meeting_edit(request, school_id, meeting_id):
+    acc = _access(request, school_id, edit=True)
+    meeting = access.get_meeting(acc, meeting_id)
+    initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "location")}
+    initial |= {
+        "chair": meeting.chair_id,
+        "timekeeper": meeting.timekeeper_id,
+        "note_taker": meeting.note_taker_id,
+        "version": meeting.version,
+    }
+    form = MeetingForm(_data(request), school=acc.school, initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_meeting(
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"] or meeting.version,
+                acting_user=request.user,
+                **form.meeting_fields(),
+            )
+        except ConflictError as exc:
+            meeting.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _after_conflict(form, meeting, services.MEETING_FIELDS)
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De bijeenkomst is bijgewerkt."))
+            return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "actionplans/meeting_form.html",
+        _ctx(acc, form=form, meeting=meeting, conflict=conflict),
+        status=status,
+    )
+
+
+def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=None, status=200, conflict=None):
+    proposed = agenda(meeting)
+    given = update_forms or {}
+    for action in proposed["all"]:
+        action.update_form = given.get(action.pk) or UpdateForm(auto_id=f"id_update_{action.pk}_%s")
+    if minutes_form is None:
+        minutes_form = MinutesForm(initial={"minutes": meeting.minutes, "version": meeting.version})
+    return render(
+        request,
+        "actionplans/meeting_detail.html",
+        _ctx(
+            acc,
+            meeting=meeting,
+            agenda=proposed,
+            minutes_form=minutes_form,
+            can_edit=acc.can_edit_plan,
+            conflict=conflict,
+            meeting_updates=list(meeting.updates.select_related("action", "author")),
+        ),
+        status=status,
+    )
+
+
+def meeting_detail(request, school_id, meeting_id):
+    acc = _access(request, school_id, member=True)
+    meeting = access.get_meeting(acc, meeting_id)
+    return _render_meeting(request, acc, meeting)
+
+
+@require_POST
+def meeting_minutes(request, school_id, meeting_id):
+    """Save the minutes: htmx autosave as people type, or the plain form's button."""
+    acc = _access(request, school_id, edit=True)
+    meeting = access.get_meeting(acc, meeting_id)
+    form = MinutesForm(request.POST)
+    conflict = None
+    status = 200
+    if form.is_valid():
+        try:
+            meeting = services.do_save_minutes(
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                expected_version=form.expected_version(meeting.version),
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            meeting.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = {"saved": meeting.minutes, "version": meeting.version}
+            status = 409
+    else:
+        status = 400
+    if request.htmx:
+        return render(
+            request,
+            "actionplans/meeting_detail.html#minutes-status",
+            _ctx(acc, meeting=meeting, minutes_form=form, conflict=conflict, saved_at=timezone.localtime()),
+            status=status,
+        )
+    if status == 200:
+        messages.success(request, _("De notulen zijn opgeslagen."))
+        return redirect(reverse("actionplans:meeting", args=[acc.school.pk, meeting.pk]) + "#minutes")
+    return _render_meeting(request, acc, meeting, minutes_form=form, status=status, conflict=conflict)

@@ -1,0 +1,388 @@
+"""The action plan through its pages: priorities → goals → actions → meetings, history and undo."""
+
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplans import services
+from actionplans.models import Action, ActionStatus, ActionUpdate, Goal, Meeting, PlanChange
+from actionplans.overview import plan_overview
+from audit.models import AuditEvent
+from organisations.services import ConflictError, ServiceError
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"actionplans:{name}", args=args)
+
+
+def action_post(**overrides):
+    data = {
+        "title": "Intervisie opzetten",
+        "goal": "",
+        "layer_code": "1",
+        "steps": "Groepjes maken\nData plannen",
+        "owner": "",
+        "due_date": "2027-03-01",
+        "monitoring": "Evaluatie in de werkgroep",
+        "status": "gepland",
+        "version": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_priorities_become_goals_with_one_action(cast, plan, client):
+    client.force_login(cast.kartrekker)
+    response = client.get(url("from_round", cast.school.pk, cast.closed_round.pk))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Prioriteit 1: 3B.1" in body and "Prioriteit 3: 2.1" in body
+    response = client.post(
+        url("from_round", cast.school.pk, cast.closed_round.pk),
+        {
+            "take_3B_1": "on",
+            "title_3B_1": "Elke klas een rustplek",
+            "term_3B_1": "kort",
+            "take_1_1": "on",
+            "title_1_1": "Kennis delen",
+            "term_1_1": "lang",
+            "title_2_1": "Niet gekozen",
+            "term_2_1": "kort",
+        },
+    )
+    assert response.status_code == 302
+    goals = Goal.objects.filter(source_round=cast.closed_round).order_by("priority")
+    assert [(g.accent_code, g.layer_code, g.priority, g.start_phase, g.term) for g in goals] == [
+        ("3B.1", "3B", 1, 2, "kort"),
+        ("1.1", "1", 2, 2, "lang"),
+    ]
+    for goal in goals:
+        assert goal.actions.count() == 1
+        assert goal.actions.get().layer_code == goal.layer_code
+    # Taking them over again creates nothing twice.
+    response = client.post(
+        url("from_round", cast.school.pk, cast.closed_round.pk),
+        {"take_2_1": "on", "title_2_1": "Richting", "term_2_1": "kort"},
+    )
+    assert response.status_code == 302
+    assert Goal.objects.filter(source_round=cast.closed_round).count() == 3
+    assert (
+        "Al overgenomen als doel"
+        in client.get(url("from_round", cast.school.pk, cast.closed_round.pk)).content.decode()
+    )
+
+
+def test_from_open_round_goes_back_to_the_round(cast, client):
+    client.force_login(cast.kartrekker)
+    response = client.get(url("from_round", cast.school.pk, cast.open_round.pk))
+    assert response.status_code == 302
+    assert Goal.objects.count() == 0
+
+
+def test_plan_overview_groups_by_layer_and_marks_overdue(cast, plan, client):
+    late = services.do_create_action(
+        school=cast.school,
+        title="Meldcode bespreken",
+        layer_code="3A",
+        due_date=timezone.localdate() - timedelta(days=3),
+        acting_user=cast.kartrekker,
+    )
+    client.force_login(cast.teamlid)
+    body = client.get(url("plan", cast.school.pk)).content.decode()
+    assert "Rust in de school" in body
+    assert "Rustruimte inrichten" in body
+    assert "Meldcode bespreken" in body
+    assert "1 actiepunt is te laat" in body
+    assert f'id="action-{late.pk}" class="gw-row--late"' in body
+    assert "Weggegooide actie" not in body and "Weggegooid doel" not in body
+    overview = plan_overview(cast.school)
+    by_layer = {b.layer.code: [a.title for a in b.actions] for b in overview.layers}
+    assert by_layer["3B"] == ["Rustruimte inrichten"]
+    assert by_layer["3A"] == ["Meldcode bespreken"]
+    # A teamlid reads but gets no edit buttons.
+    assert url("goal_new", cast.school.pk) not in body
+
+
+def test_warns_beyond_three_short_term_goals(cast, client):
+    for i in range(4):
+        services.do_create_goal(
+            school=cast.school, title=f"Doel {i}", term="kort", layer_code="1", acting_user=cast.kartrekker
+        )
+    client.force_login(cast.kartrekker)
+    body = client.get(url("plan", cast.school.pk)).content.decode()
+    assert "Er staan 4 doelen op de korte termijn" in body
+
+
+def test_add_action_from_a_suggestion(cast, client):
+    client.force_login(cast.werkgroeplid)
+    page = client.get(url("action_new", cast.school.pk) + "?suggestie=1.a")
+    assert page.status_code == 200
+    assert 'value="Opzetten van intervisie"' in page.content.decode()
+    response = client.post(
+        url("action_new", cast.school.pk),
+        action_post(title="Opzetten van intervisie", suggestion="1.a", owner=str(cast.teamlid.pk)),
+    )
+    assert response.status_code == 302
+    action = Action.objects.get(title="Opzetten van intervisie")
+    assert action.suggestion_code == "1.a"
+    assert action.owner == cast.teamlid
+    assert list(action.steps.values_list("text", flat=True)) == ["Groepjes maken", "Data plannen"]
+    assert action.changes.get().kind == "created"
+
+
+def test_edit_action_keeps_ticks_and_records_history(cast, plan, client):
+    client.force_login(cast.teamlid)  # the owner may tick
+    response = client.post(url("action_step", cast.school.pk, plan.action.pk, plan.step.pk), {"done": "on"})
+    assert response.status_code == 302
+    plan.step.refresh_from_db()
+    assert plan.step.is_done
+    client.force_login(cast.kartrekker)
+    response = client.post(
+        url("action_edit", cast.school.pk, plan.action.pk),
+        action_post(
+            title="Rustruimte inrichten en gebruiken",
+            goal=str(plan.goal.pk),
+            steps="Plek kiezen\nAfspraken maken\nInrichten",
+            version=str(Action.objects.get(pk=plan.action.pk).version),
+            status="bezig",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action = Action.objects.get(pk=plan.action.pk)
+    steps = list(action.steps.all())
+    assert [s.text for s in steps] == ["Plek kiezen", "Afspraken maken", "Inrichten"]
+    assert [s.is_done for s in steps] == [True, False, False]
+    change = action.changes.filter(kind="updated").get()
+    assert change.changes["title"] == ["Rustruimte inrichten", "Rustruimte inrichten en gebruiken"]
+    assert change.changes["status"] == ["Gepland", "Bezig"]
+    assert "Afspraken maken" in change.changes["steps"][1]
+    body = client.get(url("action", cast.school.pk, action.pk)).content.decode()
+    assert "Geschiedenis" in body and "Rustruimte inrichten en gebruiken" in body
+
+
+def test_concurrent_edit_is_refused_with_both_versions(cast, plan, client):
+    loaded_version = plan.action.version
+    services.do_update_action(
+        action=plan.action,
+        expected_version=loaded_version,
+        acting_user=cast.werkgroeplid,
+        steps=["Plek kiezen", "Inrichten"],
+        title="Versie van Wim",
+        goal=plan.goal,
+        layer_code="3B",
+        owner=cast.teamlid,
+        due_date=None,
+        monitoring="",
+        status="gepland",
+    )
+    client.force_login(cast.kartrekker)
+    before = PlanChange.objects.count()
+    response = client.post(
+        url("action_edit", cast.school.pk, plan.action.pk),
+        action_post(
+            title="Versie van Karel",
+            goal=str(plan.goal.pk),
+            owner=str(cast.teamlid.pk),
+            steps="Plek kiezen\nInrichten",
+            due_date="",
+            monitoring="",
+            version=str(loaded_version),
+        ),
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Iemand anders heeft dit intussen opgeslagen" in body
+    assert "Versie van Wim" in body and "Versie van Karel" in body
+    assert Action.objects.get(pk=plan.action.pk).title == "Versie van Wim"
+    assert PlanChange.objects.count() == before
+    # The form now carries the saved version: saving again is a conscious overwrite.
+    assert f'name="version" value="{loaded_version + 1}"' in body
+
+
+def test_service_conflict_for_goal(cast, plan):
+    fields = {
+        "title": "A",
+        "term": "kort",
+        "layer_code": "3B",
+        "accent_code": "",
+        "monitoring": "",
+        "monitored_by": None,
+        "feedback": "",
+    }
+    services.do_update_goal(goal=plan.goal, expected_version=1, acting_user=cast.kartrekker, **fields)
+    with pytest.raises(ConflictError):
+        services.do_update_goal(
+            goal=plan.goal, expected_version=1, acting_user=cast.werkgroeplid, **fields | {"title": "B"}
+        )
+    assert Goal.objects.get(pk=plan.goal.pk).title == "A"
+
+
+def test_delete_goal_and_restore_within_30_days(cast, plan, client):
+    client.force_login(cast.kartrekker)
+    confirm = client.get(url("goal_delete", cast.school.pk, plan.goal.pk))
+    assert confirm.status_code == 200 and "Het actiepunt bij dit doel wordt ook verwijderd." in confirm.content.decode()
+    assert Goal.objects.alive().filter(pk=plan.goal.pk).exists()  # asking changed nothing
+    assert client.post(url("goal_delete", cast.school.pk, plan.goal.pk)).status_code == 302
+    assert not Goal.objects.alive().filter(pk=plan.goal.pk).exists()
+    assert not Action.objects.alive().filter(pk=plan.action.pk).exists()
+    trash = client.get(url("trash", cast.school.pk)).content.decode()
+    assert "Rust in de school" in trash and "Weggegooide actie" in trash
+    assert "Rustruimte inrichten" not in trash  # it comes back with its goal
+    assert client.get(url("goal", cast.school.pk, plan.goal.pk)).status_code == 404
+    assert client.post(url("goal_restore", cast.school.pk, plan.goal.pk)).status_code == 302
+    assert Goal.objects.alive().filter(pk=plan.goal.pk).exists()
+    assert Action.objects.alive().filter(pk=plan.action.pk).exists()
+    assert list(plan.goal.changes.values_list("kind", flat=True)[:2]) == ["restored", "deleted"]
+
+
+def test_restore_refused_after_30_days_and_purged(cast, plan):
+    Goal.objects.filter(pk=plan.deleted_goal.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    with pytest.raises(ServiceError):
+        services.do_restore_goal(goal=Goal.objects.get(pk=plan.deleted_goal.pk), acting_user=cast.kartrekker)
+    n_goals, n_actions = services.purge_deleted()
+    assert n_goals == 1
+    assert not Goal.objects.filter(pk=plan.deleted_goal.pk).exists()
+    assert Action.objects.filter(pk=plan.deleted_action.pk).exists()  # deleted only a moment ago
+
+
+def test_restore_action_whose_goal_is_still_deleted(cast, plan):
+    services.do_delete_goal(goal=plan.goal, acting_user=cast.kartrekker)
+    action = Action.objects.get(pk=plan.action.pk)
+    services.do_restore_action(action=action, acting_user=cast.kartrekker)
+    action.refresh_from_db()
+    assert action.deleted_at is None and action.goal is None and action.layer_code == "3B"
+
+
+def test_owner_works_on_own_action_but_not_on_others(cast, plan, client):
+    other = services.do_create_action(
+        school=cast.school, title="Van iemand anders", layer_code="1", acting_user=cast.kartrekker
+    )
+    client.force_login(cast.teamlid)
+    assert client.post(url("action_status", cast.school.pk, plan.action.pk), {"status": "afgerond"}).status_code == 302
+    assert Action.objects.get(pk=plan.action.pk).status == ActionStatus.DONE
+    assert (
+        client.post(url("action_update", cast.school.pk, plan.action.pk), {"text": "Plek gevonden"}).status_code == 302
+    )
+    assert ActionUpdate.objects.get(action=plan.action).author == cast.teamlid
+    assert client.post(url("action_status", cast.school.pk, other.pk), {"status": "afgerond"}).status_code == 403
+    assert client.get(url("action_edit", cast.school.pk, plan.action.pk)).status_code == 403
+    assert Action.objects.get(pk=other.pk).status == ActionStatus.PLANNED
+
+
+def test_my_actions_lists_only_mine(cast, plan, client):
+    services.do_create_action(school=cast.school, title="Niet van Tina", layer_code="1", acting_user=cast.kartrekker)
+    client.force_login(cast.teamlid)
+    body = client.get(url("my_actions", cast.school.pk)).content.decode()
+    assert "Rustruimte inrichten" in body and "Niet van Tina" not in body
+
+
+def test_meeting_agenda_minutes_and_updates(cast, plan, client):
+    late = services.do_create_action(
+        school=cast.school,
+        title="Te late actie",
+        layer_code="2",
+        due_date=timezone.localdate() - timedelta(days=1),
+        acting_user=cast.kartrekker,
+    )
+    done = services.do_create_action(
+        school=cast.school, title="Klaar om te vieren", layer_code="1", status="afgerond", acting_user=cast.kartrekker
+    )
+    client.force_login(cast.kartrekker)
+    response = client.post(
+        url("meeting_new", cast.school.pk),
+        {
+            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "start_time": "15:30",
+            "end_time": "17:00",
+            "location": "Teamkamer",
+            "chair": str(cast.kartrekker.pk),
+            "timekeeper": str(cast.werkgroeplid.pk),
+            "note_taker": str(cast.schoolleider.pk),
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(school=cast.school, date=timezone.localdate() + timedelta(days=1))
+    body = client.get(url("meeting", cast.school.pk, meeting.pk)).content.decode()
+    agenda = body[body.index("Voorstel voor de agenda") :]
+    assert agenda.index("Te late actie") < agenda.index("Klaar om te vieren")
+    assert "Klaar: vieren? (1)" in agenda
+    # Minutes autosave (htmx) and an update added in the meeting.
+    response = client.post(
+        url("meeting_minutes", cast.school.pk, meeting.pk),
+        {"minutes": "Besproken: rustplekken.", "version": str(meeting.version)},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "Opgeslagen om" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Besproken: rustplekken." and meeting.version == 2
+    response = client.post(
+        url("action_update", cast.school.pk, late.pk), {"text": "Nieuwe datum gezocht", "bijeenkomst": str(meeting.pk)}
+    )
+    assert response.status_code == 302
+    assert ActionUpdate.objects.get(action=late).meeting == meeting
+    # A stale autosave never overwrites.
+    response = client.post(
+        url("meeting_minutes", cast.school.pk, meeting.pk),
+        {"minutes": "Oude tekst", "version": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    assert "Besproken: rustplekken." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Besproken: rustplekken."
+    # ... until the person chooses "Mijn versie opslaan".
+    response = client.post(
+        url("meeting_minutes", cast.school.pk, meeting.pk),
+        {"minutes": "Samengevoegd", "version": "1", "force_version": "2"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Samengevoegd"
+    # Celebrate from the agenda.
+    client.post(url("action_status", cast.school.pk, done.pk), {"status": "gevierd"})
+    assert Action.objects.get(pk=done.pk).status == ActionStatus.CELEBRATED
+
+
+def test_new_action_from_a_meeting_returns_to_it(cast, plan, client):
+    client.force_login(cast.werkgroeplid)
+    response = client.post(
+        url("action_new", cast.school.pk) + f"?bijeenkomst={plan.meeting.pk}",
+        action_post(title="Uit de vergadering", bijeenkomst=str(plan.meeting.pk)),
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("meeting", cast.school.pk, plan.meeting.pk))
+
+
+def test_meeting_reminder_after_six_weeks_for_the_kartrekker(cast, plan, client):
+    Meeting.objects.filter(pk=plan.meeting.pk).update(date=timezone.localdate() - timedelta(days=50))
+    client.force_login(cast.kartrekker)
+    body = client.get(url("plan", cast.school.pk)).content.decode()
+    assert "50 dagen geleden (meer dan zes weken)" in body
+    assert (
+        "meer dan zes weken geleden"
+        in client.get(reverse("organisations:school", args=[cast.school.pk])).content.decode()
+    )
+    client.force_login(cast.werkgroeplid)
+    assert "meer dan zes weken" not in client.get(url("plan", cast.school.pk)).content.decode()
+
+
+def test_every_write_is_audited(cast, plan):
+    before = AuditEvent.objects.count()
+    services.do_set_action_status(action=plan.action, status="bezig", acting_user=cast.teamlid)
+    services.do_set_step_done(step=plan.step, done=True, acting_user=cast.teamlid)
+    services.do_add_update(action=plan.action, text="x", acting_user=cast.teamlid)
+    services.do_save_minutes(meeting=plan.meeting, minutes="m", expected_version=1, acting_user=cast.kartrekker)
+    assert AuditEvent.objects.count() == before + 4
+
+
+def test_meeting_people_must_belong_to_the_school(cast):
+    with pytest.raises(ServiceError):
+        services.do_create_meeting(
+            school=cast.school, date=datetime.date(2027, 1, 1), chair=cast.outsider, acting_user=cast.kartrekker
+        )
+    assert not Meeting.objects.exists()
