@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from ontwikkelmodel.content import load_file
@@ -168,3 +168,24 @@ def dashboard_summary(school, user, *, today: date | None = None) -> DashboardSu
     return DashboardSummary(
         goals=goals, last_meeting=last, next_meeting=upcoming, meeting_overdue=meeting_overdue, **counts
     )
+
+
+def round_followup(round_, *, today: date | None = None) -> list:
+    """The goals that came from a round's priorities, each with its live actions (two queries)."""
+    today = today or timezone.localdate()
+    model = round_.model
+    goals = list(
+        Goal.objects.alive()
+        .filter(source_round=round_)
+        .select_related("monitored_by")
+        .prefetch_related(
+            Prefetch(
+                "actions", queryset=actions_queryset(round_.school).order_by("due_date", "id"), to_attr="plan_actions"
+            )
+        )
+        .order_by("priority", "id")
+    )
+    for goal in goals:
+        goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
+        mark(goal.plan_actions, today)
+    return goals

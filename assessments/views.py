@@ -1,9 +1,12 @@
 """Assessment rounds: organise, fill in, consensus, present, result."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -443,14 +446,75 @@ def present(request, school_id, round_id):
     )
 
 
+def result_context(acc, round_) -> dict:
+    """What the result page of a closed round shows this person. The one place: the page and the PDF use it.
+
+    Board viewers get the summary without individual answers (no distribution, no written answers).
+    """
+    from actionplans.overview import round_followup
+
+    summary = summarise(round_, include_individual=acc.can_see_individual_answers(round_))
+    return {
+        "acc": acc,
+        "school": acc.school,
+        "round": round_,
+        "summary": summary,
+        "followup_goals": round_followup(round_),
+    }
+
+
 def result(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     if not round_.is_closed:
         access.require(acc.is_member)  # board members: closed rounds only (403: they may see the school)
         return render(request, "assessments/result_pending.html", {"acc": acc, "school": acc.school, "round": round_})
-    summary = summarise(round_, include_individual=acc.can_see_individual_answers(round_))
-    return render(
-        request,
-        "assessments/result.html",
-        {"acc": acc, "school": acc.school, "round": round_, "summary": summary},
+    return render(request, "assessments/result.html", result_context(acc, round_))
+
+
+# Exports of a closed round: whoever sees the result page, as Word, Excel or PDF ----------------------------------
+
+
+def _closed_round_access(request, school_id, round_id):
+    """Like the result page; a round that is not closed has no exports (404)."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    if not round_.is_closed:
+        raise Http404
+    return acc, round_
+
+
+def _download(content: bytes, content_type: str, round_, name: str, extension: str) -> HttpResponse:
+    slug = slugify(round_.title)[:80].strip("-") or f"ronde-{round_.pk}"  # ASCII: accents dropped
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{slug}-{name}.{extension}"
     )
+    add_never_cache_headers(response)  # the team's results: not for shared caches
+    return response
+
+
+def result_docx(request, school_id, round_id):
+    """The Gespreksformulier (handbook Bijlage 5), filled in with what the team agreed."""
+    from . import exports
+
+    acc, round_ = _closed_round_access(request, school_id, round_id)
+    summary = result_context(acc, round_)["summary"]
+    return _download(exports.round_docx(round_, summary), exports.DOCX_TYPE, round_, "gespreksformulier", "docx")
+
+
+def result_xlsx(request, school_id, round_id):
+    """The agreements per accent; for members also the distribution (counts only, as on the page)."""
+    from . import exports
+
+    acc, round_ = _closed_round_access(request, school_id, round_id)
+    summary = result_context(acc, round_)["summary"]
+    content = exports.round_xlsx(round_, summary, include_distribution=summary.show_distribution)
+    return _download(content, exports.XLSX_TYPE, round_, "overzicht", "xlsx")
+
+
+def result_pdf(request, school_id, round_id):
+    """The result page as a tagged PDF report (A4, the page's print stylesheet)."""
+    from . import exports
+
+    acc, round_ = _closed_round_access(request, school_id, round_id)
+    content = exports.round_pdf(request, round_, result_context(acc, round_))
+    return _download(content, exports.PDF_TYPE, round_, "rapport", "pdf")

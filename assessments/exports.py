@@ -1,0 +1,322 @@
+"""Exports of a closed round: the Gespreksformulier (Word), an overview (Excel) and the result report (PDF).
+
+Views import this module when an export is asked for: WeasyPrint loads Pango and friends, which the rest of the
+app does not need.
+
+Each function gets a ``RoundSummary`` built for the person who asks (``summarise(round_, include_individual=...)``),
+so an export never shows more than the result page shows that person: board viewers get a summary without
+individual answers, and the distribution sheet is only written when the summary has the distribution.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from openpyxl import Workbook
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from groeiwijzer.spreadsheet import append_row, finish_table, write_header
+from ontwikkelmodel.content import load_gespreksformulier
+
+from .summary import RoundSummary
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+LANGUAGE = "nl-NL"
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # Word cannot store these either
+
+# WeasyPrint logs a warning for every CSS feature it does not support (the NL Design System CSS has hundreds,
+# all for screens) and an error for a resource it could not load. Keep the errors, unless settings say otherwise.
+if logging.getLogger("weasyprint").level == logging.NOTSET:
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def _text(value) -> str:
+    return _XML_ILLEGAL.sub("", str(value or ""))
+
+
+def _round_date(round_):
+    """The date of the consensus meeting, or the day the round was closed."""
+    if round_.meeting_date:
+        return round_.meeting_date
+    return timezone.localdate(round_.closed_at) if round_.closed_at else None
+
+
+def _layer_label(layer) -> str:
+    return f"{layer.code} {layer.name}"
+
+
+# Word: the Gespreksformulier (handbook Bijlage 5), filled in with what the team agreed -------------------------
+
+
+def round_docx(round_, summary: RoundSummary) -> bytes:
+    form = load_gespreksformulier()
+    model = round_.model
+    doc = Document()
+
+    section = doc.sections[0]  # A4 landscape, like the printed form with its wide table
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+
+    props = doc.core_properties
+    props.title = f"{form['form_title']} – {round_.title}"
+    props.subject = round_.school.name
+    props.author = props.last_modified_by = "Groeiwijzer TSO"
+    props.language = LANGUAGE
+    props.keywords = "Traumasensitief Onderwijs, Ontwikkelmodel TSO"
+    props.comments = form["source"]
+    props.created = props.modified = timezone.now()
+    props.revision = 1
+    _set_document_language(doc, LANGUAGE)
+
+    doc.add_heading(_text(form["form_title"]), level=1)
+    meeting = _round_date(round_)
+    header_fields = [
+        (_("School"), round_.school.name),
+        (_("Ronde"), round_.title),
+        # The form's own header fields: "Datum" and "Ingevuld door".
+        (form["form_header_fields"][0], date_format(meeting, "j F Y") if meeting else "–"),
+        (form["form_header_fields"][1], _("Het team, samen in het consensusgesprek")),
+    ]
+    for label, value in header_fields:
+        p = doc.add_paragraph()
+        p.add_run(f"{_text(label)}: ").bold = True
+        p.add_run(_text(value))
+
+    # One section per growth layer, as in the form. The form's rows are accents; where the printed form
+    # puts two accents in one row (3B.1 and 3B.2), each has its own agreement here and so its own row.
+    sections = {s["layer_code"]: s for s in form["form_sections"]}
+    for layer_summary in summary.layers:
+        layer = layer_summary.layer
+        form_section = sections.get(layer.code)
+        columns = form_section["columns"] if form_section else form["form_fields"]
+        heading = form_section["heading"] if form_section else layer.name
+        doc.add_heading(_text(f"{layer.code} {heading}"), level=2)
+        table = doc.add_table(rows=1, cols=1 + len(columns))
+        table.style = "Table Grid"
+        _describe_table(
+            table,
+            _("Groeilaag %(layer)s: afspraken per accent") % {"layer": _layer_label(layer)},
+        )
+        header = table.rows[0]
+        _repeat_as_header(header)
+        for cell, label in zip(header.cells, [_("Accent"), *columns], strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(_text(label)).bold = True
+        for a in layer_summary.accents:
+            c = a.consensus
+            values = [
+                f"{a.accent.code} {a.accent.name}",
+                model.phase_label(c.phase) if c and c.phase else "",
+                c.strengths if c else "",
+                c.next_steps if c else "",
+                str(c.priority) if c and c.priority else "",
+            ]
+            row = table.add_row()
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = _text(value)  # python-docx turns newlines into line breaks
+        for row in table.rows:
+            row.cells[0].width = Mm(50)
+            row.cells[1].width = Mm(30)
+            row.cells[2].width = Mm(80)
+            row.cells[3].width = Mm(80)
+            row.cells[4].width = Mm(25)
+
+    doc.add_heading(_("Bron"), level=2)
+    doc.add_paragraph(_text(form["source"]) + ".")
+    doc.add_paragraph(_text(model.source))
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _set_document_language(doc, language: str) -> None:
+    """The language of all text (w:lang in the document defaults): screen readers and spelling use it."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _repeat_as_header(row) -> None:
+    """Mark a table row as header row (w:tblHeader): repeated on every page, read as headers by screen readers."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _describe_table(table, text: str) -> None:
+    """The table's title and description (alternative text) for assistive technology."""
+    tbl_pr = table._tbl.tblPr
+    for tag in ("w:tblCaption", "w:tblDescription"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), _text(text))
+        tbl_pr.append(el)
+
+
+# Excel: the agreements per accent, and (for members) the anonymous distribution --------------------------------
+
+
+def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> bytes:
+    """Sheet "Consensus", and with include_distribution sheet "Verdeling": counts per phase, never names or rows.
+
+    The distribution is only written when the summary holds it (members, from three submissions in an anonymous
+    round): a summary built for a board viewer has none, whatever include_distribution says.
+    """
+    wb = Workbook()
+    wb.properties.title = f"{round_.title} – {round_.school.name}"
+    wb.properties.creator = wb.properties.lastModifiedBy = "Groeiwijzer TSO"
+    wb.properties.language = LANGUAGE
+    wb.properties.description = round_.model.source
+
+    ws = wb.active
+    ws.title = "Consensus"
+    write_header(
+        ws,
+        [
+            _("Groeilaag"),
+            _("Accentcode"),
+            _("Accent"),
+            _("Afgesproken groeifase"),
+            _("Gedeelde sterke punten"),
+            _("Volgende ontwikkelstap(pen)"),
+            _("Prioriteit"),
+        ],
+    )
+    for layer_summary in summary.layers:
+        for a in layer_summary.accents:
+            c = a.consensus
+            append_row(
+                ws,
+                [
+                    _layer_label(layer_summary.layer),
+                    a.accent.code,
+                    a.accent.name,
+                    c.phase if c else None,
+                    c.strengths if c else "",
+                    c.next_steps if c else "",
+                    c.priority if c else None,
+                ],
+            )
+    finish_table(ws)
+
+    if include_distribution and summary.show_distribution:
+        ws = wb.create_sheet("Verdeling")
+        write_header(
+            ws,
+            [
+                _("Groeilaag"),
+                _("Accentcode"),
+                _("Accent"),
+                *[_("Fase %(n)d") % {"n": p} for p in (1, 2, 3, 4)],
+                _("Weet ik niet"),
+                _("Spreiding (fases)"),
+            ],
+        )
+        for layer_summary in summary.layers:
+            for a in layer_summary.accents:
+                append_row(
+                    ws,
+                    [
+                        _layer_label(layer_summary.layer),
+                        a.accent.code,
+                        a.accent.name,
+                        *[a.counts[p] for p in (1, 2, 3, 4)],
+                        a.dont_know,
+                        a.spread,
+                    ],
+                )
+        finish_table(ws)
+
+    ws = wb.create_sheet(_("Over dit overzicht"))
+    meeting = _round_date(round_)
+    for label, value in [
+        (_("School"), round_.school.name),
+        (_("Ronde"), round_.title),
+        (_("Datum consensusgesprek"), date_format(meeting, "j F Y") if meeting else "–"),
+        (
+            _("Ingediend"),
+            _("%(n)d van %(total)d deelnemers") % {"n": summary.n_submitted, "total": summary.n_participants},
+        ),
+        (_("Ontwikkelmodel"), round_.model.source),
+        (_("Gespreksformulier"), load_gespreksformulier()["source"]),
+    ]:
+        append_row(ws, [label, value])
+    finish_table(ws)
+    ws.auto_filter.ref = None  # two columns of facts, not a table to filter
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# PDF: the result page itself, printed -----------------------------------------------------------------------
+
+
+def round_pdf(request, round_, context: dict) -> bytes:
+    """The result page (the same template and context) as a tagged PDF/UA-1 document, A4 via the print CSS."""
+    html = render_to_string(
+        "assessments/result.html",
+        {**context, "pdf": True, "messages": ()},  # messages: leave pending ones for the next page
+        request=request,
+    )
+    base_url = request.build_absolute_uri("/")
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)).write_pdf(
+        pdf_variant="pdf/ua-1",  # tagged PDF (structure tree, /MarkInfo), /Lang from <html lang>, title in metadata
+    )
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Serves our own static files from disk and refuses every other URL: no network, no third-party hosts.
+
+    Static files come from the staticfiles finders (the source folders) or, for names with a content hash
+    (production's manifest storage), from the collected files in STATIC_ROOT.
+    """
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.static_prefix = urlsplit(base_url)._replace(path=settings.STATIC_URL, query="", fragment="").geturl()
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(self.static_prefix):
+            raise ValueError(f"Refused (not one of our static files): {url[:200]}")
+        name = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path) :])
+        normal = posixpath.normpath(name)
+        if name.startswith("/") or normal != name or normal.startswith(".."):
+            raise ValueError(f"Refused (not a plain static path): {url[:200]}")
+        path = finders.find(normal)
+        if path:
+            with open(path, "rb") as f:
+                body = f.read()
+        elif staticfiles_storage.exists(normal):
+            with staticfiles_storage.open(normal) as f:
+                body = f.read()
+        else:
+            raise ValueError(f"Static file not found: {normal}")
+        content_type = "text/css" if normal.endswith(".css") else None
+        headers = {"Content-Type": f"{content_type}; charset=utf-8"} if content_type else {}
+        return URLFetcherResponse(url, body, headers)
