@@ -67,8 +67,9 @@ def download(client, name, school, round_):
 
 
 def pdf_text(content: bytes) -> tuple[PdfReader, str]:
+    """The reader and the text of all pages, whitespace collapsed (lines wrap where the layout wraps them)."""
     reader = PdfReader(io.BytesIO(content))
-    return reader, "\n".join(page.extract_text() for page in reader.pages)
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 # Word ----------------------------------------------------------------------------------------------------------
