@@ -469,11 +469,9 @@ def purge_deleted(*, now=None) -> tuple[int, int]:
     """Remove goals and actions deleted more than RESTORE_DAYS ago (for good). Returns counts."""
     cutoff = (now or timezone.now()) - timedelta(days=RESTORE_DAYS)
     with transaction.atomic():
-        actions, _x = Action.objects.filter(deleted_at__lt=cutoff).delete()
-        goals = Goal.objects.filter(deleted_at__lt=cutoff)
-        n_goals = goals.count()
-        goals.delete()
-    return n_goals, actions
+        _n, actions = Action.objects.filter(deleted_at__lt=cutoff).delete()
+        _n, goals = Goal.objects.filter(deleted_at__lt=cutoff).delete()
+    return goals.get("actionplans.Goal", 0), actions.get("actionplans.Action", 0)
 
 
 # Meetings ----------------------------------------------------------------------

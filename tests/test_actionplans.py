@@ -386,3 +386,16 @@ def test_meeting_people_must_belong_to_the_school(cast):
             school=cast.school, date=datetime.date(2027, 1, 1), chair=cast.outsider, acting_user=cast.kartrekker
         )
     assert not Meeting.objects.exists()
+
+
+def test_purge_command(cast, plan):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Action.objects.filter(pk=plan.deleted_action.pk).update(deleted_at=timezone.now() - timedelta(days=40))
+    out = StringIO()
+    call_command("purge_deleted_plan_items", stdout=out)
+    assert "0 doelen en 1 actiepunten definitief verwijderd." in out.getvalue()
+    assert not Action.objects.filter(pk=plan.deleted_action.pk).exists()
+    assert Goal.objects.filter(pk=plan.deleted_goal.pk).exists()
