@@ -2,15 +2,19 @@
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import RoundStatus
 from groeiwijzer import access
+from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
 from organisations.services import ConflictError, ServiceError
 
@@ -81,6 +85,36 @@ def plan(request, school_id):
         "actionplans/plan.html",
         _ctx(acc, overview=overview, closed_rounds=rounds, short_term_advice=SHORT_TERM_ADVICE),
     )
+
+
+def _download(content: bytes, content_type: str, acc, today, extension: str) -> HttpResponse:
+    slug = slugify(acc.school.name)[:80].strip("-") or f"school-{acc.school.pk}"  # ASCII: accents dropped
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"actieplan-{slug}-{today:%Y-%m-%d}.{extension}"
+    )
+    add_never_cache_headers(response)  # the school's plan: not for shared caches
+    return response
+
+
+def plan_docx(request, school_id):
+    """The plan in the handbook's form (Bijlage 7) as a Word document; whoever may read the plan."""
+    from . import exports
+
+    acc = _access(request, school_id)
+    overview = plan_overview(acc.school)
+    content = exports.plan_docx(acc.school, overview)
+    return _download(content, DOCX_TYPE, acc, overview.today, "docx")
+
+
+def plan_xlsx(request, school_id):
+    """Actions, goals and meetings as Excel tables; whoever may read the plan."""
+    from . import exports
+
+    acc = _access(request, school_id)
+    overview = plan_overview(acc.school)
+    content = exports.plan_xlsx(acc.school, overview)
+    return _download(content, exports.XLSX_TYPE, acc, overview.today, "xlsx")
 
 
 def from_round(request, school_id, round_id):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import logging
 import posixpath
-import re
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -25,32 +24,30 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import Workbook
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from groeiwijzer.spreadsheet import append_row, finish_table, write_header
+from groeiwijzer.wordprocessing import (
+    LANGUAGE,
+    clean_text,
+    describe_table,
+    repeat_as_header,
+    set_document_language,
+)
 from ontwikkelmodel.content import load_gespreksformulier
 
 from .summary import RoundSummary
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
-LANGUAGE = "nl-NL"
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # Word cannot store these either
 
 # WeasyPrint logs a warning for every CSS feature it does not support (the NL Design System CSS has hundreds,
 # all for screens) and an error for a resource it could not load. Keep the errors, unless settings say otherwise.
 if logging.getLogger("weasyprint").level == logging.NOTSET:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-def _text(value) -> str:
-    return _XML_ILLEGAL.sub("", str(value or ""))
 
 
 def _round_date(round_):
@@ -87,9 +84,9 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
     props.comments = form["source"]
     props.created = props.modified = timezone.now()
     props.revision = 1
-    _set_document_language(doc, LANGUAGE)
+    set_document_language(doc, LANGUAGE)
 
-    doc.add_heading(_text(form["form_title"]), level=1)
+    doc.add_heading(clean_text(form["form_title"]), level=1)
     meeting = _round_date(round_)
     header_fields = [
         (_("School"), round_.school.name),
@@ -100,8 +97,8 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
     ]
     for label, value in header_fields:
         p = doc.add_paragraph()
-        p.add_run(f"{_text(label)}: ").bold = True
-        p.add_run(_text(value))
+        p.add_run(f"{clean_text(label)}: ").bold = True
+        p.add_run(clean_text(value))
 
     # One section per growth layer, as in the form. The form's rows are accents; where the printed form
     # puts two accents in one row (3B.1 and 3B.2), each has its own agreement here and so its own row.
@@ -111,18 +108,18 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
         form_section = sections.get(layer.code)
         columns = form_section["columns"] if form_section else form["form_fields"]
         heading = form_section["heading"] if form_section else layer.name
-        doc.add_heading(_text(f"{layer.code} {heading}"), level=2)
+        doc.add_heading(clean_text(f"{layer.code} {heading}"), level=2)
         table = doc.add_table(rows=1, cols=1 + len(columns))
         table.style = "Table Grid"
-        _describe_table(
+        describe_table(
             table,
             _("Groeilaag %(layer)s: afspraken per accent") % {"layer": _layer_label(layer)},
         )
         header = table.rows[0]
-        _repeat_as_header(header)
+        repeat_as_header(header)
         for cell, label in zip(header.cells, [_("Accent"), *columns], strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(_text(label)).bold = True
+            cell.paragraphs[0].add_run(clean_text(label)).bold = True
         for a in layer_summary.accents:
             c = a.consensus
             values = [
@@ -134,7 +131,7 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
             ]
             row = table.add_row()
             for cell, value in zip(row.cells, values, strict=True):
-                cell.text = _text(value)  # python-docx turns newlines into line breaks
+                cell.text = clean_text(value)  # python-docx turns newlines into line breaks
         for row in table.rows:
             row.cells[0].width = Mm(50)
             row.cells[1].width = Mm(30)
@@ -143,39 +140,12 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
             row.cells[4].width = Mm(25)
 
     doc.add_heading(_("Bron"), level=2)
-    doc.add_paragraph(_text(form["source"]) + ".")
-    doc.add_paragraph(_text(model.source))
+    doc.add_paragraph(clean_text(form["source"]) + ".")
+    doc.add_paragraph(clean_text(model.source))
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _set_document_language(doc, language: str) -> None:
-    """The language of all text (w:lang in the document defaults): screen readers and spelling use it."""
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
-
-
-def _repeat_as_header(row) -> None:
-    """Mark a table row as header row (w:tblHeader): repeated on every page, read as headers by screen readers."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _describe_table(table, text: str) -> None:
-    """The table's title and description (alternative text) for assistive technology."""
-    tbl_pr = table._tbl.tblPr
-    for tag in ("w:tblCaption", "w:tblDescription"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), _text(text))
-        tbl_pr.append(el)
 
 
 # Excel: the agreements per accent, and (for members) the anonymous distribution --------------------------------

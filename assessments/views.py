@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access
+from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_gespreksformulier
 from organisations.services import ServiceError
 
@@ -498,7 +499,7 @@ def result_docx(request, school_id, round_id):
 
     acc, round_ = _closed_round_access(request, school_id, round_id)
     summary = result_context(acc, round_)["summary"]
-    return _download(exports.round_docx(round_, summary), exports.DOCX_TYPE, round_, "gespreksformulier", "docx")
+    return _download(exports.round_docx(round_, summary), DOCX_TYPE, round_, "gespreksformulier", "docx")
 
 
 def result_xlsx(request, school_id, round_id):
