@@ -161,3 +161,21 @@ def test_two_editors_same_action_see_both_versions(browser_cast, new_context, se
     assert Action.objects.get(pk=action.pk).title == "Meldcode bespreken in maart"
     karel.get_by_role("button", name="Opslaan").click()  # knowingly: now it counts
     expect(karel.get_by_role("heading", level=1)).to_have_text("Meldcode en aandachtsfunctionaris")
+
+
+def test_unsaved_action_form_comes_back_after_a_reload(browser_cast, new_context):
+    """Nothing lost: what someone typed in a plan form stays in the browser until it is saved."""
+    cast = browser_cast
+    page = new_context().new_page()
+    login(page, cast.werkgroeplid)
+    page.goto(f"/scholen/{cast.school.pk}/actieplan/acties/nieuw/")
+    page.get_by_label("Actiepunt").fill("Psycho-educatie voor ouders")
+    page.get_by_label("Welke stappen zijn er?").fill("Avond plannen\nSpreker vragen")
+    page.reload()
+    expect(page.get_by_label("Actiepunt")).to_have_value("Psycho-educatie voor ouders")
+    expect(page.get_by_label("Welke stappen zijn er?")).to_have_value("Avond plannen\nSpreker vragen")
+    expect(page.get_by_role("status").filter(has_text="teruggezet")).to_be_visible()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Psycho-educatie voor ouders")
+    page.goto(f"/scholen/{cast.school.pk}/actieplan/acties/nieuw/")
+    expect(page.get_by_label("Actiepunt")).to_have_value("")  # saved: the browser's copy is gone
