@@ -70,7 +70,7 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self):
-        super().__init__(required=False, min_value=1, max_value=2**31 - 1)
+        super().__init__(label=_("Versie van het formulier"), required=False, min_value=1, max_value=2**31 - 1)
 
 
 def layer_choices():
@@ -278,6 +278,7 @@ class FromRoundForm(forms.Form):
                 label=_("Termijn"),
                 choices=Term.choices,
                 initial=Term.SHORT if item.priority <= 3 else Term.LONG,
+                required=False,  # only needed for ticked rows (checked in clean)
                 disabled=done,
             )
             self.rows.append(
@@ -301,7 +302,10 @@ class FromRoundForm(forms.Form):
             title = (data.get(f"title_{key}") or "").strip()
             if not title and f"title_{key}" not in self.errors:
                 self.add_error(f"title_{key}", _("Schrijf het doel op, of vink het uit."))
-            chosen.append({"accent_code": row["item"].accent_code, "title": title, "term": data.get(f"term_{key}")})
+            term = data.get(f"term_{key}")
+            if not term and f"term_{key}" not in self.errors:
+                self.add_error(f"term_{key}", _("Kies korte of lange termijn."))
+            chosen.append({"accent_code": row["item"].accent_code, "title": title, "term": term})
         if not chosen and not self.errors:
             raise forms.ValidationError(_("Kies minstens één prioriteit om over te nemen."))
         self.choices = chosen

@@ -72,8 +72,9 @@ class PlanOverview:
 
 
 def last_and_next_meeting(school, today):
-    last = Meeting.objects.filter(school=school, date__lte=today).order_by("-date", "-start_time", "-id").first()
-    upcoming = Meeting.objects.filter(school=school, date__gt=today).order_by("date", "start_time", "id").first()
+    meetings = Meeting.objects.filter(school=school).select_related("chair", "timekeeper", "note_taker")
+    last = meetings.filter(date__lte=today).order_by("-date", "-start_time", "-id").first()
+    upcoming = meetings.filter(date__gt=today).order_by("date", "start_time", "id").first()
     return last, upcoming
 
 

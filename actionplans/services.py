@@ -353,7 +353,7 @@ def do_create_action(
 
 
 def _lock_action(action: Action) -> Action:
-    action = Action.objects.select_for_update().select_related("school").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("school").get(pk=action.pk)
     if action.deleted_at is not None:
         raise ServiceError(_("Dit actiepunt is verwijderd. Zet het eerst terug."))
     return action
@@ -453,7 +453,8 @@ def do_delete_action(*, action: Action, acting_user) -> Action:
 
 @transaction.atomic
 def do_restore_action(*, action: Action, acting_user) -> Action:
-    action = Action.objects.select_for_update().select_related("goal").get(pk=action.pk)
+    # of=self: the goal is an outer join (it may be empty), which PostgreSQL cannot lock
+    action = Action.objects.select_for_update(of=("self",)).select_related("goal").get(pk=action.pk)
     _check_restorable(action)
     changes = {}
     if action.goal is not None and action.goal.deleted_at is not None:

@@ -212,7 +212,11 @@ def get_goal(access: SchoolAccess, goal_id, *, deleted: bool = False):
     from actionplans.models import Goal
 
     goal_id = _parse_id(goal_id)
-    goal = Goal.objects.filter(pk=goal_id, school=access.school, deleted_at__isnull=not deleted).first()
+    goal = (
+        Goal.objects.select_related("source_round", "monitored_by")
+        .filter(pk=goal_id, school=access.school, deleted_at__isnull=not deleted)
+        .first()
+    )
     if goal is None:
         raise Http404
     return goal
@@ -248,7 +252,11 @@ def get_meeting(access: SchoolAccess, meeting_id):
 
     require(access.can_view_meetings)
     meeting_id = _parse_id(meeting_id)
-    meeting = Meeting.objects.filter(pk=meeting_id, school=access.school).first()
+    meeting = (
+        Meeting.objects.select_related("chair", "timekeeper", "note_taker")
+        .filter(pk=meeting_id, school=access.school)
+        .first()
+    )
     if meeting is None:
         raise Http404
     return meeting

@@ -12,7 +12,8 @@ Rules (groeiwijzer/access.py):
 ``CASES`` holds one row per URL name, plus variants where the round's status or a facilitator changes the
 answer. Each row gives the URL name, its kwargs built from the cast (tests/conftest.py), the method (POST for
 POST-only endpoints and for form submissions, with minimal valid data) and the expected status for each
-caller, in the column order of ``WHO``. ``LOGIN`` means "302 to the login page with ?next=".
+caller, in the column order of ``WHO``. ``LOGIN`` means "302 to the login page with ?next=". Rows for
+``actionplans:*`` URLs also get the ``plan`` fixture, as ``cast.plan`` (see ``in_plan``).
 
 ``test_access`` runs one row (the cast is built once per test, so a test per caller would be slow) and reports
 every wrong answer at once, as "<who> on <url>: expected 403, got 200". Every request runs in a savepoint that
@@ -43,6 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import LoginCode
+from actionplans.models import Action, ActionStep, ActionUpdate, Goal, Meeting, PlanChange
 from assessments.models import Answer, ConsensusItem, Participant, Round
 from audit.models import AuditEvent
 from organisations.models import Invitation, Membership, Role, hash_token
@@ -167,6 +169,43 @@ def round_form(title):
     return data
 
 
+# The action plan: rows for actionplans:* URLs get the `plan` fixture (tests/conftest.py) as ``cast.plan``.
+def in_plan(**items):
+    """kwargs for a plan URL: in_plan(action_id="action", step_id="step") → the pks of cast.plan.action/.step."""
+    return lambda c: {"school_id": c.school.pk, **{key: getattr(c.plan, attr).pk for key, attr in items.items()}}
+
+
+def goal_form(title):
+    return lambda c: {"title": title, "term": "kort", "layer_code": "3B", "accent_code": "3B.1", "version": ""}
+
+
+def action_form(title):
+    return lambda c: {
+        "title": title,
+        "layer_code": "1",
+        "steps": "Eerste stap",
+        "due_date": "2027-03-01",
+        "status": "gepland",
+        "version": "",
+    }
+
+
+def meeting_form(location):
+    return lambda c: {"date": "2027-01-15", "start_time": "15:00", "end_time": "16:00", "location": location}
+
+
+def plan_rows(c):
+    """Everything in both schools' plans a POST could change, plus the history rows."""
+    return (
+        sorted(Goal.objects.values_list("pk", "title", "accent_code", "deleted_at")),
+        sorted(Action.objects.values_list("pk", "title", "layer_code", "status", "owner_id", "deleted_at")),
+        sorted(ActionStep.objects.values_list("pk", "action_id", "text", "done_at")),
+        sorted(ActionUpdate.objects.values_list("pk", "action_id", "text")),
+        sorted(Meeting.objects.values_list("pk", "date", "location", "minutes")),
+        PlanChange.objects.count(),
+    )
+
+
 # Shorthand rows. Columns as WHO: schoolleider, kartrekker, werkgroeplid, teamlid, trainer, board_member, outsider,
 # anonymous.
 ORGANISERS_200 = (200, 200, 403, 403, 403, 403, 404, LOGIN)
@@ -177,6 +216,10 @@ PARTICIPANTS_302 = (302, 302, 302, 302, 302, 403, 404, LOGIN)
 NOBODY_IN_SCHOOL = (403, 403, 403, 403, 403, 403, 404, LOGIN)
 CONSENSUS_VIEWERS = (200, 200, 200, 403, 200, 403, 404, LOGIN)  # not teamlid, not the board
 ORGANISERS_OR_FACILITATOR_200 = (200, 200, 403, 403, 200, 403, 404, LOGIN)
+PLAN_READERS_200 = (200, 200, 200, 200, 200, 200, 404, LOGIN)  # every member and the board
+PLAN_EDITORS_200 = (200, 200, 200, 403, 403, 403, 404, LOGIN)  # schoolleiding, kartrekker, werkgroeplid
+PLAN_EDITORS_302 = (302, 302, 302, 403, 403, 403, 404, LOGIN)
+ACTION_WORKERS_302 = (302, 302, 302, 302, 403, 403, 404, LOGIN)  # the editors and the owner (teamlid)
 
 CASES = [
     # Start, account, Ontwikkelmodel ----------------------------------------------------------------------
@@ -423,6 +466,194 @@ CASES = [
     Case("result-open", "assessments:result", in_round("open_round"), MEMBERS_200),
     Case("result-consensus", "assessments:result", in_round("consensus_round"), MEMBERS_200),
     Case("result-closed", "assessments:result", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+    #    exports of a closed round: whoever sees its result page; a round that is not closed has none (404)
+    Case(
+        "result-docx", "assessments:result_docx", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)
+    ),
+    Case(
+        "result-xlsx", "assessments:result_xlsx", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)
+    ),
+    Case("result-pdf", "assessments:result_pdf", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+    Case("result-pdf-consensus", "assessments:result_pdf", in_round("consensus_round"), (*[404] * 7, LOGIN)),
+    # Action plan exports: whoever may read the plan (members and the board), like the plan page ------------------
+    Case("plan-docx", "actionplans:plan_docx", school, (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+    Case("plan-xlsx", "actionplans:plan_xlsx", school, (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+    # The action plan (cast.plan) --------------------------------------------------------------------------------
+    #    everyone in the school and the board reads the plan, its goals and actions; meetings and "my actions"
+    #    are for members; the werkgroep, kartrekker and schoolleiding change it; the owner of an action (the
+    #    teamlid) works on it. The external trainer reads but does not edit and owns nothing.
+    Case("plan", "actionplans:plan", in_plan(), PLAN_READERS_200),
+    Case("plan-my-actions", "actionplans:my_actions", in_plan(), MEMBERS_200),
+    Case("plan-trash", "actionplans:trash", in_plan(), PLAN_EDITORS_200),
+    Case("plan-from-round", "actionplans:from_round", in_round("closed_round"), PLAN_EDITORS_200),
+    #    a round that is not closed yet: back to the round page
+    Case("plan-from-open-round", "actionplans:from_round", in_round("open_round"), PLAN_EDITORS_302),
+    Case(
+        "plan-from-round-post",
+        "actionplans:from_round",
+        in_round("closed_round"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=lambda c: (
+            {"take_3B_1": "on", "title_3B_1": "Rustplek", "term_3B_1": "kort", "term_1_1": "kort"}
+            | {"term_2_1": "kort"}
+        ),
+        state=plan_rows,
+    ),
+    Case("goal-new", "actionplans:goal_new", in_plan(), PLAN_EDITORS_200),
+    Case(
+        "goal-new-post",
+        "actionplans:goal_new",
+        in_plan(),
+        PLAN_EDITORS_302,
+        method="post",
+        data=goal_form("Nieuw doel"),
+        state=plan_rows,
+    ),
+    Case("goal", "actionplans:goal", in_plan(goal_id="goal"), PLAN_READERS_200),
+    Case("goal-edit", "actionplans:goal_edit", in_plan(goal_id="goal"), PLAN_EDITORS_200),
+    Case(
+        "goal-edit-post",
+        "actionplans:goal_edit",
+        in_plan(goal_id="goal"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=goal_form("Andere titel"),
+        state=plan_rows,
+    ),
+    Case("goal-delete", "actionplans:goal_delete", in_plan(goal_id="goal"), PLAN_EDITORS_200),
+    Case(
+        "goal-delete-post",
+        "actionplans:goal_delete",
+        in_plan(goal_id="goal"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
+    Case(
+        "goal-restore",
+        "actionplans:goal_restore",
+        in_plan(goal_id="deleted_goal"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
+    Case("action-new", "actionplans:action_new", in_plan(), PLAN_EDITORS_200),
+    Case(
+        "action-new-post",
+        "actionplans:action_new",
+        in_plan(),
+        PLAN_EDITORS_302,
+        method="post",
+        data=action_form("Nieuw actiepunt"),
+        state=plan_rows,
+    ),
+    Case("action", "actionplans:action", in_plan(action_id="action"), PLAN_READERS_200),
+    Case("action-edit", "actionplans:action_edit", in_plan(action_id="action"), PLAN_EDITORS_200),
+    Case(
+        "action-edit-post",
+        "actionplans:action_edit",
+        in_plan(action_id="action"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=action_form("Andere titel"),
+        state=plan_rows,
+    ),
+    Case("action-delete", "actionplans:action_delete", in_plan(action_id="action"), PLAN_EDITORS_200),
+    Case(
+        "action-delete-post",
+        "actionplans:action_delete",
+        in_plan(action_id="action"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
+    Case(
+        "action-restore",
+        "actionplans:action_restore",
+        in_plan(action_id="deleted_action"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
+    Case(
+        "action-status",
+        "actionplans:action_status",
+        in_plan(action_id="action"),
+        ACTION_WORKERS_302,
+        method="post",
+        data=lambda c: {"status": "bezig"},
+        state=plan_rows,
+    ),
+    Case(
+        "action-step",
+        "actionplans:action_step",
+        in_plan(action_id="action", step_id="step"),
+        ACTION_WORKERS_302,
+        method="post",
+        data=lambda c: {"done": "on"},
+        state=plan_rows,
+    ),
+    Case(
+        "action-step-htmx",
+        "actionplans:action_step",
+        in_plan(action_id="action", step_id="step"),
+        (200, 200, 200, 200, 403, 403, 404, 401),
+        method="post",
+        htmx=True,
+        data=lambda c: {"done": "on"},
+        state=plan_rows,
+    ),
+    Case(
+        "action-update",
+        "actionplans:action_update",
+        in_plan(action_id="action"),
+        ACTION_WORKERS_302,
+        method="post",
+        data=lambda c: {"text": "Plek gekozen: de oude bibliotheek."},
+        state=plan_rows,
+    ),
+    Case("meeting-new", "actionplans:meeting_new", in_plan(), PLAN_EDITORS_200),
+    Case(
+        "meeting-new-post",
+        "actionplans:meeting_new",
+        in_plan(),
+        PLAN_EDITORS_302,
+        method="post",
+        data=meeting_form("Aula"),
+        state=plan_rows,
+    ),
+    #    the werkgroep's meetings: members only, the board gets a 403
+    Case("meeting", "actionplans:meeting", in_plan(meeting_id="meeting"), MEMBERS_200),
+    Case("meeting-edit", "actionplans:meeting_edit", in_plan(meeting_id="meeting"), PLAN_EDITORS_200),
+    Case(
+        "meeting-edit-post",
+        "actionplans:meeting_edit",
+        in_plan(meeting_id="meeting"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=meeting_form("Aula"),
+        state=plan_rows,
+    ),
+    Case(
+        "meeting-minutes",
+        "actionplans:meeting_minutes",
+        in_plan(meeting_id="meeting"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": ""},
+        state=plan_rows,
+    ),
+    Case(
+        "meeting-minutes-htmx",
+        "actionplans:meeting_minutes",
+        in_plan(meeting_id="meeting"),
+        (200, 200, 200, 403, 403, 403, 404, 401),
+        method="post",
+        htmx=True,
+        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": ""},
+        state=plan_rows,
+    ),
 ]
 
 POST_ONLY = {
@@ -431,6 +662,12 @@ POST_ONLY = {
     "assessments:round_remind",
     "assessments:round_transition",
     "assessments:fill_autosave",
+    "actionplans:goal_restore",
+    "actionplans:action_restore",
+    "actionplans:action_status",
+    "actionplans:action_step",
+    "actionplans:action_update",
+    "actionplans:meeting_minutes",
 }
 
 
@@ -513,18 +750,37 @@ def role_problems(case: Case, cast) -> list[str]:
 
 
 # Tampering: ids that are not ours, or not there, are a 404.
-ID_KEYS = ("school_id", "round_id", "membership_id", "invitation_id", "board_id")
+ID_KEYS = (
+    "school_id",
+    "round_id",
+    "membership_id",
+    "invitation_id",
+    "board_id",
+    "goal_id",
+    "action_id",
+    "step_id",
+    "meeting_id",
+)
 
 
 def foreign_ids(cast) -> dict:
     """For each kind of id, an object of the outsider's school (or board)."""
-    return {
+    ids = {
         "school_id": cast.other_school.pk,
         "round_id": cast.other_round.pk,
         "membership_id": Membership.objects.get(school=cast.other_school, user=cast.outsider).pk,
         "invitation_id": make_invitation(cast.other_school, "iemand@vreemde.test").pk,
         "board_id": cast.other_school.board_id,
     }
+    plan = getattr(cast, "plan", None)
+    if plan is not None:
+        ids |= {
+            "goal_id": plan.other_goal.pk,
+            "action_id": plan.other_action.pk,
+            "step_id": ActionStep.objects.create(action=plan.other_action, text="Vreemde stap").pk,
+            "meeting_id": plan.other_meeting.pk,
+        }
+    return ids
 
 
 def first_allowed(case: Case) -> str | None:
@@ -592,8 +848,10 @@ def post_only_problems(case: Case, cast) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_access(case: Case, cast):
+def test_access(case: Case, cast, request):
     """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once."""
+    if case.name.startswith("actionplans:"):
+        cast.plan = request.getfixturevalue("plan")
     if case.setup:
         case.setup(cast)
     problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast)
@@ -607,6 +865,53 @@ def test_missing_and_foreign_round_give_the_same_page(cast, login):
     assert missing.status_code == foreign.status_code == 404
     assert missing.templates[0].name == foreign.templates[0].name == "404.html"
     assert "Deze pagina bestaat niet" in foreign.content.decode()
+
+
+def plan_item_urls(school_id, goal, action, step, meeting):
+    """(method, url) for every plan page that takes a goal, action, step or meeting."""
+    g, a, m = [school_id, goal.pk], [school_id, action.pk], [school_id, meeting.pk]
+    return [
+        *[("get", reverse(f"actionplans:{n}", args=g)) for n in ("goal", "goal_edit", "goal_delete")],
+        *[("post", reverse(f"actionplans:{n}", args=g)) for n in ("goal_edit", "goal_delete", "goal_restore")],
+        *[("get", reverse(f"actionplans:{n}", args=a)) for n in ("action", "action_edit", "action_delete")],
+        *[
+            ("post", reverse(f"actionplans:{n}", args=a))
+            for n in ("action_edit", "action_delete", "action_restore", "action_status", "action_update")
+        ],
+        ("post", reverse("actionplans:action_step", args=[*a, step.pk])),
+        ("get", reverse("actionplans:action_new", args=[school_id]) + f"?doel={goal.pk}"),
+        *[("get", reverse(f"actionplans:{n}", args=m)) for n in ("meeting", "meeting_edit")],
+        *[("post", reverse(f"actionplans:{n}", args=m)) for n in ("meeting_edit", "meeting_minutes")],
+    ]
+
+
+PLAN_WORK = {"status": "bezig", "done": "on", "text": "Gedaan", "minutes": "Notulen", "title": "Overgenomen"}
+
+
+def test_another_schools_plan_items_are_404(cast, plan, login):
+    """De Vreemde's goal, action, step and meeting under De Regenboog's URL; and ours for the outsider."""
+    before = (plan_rows(cast), AuditEvent.objects.count())
+    other_step = ActionStep.objects.create(action=plan.other_action, text="Vreemde stap")
+    client = login(cast.kartrekker)
+    theirs = plan_item_urls(cast.school.pk, plan.other_goal, plan.other_action, other_step, plan.other_meeting)
+    for method, url in theirs:
+        response = client.post(url, PLAN_WORK) if method == "post" else client.get(url)
+        assert response.status_code == 404, f"kartrekker {method} {url}"
+        assert "Vreemde" not in response.content.decode(), url
+    # A step of another action of our own school is a 404 as well.
+    own_other = Action.objects.create(school=cast.school, layer_code="1", title="Andere actie")
+    url = reverse("actionplans:action_step", args=[cast.school.pk, own_other.pk, plan.step.pk])
+    assert client.post(url, {"done": "on"}).status_code == 404
+    own_other.delete()
+    # The outsider: our objects under our school (not theirs) and under their own school.
+    client = login(cast.outsider)
+    for school_id in (cast.school.pk, cast.other_school.pk):
+        for method, url in plan_item_urls(school_id, plan.goal, plan.action, plan.step, plan.meeting):
+            response = client.post(url, PLAN_WORK) if method == "post" else client.get(url)
+            assert response.status_code == 404, f"outsider {method} {url}"
+            assert "Rust in de school" not in response.content.decode(), url
+    other_step.delete()
+    assert (plan_rows(cast), AuditEvent.objects.count()) == before
 
 
 def test_board_member_is_sent_from_the_school_to_the_board(cast, login):

@@ -15,6 +15,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from accounts.models import LoginCode, User
+from actionplans.models import Action, ActionStep, ActionUpdate, Goal, Meeting, PlanChange
 from assessments import services
 from assessments.forms import RoundForm
 from assessments.models import Answer, ConsensusItem, Participant, Priority, Round
@@ -893,3 +894,592 @@ def test_truncated_fill_page_post_cannot_wipe_the_layer(cast, filler, data):
     after = stored_state()
     assert after["answers"] == before["answers"]
     assert after["audit_events"] == before["audit_events"]
+
+
+# The action plan ----------------------------------------------------------------------------------------
+
+BIG = 2**70  # beyond any database column
+
+
+def plan_state() -> dict:
+    """Every row of the action plan (both schools) and the size of the audit log."""
+
+    def rows(model):
+        return list(model.objects.order_by("pk").values())
+
+    return {
+        "goals": rows(Goal),
+        "actions": rows(Action),
+        "steps": rows(ActionStep),
+        "updates": rows(ActionUpdate),
+        "meetings": rows(Meeting),
+        "changes": rows(PlanChange),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def assert_plan_unchanged(before: dict) -> None:
+    after = plan_state()
+    for key in before:
+        assert after[key] == before[key], f"{key} changed"
+
+
+def plan_url(name, cast, *args):
+    return reverse(f"actionplans:{name}", args=[cast.school.pk, *args])
+
+
+def goal_post(**overrides) -> dict:
+    data = {
+        "title": "Elke klas een rustplek",
+        "term": "kort",
+        "layer_code": "3B",
+        "accent_code": "3B.1",
+        "monitoring": "Rondgang in maart",
+        "monitored_by": "",
+        "feedback": "In de teamvergadering",
+        "version": "",
+    }
+    return data | overrides
+
+
+def action_post(**overrides) -> dict:
+    data = {
+        "title": "Intervisie opzetten",
+        "goal": "",
+        "layer_code": "1",
+        "steps": "Groepjes maken\nData plannen",
+        "owner": "",
+        "due_date": "2027-03-01",
+        "monitoring": "Evaluatie in de werkgroep",
+        "status": "gepland",
+        "version": "",
+    }
+    return data | overrides
+
+
+def meeting_post(**overrides) -> dict:
+    data = {
+        "date": "2027-01-15",
+        "start_time": "15:00",
+        "end_time": "16:30",
+        "location": "Teamkamer",
+        "chair": "",
+        "timekeeper": "",
+        "note_taker": "",
+        "version": "",
+    }
+    return data | overrides
+
+
+def person(cast, name):
+    """A user by cast name; "horizon" is the schoolleider of the sister school (same board, not ours)."""
+    if name == "horizon":
+        return User.objects.get(name="Hans Horizon")
+    return cast.user(name)
+
+
+NOT_OURS = ["outsider", "horizon", "board_member"]
+TOO_LONG_TITLE = "Gebruik maximaal 300 tekens (nu 10000)"
+TOO_LONG_TEXT = "Gebruik maximaal 2000 tekens (nu 10000)"
+NOT_A_VERSION = [
+    pytest.param("abc", "Voer een geheel getal in.", id="version-abc"),
+    pytest.param("-1", "Zorg ervoor dat deze waarde minstens 1 is.", id="version-minus-1"),
+    pytest.param(str(BIG), "Zorg ervoor dat deze waarde hoogstens 2147483647 is.", id="version-huge"),
+]
+
+
+def goal_edit_or_new(cast, plan, view):
+    return plan_url("goal_new", cast) if view == "new" else plan_url("goal_edit", cast, plan.goal.pk)
+
+
+def action_edit_or_new(cast, plan, view):
+    return plan_url("action_new", cast) if view == "new" else plan_url("action_edit", cast, plan.action.pk)
+
+
+def meeting_edit_or_new(cast, plan, view):
+    return plan_url("meeting_new", cast) if view == "new" else plan_url("meeting_edit", cast, plan.meeting.pk)
+
+
+# People of another school (or nobody's school) are not a choice; the services refuse them too.
+
+
+@pytest.mark.parametrize("view", ["new", "edit"])
+@pytest.mark.parametrize("who", NOT_OURS)
+def test_plan_forms_refuse_people_of_another_school(cast, plan, login, who, view):
+    pk = str(person(cast, who).pk)
+    client = login(cast.kartrekker)
+    before = plan_state()
+    posts = [
+        (goal_edit_or_new(cast, plan, view), goal_post(monitored_by=pk)),
+        (action_edit_or_new(cast, plan, view), action_post(owner=pk)),
+        *[
+            (meeting_edit_or_new(cast, plan, view), meeting_post(**{role: pk}))
+            for role in ("chair", "timekeeper", "note_taker")
+        ],
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == 400, (url, data)
+        assert "Nog niet opgeslagen" in text(response)
+        assert "Kies iemand van deze school." in text(response), (url, data)
+        assert person(cast, who).display_name not in text(response)  # not offered as a choice either
+    assert_plan_unchanged(before)
+
+
+def test_plan_services_refuse_people_of_another_school(cast, plan):
+    from actionplans import services as plan_services
+
+    before = plan_state()
+    k, outsider = cast.kartrekker, cast.outsider
+    with pytest.raises(org_services.ServiceError, match="Wie monitort moet iemand van deze school zijn."):
+        plan_services.do_create_goal(
+            school=cast.school, title="Doel", term="kort", layer_code="1", monitored_by=outsider, acting_user=k
+        )
+    with pytest.raises(org_services.ServiceError, match="Wie monitort moet iemand van deze school zijn."):
+        plan_services.do_update_goal(
+            goal=plan.goal,
+            expected_version=plan.goal.version,
+            acting_user=k,
+            **{f: getattr(plan.goal, f) for f in plan_services.GOAL_FIELDS} | {"monitored_by": outsider},
+        )
+    with pytest.raises(org_services.ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
+        plan_services.do_create_action(school=cast.school, title="Actie", layer_code="1", owner=outsider, acting_user=k)
+    with pytest.raises(org_services.ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
+        plan_services.do_update_action(
+            action=plan.action,
+            expected_version=plan.action.version,
+            acting_user=k,
+            steps=["Plek kiezen"],
+            **{f: getattr(plan.action, f) for f in plan_services.ACTION_FIELDS} | {"owner": outsider},
+        )
+    with pytest.raises(org_services.ServiceError, match="Kies een doel van dit actieplan."):
+        plan_services.do_create_action(school=cast.school, title="Actie", goal=plan.other_goal, acting_user=k)
+    for role, label in (("chair", "De voorzitter"), ("timekeeper", "De tijdbewaker"), ("note_taker", "De notulist")):
+        with pytest.raises(org_services.ServiceError, match=f"{label} moet iemand van deze school zijn."):
+            plan_services.do_create_meeting(
+                school=cast.school, date=plan.meeting.date, acting_user=k, **{role: outsider}
+            )
+        with pytest.raises(org_services.ServiceError, match=f"{label} moet iemand van deze school zijn."):
+            plan_services.do_update_meeting(
+                meeting=plan.meeting, expected_version=None, acting_user=k, date=plan.meeting.date, **{role: outsider}
+            )
+    with pytest.raises(org_services.ServiceError, match="Deze bijeenkomst hoort niet bij deze school."):
+        plan_services.do_add_update(action=plan.action, text="Update", meeting=plan.other_meeting, acting_user=k)
+    assert_plan_unchanged(before)
+
+
+# Absurd values in the goal, action and meeting forms.
+
+BAD_GOALS = [
+    pytest.param({"title": LONG}, TOO_LONG_TITLE, id="title-10000"),
+    pytest.param({"title": "   "}, "Vul dit in.", id="title-blank"),
+    pytest.param({"monitoring": LONG}, TOO_LONG_TEXT, id="monitoring-10000"),
+    pytest.param({"feedback": LONG}, TOO_LONG_TEXT, id="feedback-10000"),
+    pytest.param(
+        {"layer_code": "1", "accent_code": "3B.1"},
+        "Dit accent hoort niet bij de gekozen groeilaag.",
+        id="accent-not-in-layer",
+    ),
+    pytest.param({"accent_code": "9.9"}, "Selecteer een geldige keuze", id="accent-unknown"),
+    pytest.param({"layer_code": "9"}, "Selecteer een geldige keuze", id="layer-unknown"),
+    pytest.param({"term": "altijd"}, "Selecteer een geldige keuze", id="term-nonsense"),
+    pytest.param({"monitored_by": str(BIG)}, "Kies iemand van deze school.", id="monitored-by-huge"),
+    pytest.param({"monitored_by": "abc"}, "Kies iemand van deze school.", id="monitored-by-abc"),
+    *[pytest.param({"version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
+]
+
+
+@pytest.mark.parametrize("view", ["new", "edit"])
+@pytest.mark.parametrize(("overrides", "message"), BAD_GOALS)
+def test_bad_goal_changes_nothing(cast, plan, login, overrides, message, view):
+    client = login(cast.kartrekker)
+    before = plan_state()
+    response = client.post(goal_edit_or_new(cast, plan, view), goal_post(**overrides))
+    assert response.status_code == 400
+    assert "Nog niet opgeslagen" in text(response)
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+BAD_ACTIONS = [
+    pytest.param({"title": LONG}, TOO_LONG_TITLE, id="title-10000"),
+    pytest.param({"monitoring": LONG}, TOO_LONG_TEXT, id="monitoring-10000"),
+    pytest.param({"due_date": "99999-01-01"}, "Vul een geldige datum in, bijvoorbeeld 15-03-2027.", id="year-99999"),
+    pytest.param({"due_date": "1900-01-01"}, "Kies een datum tussen 2000 en 2100.", id="year-1900"),
+    pytest.param({"due_date": "2027-02-30"}, "Vul een geldige datum in", id="february-30"),
+    pytest.param({"status": "nonsense"}, "Selecteer een geldige keuze", id="status-nonsense"),
+    pytest.param({"layer_code": "", "goal": ""}, "Kies een groeilaag of een doel.", id="no-layer-no-goal"),
+    pytest.param({"layer_code": "<script>"}, "Selecteer een geldige keuze", id="layer-html"),
+    pytest.param({"goal": "other_goal"}, "Kies een doel van dit actieplan.", id="goal-of-another-school"),
+    pytest.param({"goal": "deleted_goal"}, "Kies een doel van dit actieplan.", id="deleted-goal"),
+    pytest.param({"goal": str(BIG)}, "Kies een doel van dit actieplan.", id="goal-huge"),
+    pytest.param({"goal": "abc"}, "Kies een doel van dit actieplan.", id="goal-abc"),
+    pytest.param({"owner": str(BIG)}, "Kies iemand van deze school.", id="owner-huge"),
+    pytest.param({"steps": "\n".join(f"Stap {i}" for i in range(31))}, "Gebruik maximaal 30 stappen.", id="31-steps"),
+    pytest.param({"steps": "x" * 301}, "Houd elke stap korter dan 300 tekens.", id="step-301"),
+    pytest.param({"steps": LONG * 2}, "Gebruik maximaal 9030 tekens", id="steps-20000"),
+    *[pytest.param({"version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
+]
+
+
+def resolve(overrides, plan) -> dict:
+    """Values naming a plan object ("other_goal") become its pk."""
+    return {k: str(getattr(plan, v).pk) if v in ("other_goal", "deleted_goal") else v for k, v in overrides.items()}
+
+
+@pytest.mark.parametrize("view", ["new", "edit"])
+@pytest.mark.parametrize(("overrides", "message"), BAD_ACTIONS)
+def test_bad_action_changes_nothing(cast, plan, login, overrides, message, view):
+    client = login(cast.werkgroeplid)
+    before = plan_state()
+    response = client.post(action_edit_or_new(cast, plan, view), action_post(**resolve(overrides, plan)))
+    assert response.status_code == 400
+    assert "Nog niet opgeslagen" in text(response)
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+BAD_MEETINGS = [
+    pytest.param(
+        {"start_time": "16:00", "end_time": "15:00"}, "De eindtijd moet na de begintijd liggen.", id="end-before-start"
+    ),
+    pytest.param(
+        {"start_time": "15:00", "end_time": "15:00"}, "De eindtijd moet na de begintijd liggen.", id="end-is-start"
+    ),
+    pytest.param({"start_time": "25:00"}, "Voer een geldige tijd in.", id="hour-25"),
+    pytest.param({"date": "99999-01-01"}, "Vul een geldige datum in, bijvoorbeeld 15-03-2027.", id="year-99999"),
+    pytest.param({"date": "1900-01-01"}, "Kies een datum tussen 2000 en 2100.", id="year-1900"),
+    pytest.param({"date": ""}, "Vul een datum in.", id="no-date"),
+    pytest.param({"location": LONG}, "Gebruik maximaal 200 tekens (nu 10000)", id="location-10000"),
+    pytest.param({"chair": str(BIG)}, "Kies iemand van deze school.", id="chair-huge"),
+    *[pytest.param({"version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
+]
+
+
+@pytest.mark.parametrize("view", ["new", "edit"])
+@pytest.mark.parametrize(("overrides", "message"), BAD_MEETINGS)
+def test_bad_meeting_changes_nothing(cast, plan, login, overrides, message, view):
+    client = login(cast.kartrekker)
+    before = plan_state()
+    response = client.post(meeting_edit_or_new(cast, plan, view), meeting_post(**overrides))
+    assert response.status_code == 400
+    assert "Nog niet opgeslagen" in text(response)
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+def test_service_refuses_a_meeting_that_ends_before_it_starts(cast, plan):
+    import datetime
+
+    from actionplans import services as plan_services
+
+    before = plan_state()
+    times = {"start_time": datetime.time(16), "end_time": datetime.time(15)}
+    with pytest.raises(org_services.ServiceError, match="De eindtijd moet na de begintijd liggen."):
+        plan_services.do_create_meeting(
+            school=cast.school, date=plan.meeting.date, acting_user=cast.kartrekker, **times
+        )
+    with pytest.raises(org_services.ServiceError, match="De eindtijd moet na de begintijd liggen."):
+        plan_services.do_update_meeting(
+            meeting=plan.meeting, expected_version=None, acting_user=cast.kartrekker, date=plan.meeting.date, **times
+        )
+    assert_plan_unchanged(before)
+
+
+# Stale versions: a conflict (409), never an overwrite.
+
+
+def test_stale_versions_are_a_conflict_and_change_nothing(cast, plan, login):
+    from actionplans import services as plan_services
+
+    k = cast.kartrekker
+    plan_services.do_set_action_status(action=plan.action, status="bezig", acting_user=k)  # action now version 2
+    plan_services.do_save_minutes(meeting=plan.meeting, minutes="Eerst", expected_version=1, acting_user=k)
+    goal_fields = {f: getattr(plan.goal, f) for f in plan_services.GOAL_FIELDS}
+    plan_services.do_update_goal(goal=plan.goal, expected_version=1, acting_user=k, **goal_fields | {"title": "Rust"})
+    client = login(cast.werkgroeplid)
+    before = plan_state()
+    posts = [
+        (plan_url("goal_edit", cast, plan.goal.pk), goal_post(version="1")),
+        (plan_url("action_edit", cast, plan.action.pk), action_post(version="1")),
+        (plan_url("meeting_minutes", cast, plan.meeting.pk), {"minutes": "Overschreven", "version": "1"}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == 409, url
+        assert "Iemand anders heeft" in text(response), url
+    response = client.post(posts[2][0], posts[2][1], **HTMX)
+    assert response.status_code == 409
+    assert_plan_unchanged(before)
+
+
+# Minutes and updates.
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param({"minutes": "x" * 20_001, "version": ""}, "Gebruik maximaal 20000 tekens (nu 20001)", id="20001"),
+        *[pytest.param({"minutes": "Notulen", "version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
+        pytest.param({"minutes": "Notulen", "force_version": "abc"}, "Voer een geheel getal in.", id="force-abc"),
+    ],
+)
+def test_bad_minutes_change_nothing(cast, plan, login, data, message, htmx):
+    client = login(cast.kartrekker)
+    before = plan_state()
+    response = client.post(plan_url("meeting_minutes", cast, plan.meeting.pk), data, **(HTMX if htmx else {}))
+    assert response.status_code == 400
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+def test_long_minutes_within_the_limit_are_kept_whole(cast, plan, login):
+    """The minutes may hold 20,000 characters: 10,000 is saved as it is."""
+    client = login(cast.kartrekker)
+    response = client.post(plan_url("meeting_minutes", cast, plan.meeting.pk), {"minutes": LONG, "version": "1"})
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=plan.meeting.pk).minutes == LONG
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        pytest.param({"text": LONG}, 400, TOO_LONG_TEXT, id="text-10000"),
+        pytest.param({"text": "   "}, 400, "Vul dit in.", id="text-blank"),
+        pytest.param({"text": "Update", "bijeenkomst": "other_meeting"}, 404, "", id="meeting-of-another-school"),
+        pytest.param({"text": "Update", "bijeenkomst": str(BIG)}, 404, "", id="meeting-huge"),
+        pytest.param({"text": "Update", "bijeenkomst": "abc"}, 404, "", id="meeting-abc"),
+    ],
+)
+def test_bad_update_changes_nothing(cast, plan, login, data, status, message):
+    client = login(cast.teamlid)  # the action's owner
+    if data.get("bijeenkomst") == "other_meeting":
+        data = data | {"bijeenkomst": str(plan.other_meeting.pk)}
+    before = plan_state()
+    response = client.post(plan_url("action_update", cast, plan.action.pk), data)
+    assert response.status_code == status
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+@pytest.mark.parametrize("status", ["nonsense", "", "<script>", "x" * 5000, "GEVIERD"])
+def test_unknown_action_status_changes_nothing(cast, plan, login, status):
+    client = login(cast.teamlid)
+    before = plan_state()
+    response = client.post(plan_url("action_status", cast, plan.action.pk), {"status": status}, follow=True)
+    assert response.redirect_chain[0][1] == 302  # a button on the page: back to it, with the message
+    assert response.status_code == 200
+    assert "Kies een bestaande status." in text(response)
+    assert_plan_unchanged(before)
+
+
+def test_step_of_another_action_is_404(cast, plan, login):
+    from actionplans import services as plan_services
+
+    other = plan_services.do_create_action(
+        school=cast.school,
+        title="Andere actie",
+        layer_code="1",
+        owner=cast.teamlid,
+        steps=["Andere stap"],
+        acting_user=cast.kartrekker,
+    )
+    foreign_step = ActionStep.objects.create(action=plan.other_action, text="Vreemde stap")
+    client = login(cast.teamlid)
+    before = plan_state()
+    for step_id in (other.steps.get().pk, foreign_step.pk, BIG, 2**63, 0):
+        for extra in ({}, HTMX):
+            url = plan_url("action_step", cast, plan.action.pk, step_id)
+            assert client.post(url, {"done": "on"}, **extra).status_code == 404, step_id
+    assert_plan_unchanged(before)
+
+
+@pytest.mark.parametrize("big", [BIG, 2**63])
+def test_huge_ids_in_plan_urls_are_404_not_500(cast, plan, login, big):
+    client = login(cast.kartrekker)
+    before = plan_state()
+    s = cast.school.pk
+    gets = [
+        reverse(f"actionplans:{name}", args=[big]) for name in ("plan", "my_actions", "trash", "goal_new", "action_new")
+    ]
+    gets += [reverse("actionplans:from_round", args=[s, big]), reverse("actionplans:from_round", args=[big, 1])]
+    for name in ("goal", "goal_edit", "goal_delete"):
+        gets += [
+            reverse(f"actionplans:{name}", args=[s, big]),
+            reverse(f"actionplans:{name}", args=[big, plan.goal.pk]),
+        ]
+    for name in ("action", "action_edit", "action_delete"):
+        gets.append(reverse(f"actionplans:{name}", args=[s, big]))
+    for name in ("meeting", "meeting_edit"):
+        gets.append(reverse(f"actionplans:{name}", args=[s, big]))
+    gets += [
+        plan_url("action_new", cast) + f"?doel={big}",
+        plan_url("action_new", cast) + f"?bijeenkomst={big}",
+        plan_url("action_new", cast) + "?doel=abc",
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    posts = [
+        reverse("actionplans:goal_restore", args=[s, big]),
+        reverse("actionplans:action_restore", args=[s, big]),
+        reverse("actionplans:action_status", args=[s, big]),
+        reverse("actionplans:action_update", args=[s, big]),
+        reverse("actionplans:action_step", args=[s, big, plan.step.pk]),
+        reverse("actionplans:action_step", args=[s, plan.action.pk, big]),
+        reverse("actionplans:meeting_minutes", args=[s, big]),
+        reverse("actionplans:goal_edit", args=[s, big]),
+        reverse("actionplans:goal_delete", args=[s, big]),
+        reverse("actionplans:action_edit", args=[s, big]),
+        reverse("actionplans:action_delete", args=[s, big]),
+        reverse("actionplans:meeting_edit", args=[s, big]),
+    ]
+    for url in posts:
+        assert client.post(url, {"status": "bezig", "done": "on", "text": "x", "minutes": "x"}).status_code == 404, url
+    response = client.post(plan_url("action_new", cast), action_post() | {"bijeenkomst": str(big)})
+    assert response.status_code == 404
+    assert_plan_unchanged(before)
+
+
+def test_restoring_what_is_not_deleted_or_not_ours_is_404(cast, plan, login):
+    from actionplans import services as plan_services
+
+    plan_services.do_delete_goal(goal=plan.other_goal, acting_user=cast.outsider)
+    client = login(cast.kartrekker)
+    before = plan_state()
+    for url in (
+        plan_url("goal_restore", cast, plan.goal.pk),  # alive
+        plan_url("action_restore", cast, plan.action.pk),  # alive
+        plan_url("goal_restore", cast, plan.other_goal.pk),  # deleted, another school
+        plan_url("action_restore", cast, plan.other_action.pk),
+    ):
+        assert client.post(url).status_code == 404, url
+    assert_plan_unchanged(before)
+
+
+# Taking over a round's priorities.
+
+
+def from_round_url(cast):
+    return plan_url("from_round", cast, cast.closed_round.pk)
+
+
+ALL_TERMS = {"term_3B_1": "kort", "term_1_1": "kort", "term_2_1": "lang"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(ALL_TERMS, "Kies minstens één prioriteit om over te nemen.", id="nothing-ticked"),
+        pytest.param({}, "Kies minstens één prioriteit om over te nemen.", id="empty-post"),
+        pytest.param(
+            ALL_TERMS | {"take_9_9": "on", "title_9_9": "Bestaat niet"},
+            "Kies minstens één prioriteit om over te nemen.",
+            id="accent-unknown",
+        ),
+        pytest.param(
+            ALL_TERMS | {"take_3A_1": "on", "title_3A_1": "Geen prioriteit"},
+            "Kies minstens één prioriteit om over te nemen.",
+            id="accent-not-a-priority",
+        ),
+        pytest.param(
+            ALL_TERMS | {"take_3B.1": "on", "take_3B-1": "on", "take_<script>": "on"},
+            "Kies minstens één prioriteit om over te nemen.",
+            id="accent-key-mangled",
+        ),
+        pytest.param(
+            ALL_TERMS | {"take_3B_1": "on", "title_3B_1": "  "}, "Schrijf het doel op, of vink het uit.", id="no-title"
+        ),
+        pytest.param(ALL_TERMS | {"take_3B_1": "on", "title_3B_1": LONG}, TOO_LONG_TITLE, id="title-10000"),
+        pytest.param(
+            ALL_TERMS | {"take_3B_1": "on", "title_3B_1": "Rust", "term_3B_1": "altijd"},
+            "Selecteer een geldige keuze",
+            id="term-nonsense",
+        ),
+    ],
+)
+def test_bad_from_round_changes_nothing(cast, plan, login, data, message):
+    client = login(cast.kartrekker)
+    before = plan_state()
+    response = client.post(from_round_url(cast), data)
+    assert response.status_code == 400
+    assert "Nog niet opgeslagen" in text(response)
+    assert message in text(response)
+    assert_plan_unchanged(before)
+
+
+def test_from_round_service_refuses_an_accent_without_priority(cast, plan):
+    from actionplans import services as plan_services
+
+    before = plan_state()
+    for code in ("3A.1", "9.9"):
+        with pytest.raises(org_services.ServiceError, match="Dit accent heeft geen prioriteit in deze ronde."):
+            plan_services.do_create_goals_from_round(
+                round_=cast.closed_round,
+                choices=[
+                    {"accent_code": "3B.1", "title": "Rust", "term": "kort"},
+                    {"accent_code": code, "title": "X", "term": "kort"},
+                ],
+                acting_user=cast.kartrekker,
+            )
+    with pytest.raises(org_services.ServiceError, match="Doelen maak je van een afgesloten ronde."):
+        plan_services.do_create_goals_from_round(
+            round_=cast.consensus_round,
+            choices=[{"accent_code": "1.1", "title": "X", "term": "kort"}],
+            acting_user=cast.kartrekker,
+        )
+    assert_plan_unchanged(before)
+
+
+# HTML is text.
+
+ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;&lt;b&gt;vet&lt;/b&gt;"
+
+
+def test_html_in_the_plan_is_stored_as_text_and_shown_escaped(cast, plan, login):
+    client = login(cast.kartrekker)
+    response = client.post(plan_url("goal_new", cast), goal_post(title=SCRIPT, monitoring=SCRIPT, feedback=SCRIPT))
+    assert response.status_code == 302
+    goal = Goal.objects.get(title=SCRIPT)
+    assert goal.monitoring == SCRIPT
+    response = client.post(
+        plan_url("action_new", cast),
+        action_post(title=SCRIPT, goal=str(goal.pk), steps=SCRIPT, monitoring=SCRIPT, owner=str(cast.kartrekker.pk)),
+    )
+    assert response.status_code == 302
+    action = Action.objects.get(title=SCRIPT)
+    assert list(action.steps.values_list("text", flat=True)) == [SCRIPT]
+    assert client.post(plan_url("action_update", cast, action.pk), {"text": SCRIPT}).status_code == 302
+    assert ActionUpdate.objects.get(action=action).text == SCRIPT
+    response = client.post(plan_url("meeting_minutes", cast, plan.meeting.pk), {"minutes": SCRIPT, "version": "1"})
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=plan.meeting.pk).minutes == SCRIPT
+    # An edit, so the history shows the script as a before and an after value.
+    response = client.post(
+        plan_url("action_edit", cast, action.pk),
+        action_post(
+            title=SCRIPT + " (2)", goal=str(goal.pk), steps=SCRIPT, monitoring=SCRIPT, owner=str(cast.kartrekker.pk)
+        ),
+    )
+    assert response.status_code == 302
+    pages = [
+        plan_url("plan", cast),
+        plan_url("goal", cast, goal.pk),
+        plan_url("action", cast, action.pk),
+        plan_url("action_edit", cast, action.pk),
+        plan_url("goal_edit", cast, goal.pk),
+        plan_url("my_actions", cast),
+        plan_url("meeting", cast, plan.meeting.pk),
+        reverse("organisations:school", args=[cast.school.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SCRIPT not in text(response), url
+        assert "<b>vet</b>" not in text(response), url
+        if url != pages[-1]:  # the dashboard shows counts, not titles
+            assert "&lt;script&gt;" in text(response), url
+    # Deleted, it shows escaped in the trash as well.
+    client.post(plan_url("goal_delete", cast, goal.pk))
+    response = client.get(plan_url("trash", cast))
+    assert SCRIPT not in text(response) and ESCAPED in text(response)

@@ -113,3 +113,195 @@ def test_autosave_and_consensus_save_queries_do_not_grow(schools, client, django
             with django_assert_num_queries(counts["item"]):
                 response = client.post(item, {"phase": "3", "version": ""}, HTTP_HX_REQUEST="true")
                 assert response.status_code == 200
+
+
+# The action plan: the same number of queries for 20 and for 200 actions ------------------------------------
+
+PLAN_LAYERS = ("1", "2", "3A", "3B")
+
+
+def build_plan(s, n_actions: int):
+    """A plan for a bulk-built school: n/10 goals over the four layers (the first holds a third of the
+    actions and a long history), n actions over goals and layers with owners, steps, updates and some
+    overdue, three meetings (the last one with half the updates), and a few deleted items in the trash.
+
+    Returns (first goal, an action of the kartrekker with many updates, the last meeting).
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from actionplans.models import Action, ActionStatus, ActionStep, ActionUpdate, Goal, Meeting, PlanChange, Term
+
+    users, k = s.users, s.organiser
+    now, today = timezone.now(), timezone.localdate()
+
+    def who(i):
+        return users[i % len(users)]
+
+    meetings = [
+        Meeting.objects.create(
+            school=s.school,
+            date=today + datetime.timedelta(days=days),
+            start_time=datetime.time(15, 0),
+            end_time=datetime.time(16, 30),
+            location="Teamkamer",
+            chair=who(days + 1),
+            timekeeper=who(days + 2),
+            note_taker=who(days + 3),
+            minutes="Notulen van de bijeenkomst.",
+            created_by=k,
+        )
+        for days in (-50, -10, 20)
+    ]
+    n_goals = n_actions // 10
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(
+                school=s.school,
+                source_round=s.closed_round,
+                layer_code=PLAN_LAYERS[i % 4],
+                accent_code={"1": "1.1", "2": "2.1", "3A": "3A.1", "3B": "3B.1"}[PLAN_LAYERS[i % 4]],
+                title=f"Ontwikkeldoel {i}",
+                term=Term.SHORT if i % 3 == 0 else Term.LONG,
+                priority=i % 5 + 1,
+                start_phase=i % 4 + 1,
+                monitoring="Rondgang elke maand",
+                monitored_by=who(i + 1),
+                created_by=who(i),
+                updated_by=who(i + 2),
+            )
+            for i in range(n_goals)
+        ]
+    )
+    statuses = list(ActionStatus)
+    actions = []
+    for i in range(n_actions):
+        goal = goals[0] if i % 3 == 0 else goals[i % n_goals] if i % 3 == 1 else None
+        actions.append(
+            Action(
+                school=s.school,
+                goal=goal,
+                layer_code=goal.layer_code if goal else PLAN_LAYERS[i % 4],
+                title=f"Actiepunt {i}",
+                owner=k if i % 4 == 0 else (None if i % 4 == 1 else who(i)),
+                due_date=today + datetime.timedelta(days=(i % 9 - 4) * 10) if i % 5 else None,  # some overdue
+                monitoring="Terugkoppeling in de werkgroep",
+                status=statuses[i % 4],
+                created_by=who(i),
+                updated_by=who(i + 1),
+                updated_at=now - datetime.timedelta(days=i % 30),
+                deleted_at=now - datetime.timedelta(days=1) if i % 10 == 9 else None,
+                deleted_by=who(i + 3) if i % 10 == 9 else None,
+            )
+        )
+    actions = Action.objects.bulk_create(actions)
+    ActionStep.objects.bulk_create(
+        [
+            ActionStep(action=a, position=p, text=f"Stap {p}", done_at=now if p == 0 else None, done_by=who(j + p))
+            for j, a in enumerate(actions)
+            for p in range(3)
+        ]
+    )
+    busy = actions[0]  # the kartrekker's, with many updates
+    ActionUpdate.objects.bulk_create(
+        [
+            ActionUpdate(
+                action=a,
+                author=who(j + u),
+                meeting=meetings[1] if j % 2 == 0 else None,
+                text=f"Update {u}",
+                created_at=now - datetime.timedelta(days=u),
+            )
+            for j, a in enumerate(actions)
+            for u in range(2)
+        ]
+        + [ActionUpdate(action=busy, author=who(u), text=f"Nog een update {u}") for u in range(n_actions // 2)]
+    )
+    PlanChange.objects.bulk_create(
+        [
+            PlanChange(school=s.school, goal=goals[0], actor=who(j), kind="updated", changes={"title": ["a", "b"]})
+            for j in range(n_actions // 2)
+        ]
+        + [
+            PlanChange(school=s.school, action=busy, actor=who(j), kind="updated", changes={"title": ["a", "b"]})
+            for j in range(n_actions // 2)
+        ]
+        + [PlanChange(school=s.school, action=a, actor=who(j), kind="created") for j, a in enumerate(actions)]
+    )
+    return goals[0], busy, meetings[1]
+
+
+@pytest.fixture
+def plans(db):
+    result = {}
+    for n_actions, n_people in ((20, 6), (200, 60)):
+        s = build_school(n_people, name=f"De Brug {n_actions}")
+        s.goal, s.action, s.meeting = build_plan(s, n_actions)
+        result[n_actions] = s
+    return result
+
+
+PLAN_PAGES = {
+    "plan": lambda s: reverse("actionplans:plan", args=[s.school.pk]),
+    "my-actions": lambda s: reverse("actionplans:my_actions", args=[s.school.pk]),
+    "meeting": lambda s: reverse("actionplans:meeting", args=[s.school.pk, s.meeting.pk]),
+    "goal": lambda s: reverse("actionplans:goal", args=[s.school.pk, s.goal.pk]),
+    "action": lambda s: reverse("actionplans:action", args=[s.school.pk, s.action.pk]),
+    "trash": lambda s: reverse("actionplans:trash", args=[s.school.pk]),
+    "school-dashboard": lambda s: reverse("organisations:school", args=[s.school.pk]),
+}
+
+
+@pytest.mark.parametrize("page", PLAN_PAGES)
+def test_plan_page_queries_do_not_grow_with_actions(plans, client, page, django_assert_num_queries):
+    small, big = plans[20], plans[200]
+    client.force_login(small.organiser, backend="accounts.backends.EmailBackend")
+    n_small = count_queries(client, PLAN_PAGES[page](small))
+    assert n_small <= CEILING
+
+    client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
+    url = PLAN_PAGES[page](big)
+    client.get(url)
+    with django_assert_num_queries(n_small):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_big_plan_pages_really_show_two_hundred_actions(plans, client):
+    """The counts above mean something only if the pages render all of it."""
+    big = plans[200]
+    client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
+    body = client.get(PLAN_PAGES["plan"](big)).content.decode()
+    assert body.count('<tr id="action-') >= 180  # every live action, in its layer (and the overdue ones again)
+    assert "Ontwikkeldoel 19" in body
+    mine = client.get(PLAN_PAGES["my-actions"](big)).content.decode()
+    assert mine.count("Actiepunt ") >= 40
+    meeting = client.get(PLAN_PAGES["meeting"](big)).content.decode()
+    assert meeting.count('class="gw-card') >= 120  # the agenda: every open or finished (not yet celebrated) action
+    goal = client.get(PLAN_PAGES["goal"](big)).content.decode()
+    assert goal.count('<tr id="action-') >= 60
+
+
+def test_minutes_autosave_and_step_tick_queries_do_not_grow(plans, client, django_assert_num_queries):
+    """The plan's writes people do most during a meeting: the minutes autosave and ticking a step."""
+    counts = {}
+    for n, s in plans.items():
+        client.force_login(s.organiser, backend="accounts.backends.EmailBackend")
+        minutes = reverse("actionplans:meeting_minutes", args=[s.school.pk, s.meeting.pk])
+        step = s.action.steps.order_by("position").last()
+        tick = reverse("actionplans:action_step", args=[s.school.pk, s.action.pk, step.pk])
+        client.post(minutes, {"minutes": "warm-up", "version": "1"}, HTTP_HX_REQUEST="true")
+        writes = {
+            "minutes": lambda: client.post(minutes, {"minutes": f"n={n}", "version": "2"}, HTTP_HX_REQUEST="true"),
+            "tick": lambda: client.post(tick, {"done": "on"}, HTTP_HX_REQUEST="true"),
+        }
+        for name, write in writes.items():
+            if n == 20:
+                with CaptureQueriesContext(connection) as ctx:
+                    assert write().status_code == 200
+                counts[name] = len(ctx.captured_queries)
+                assert counts[name] <= WRITE_CEILING
+            else:
+                with django_assert_num_queries(counts[name]):
+                    assert write().status_code == 200
