@@ -16,6 +16,7 @@ table descriptions); that module imports WeasyPrint, which this one does not nee
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape as xml_escape
 
 from django.db.models import Count, F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
@@ -24,6 +25,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm, RGBColor
 from openpyxl import Workbook
 
@@ -238,45 +241,69 @@ def plan_docx(school, overview: PlanOverview) -> bytes:
         table = _table(doc, columns, _("Actiepunten %(layer)s") % {"layer": block.layer.name})
         if not block.actions:
             table.add_row()  # an empty row to fill in, as in the printed form
+        widths = [width for _label, width in columns]
         for action in block.actions:
-            _action_row(table.add_row().cells, action)
+            _action_row(table, action, widths)
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def _action_row(cells, action) -> None:
-    first = cells[0].paragraphs[0]
-    first.add_run(clean_text(action.title)).bold = True
+def _action_row(table, action, widths_mm) -> None:
+    """One action as a table row (w:tr). Built as WordprocessingML text and parsed once: python-docx's
+    element-by-element API takes about 1 s for a plan of 200 actions, this about a tenth of that."""
+    late = f'<w:r><w:rPr><w:b/><w:color w:val="{LATE_COLOUR}"/></w:rPr><w:t>{{}}</w:t></w:r>'
+    first = [_p(_r(action.title, bold=True))]
     if _goal_title(action):
-        cells[0].add_paragraph(clean_text(_("Doel: %(goal)s") % {"goal": _goal_title(action)}))
-    status = cells[0].add_paragraph()
-    status.add_run(_("Status: %(status)s") % {"status": action.get_status_display()})
+        first.append(_p(_r(_("Doel: %(goal)s") % {"goal": _goal_title(action)})))
+    status = _r(_("Status: %(status)s") % {"status": action.get_status_display()})
     if action.overdue:
-        late = status.add_run(" – " + _("TE LAAT"))
-        late.bold = True
-        late.font.color.rgb = LATE_COLOUR
+        status += late.format(_xml(" – " + _("TE LAAT")))
+    first.append(_p(status))
 
-    _lines(cells[1], [_step_line(step) for step in action.step_list])
+    steps = [_p(_r(_step_line(step))) for step in action.step_list]
     if action.step_list:
         done = sum(step.is_done for step in action.step_list)
-        summary = _("%(done)d van %(total)d gedaan") % {"done": done, "total": len(action.step_list)}
-        cells[1].add_paragraph().add_run(summary).italic = True
-
-    cells[2].text = clean_text(_person(action.owner))
-    due = cells[3].paragraphs[0]
-    due.add_run(_day(action.due_date))
+        steps.append(
+            _p(_r(_("%(done)d van %(total)d gedaan") % {"done": done, "total": len(action.step_list)}, italic=True))
+        )
+    due = [_p(_r(_day(action.due_date)))]
     if action.overdue:
-        late = cells[3].add_paragraph().add_run(_("te laat"))
-        late.bold = True
-        late.font.color.rgb = LATE_COLOUR
-    cells[4].text = clean_text(action.monitoring)
-
-    lines = [_update_line(update) for update in action.recent_updates]
+        due.append(_p(late.format(_xml(_("te laat")))))
+    updates = [_update_line(update) for update in action.recent_updates]
     if action.older_updates:
-        lines.append(_("… en %(n)d eerdere") % {"n": action.older_updates})
-    _lines(cells[5], lines)
+        updates.append(_("… en %(n)d eerdere") % {"n": action.older_updates})
+    columns = [
+        first,
+        steps,
+        [_p(_r(_person(action.owner)))],
+        due,
+        [_p(_r(line)) for line in action.monitoring.splitlines()],
+        [_p(_r(line)) for line in updates],
+    ]
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{_twips(mm)}" w:type="dxa"/></w:tcPr>{"".join(paras) or "<w:p/>"}</w:tc>'
+        for mm, paras in zip(widths_mm, columns, strict=True)
+    )
+    table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>"))
+
+
+def _twips(mm) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+def _xml(text) -> str:
+    return xml_escape(clean_text(text))
+
+
+def _r(text, *, bold=False, italic=False) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{_xml(text)}</w:t></w:r>'
+
+
+def _p(runs: str) -> str:
+    return f"<w:p>{runs}</w:p>"
 
 
 def _lines(cell, lines) -> None:
