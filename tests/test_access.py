@@ -81,6 +81,8 @@ class Case:
     htmx: bool = False
     setup: Callable | None = None  # runs once on the cast before the callers
     state: Callable | None = None  # snapshot of what a POST changes
+    fixtures: tuple[str, ...] = ()  # pytest fixtures set on the cast by name before the row runs (cast.<name>)
+    foreign: Callable | None = None  # extra ids of the outsider's school for this row's own *_id kwargs
 
     def __post_init__(self):
         assert len(self.expect) == len(WHO), f"{self.id}: expected {len(WHO)} statuses, got {len(self.expect)}"
@@ -749,21 +751,13 @@ def role_problems(case: Case, cast) -> list[str]:
     return problems
 
 
-# Tampering: ids that are not ours, or not there, are a 404.
-ID_KEYS = (
-    "school_id",
-    "round_id",
-    "membership_id",
-    "invitation_id",
-    "board_id",
-    "goal_id",
-    "action_id",
-    "step_id",
-    "meeting_id",
-)
+# Tampering: ids that are not ours, or not there, are a 404. Every ``*_id`` kwarg of a row is tampered with;
+# ``foreign_ids`` (plus the row's own ``foreign``) must know an object of the outsider's school for each.
+def id_keys(kwargs: dict) -> list[str]:
+    return [k for k in kwargs if k.endswith("_id")]
 
 
-def foreign_ids(cast) -> dict:
+def foreign_ids(cast, case: Case | None = None) -> dict:
     """For each kind of id, an object of the outsider's school (or board)."""
     ids = {
         "school_id": cast.other_school.pk,
@@ -780,6 +774,8 @@ def foreign_ids(cast) -> dict:
             "step_id": ActionStep.objects.create(action=plan.other_action, text="Vreemde stap").pk,
             "meeting_id": plan.other_meeting.pk,
         }
+    if case is not None and case.foreign is not None:
+        ids |= case.foreign(cast)
     return ids
 
 
@@ -794,11 +790,11 @@ def tampered_requests(case: Case, cast):
     object that does not exist: a role too low at that school is a 403 either way, and tells nothing.
     """
     kwargs = case.kwargs(cast)
-    ids = [k for k in ID_KEYS if k in kwargs]
+    ids = id_keys(kwargs)
     who = first_allowed(case)
     if who is None:  # nobody gets this page (an unknown step): nothing to tamper with
         return
-    foreign = foreign_ids(cast)
+    foreign = foreign_ids(cast, case)
     for key in ids:
         yield who, {**kwargs, key: MISSING_ID}, f"{key} that does not exist", 404
         yield who, {**kwargs, key: foreign[key]}, f"{key} of another school", 404
@@ -837,25 +833,52 @@ def tampering_problems(case: Case, cast) -> list[str]:
     return problems
 
 
-def post_only_problems(case: Case, cast) -> list[str]:
+def post_only_problems(case: Case, cast, post_only=frozenset()) -> list[str]:
     """POST-only endpoints answer a GET with 405, even for a caller who may POST."""
     who = first_allowed(case)
-    if case.name not in POST_ONLY or who is None:
+    if case.name not in (post_only or POST_ONLY) or who is None:
         return []
     with rolled_back():
         url, response = request(replace(case, method="get"), cast, who)
     return [] if response.status_code == 405 else [f"{who} GET {url}: expected 405, got {response.status_code}"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_access(case: Case, cast, request):
-    """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once."""
-    if case.name.startswith("actionplans:"):
-        cast.plan = request.getfixturevalue("plan")
+def check_case(case: Case, cast, request, post_only=frozenset()) -> None:
+    """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once.
+
+    Other apps keep their rows in tests/test_access_<app>.py (``CASES`` and ``POST_ONLY`` there) and call this.
+    """
+    fixtures = ("plan", *case.fixtures) if case.name.startswith("actionplans:") else case.fixtures
+    for name in fixtures:
+        setattr(cast, name, request.getfixturevalue(name))
     if case.setup:
         case.setup(cast)
-    problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast)
+    problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast, post_only)
     assert not problems, f"{case.id}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_access(case: Case, cast, request):
+    check_case(case, cast, request)
+
+
+def matrix_modules():
+    """This file and every tests/test_access_<app>.py: each has its own CASES (and POST_ONLY)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    others = [importlib.import_module(f"tests.{p.stem}") for p in sorted(here.glob("test_access_*.py"))]
+    return [sys.modules[__name__], *others]
+
+
+def all_cases() -> list[Case]:
+    return [case for module in matrix_modules() for case in module.CASES]
+
+
+def all_post_only() -> set[str]:
+    return set().union(*(getattr(module, "POST_ONLY", set()) for module in matrix_modules()))
 
 
 def test_missing_and_foreign_round_give_the_same_page(cast, login):
@@ -1020,10 +1043,11 @@ def test_every_url_name_has_a_case():
     unnamed = [str(p.pattern) for name, p in patterns if not name]
     assert not unnamed, f"URL patterns without a name cannot be in the access matrix: {unnamed}"
     names = {name for name, _ in patterns}
-    in_matrix = {c.name for c in CASES}
+    in_matrix = {c.name for c in all_cases()}
     missing = sorted(names - in_matrix - set(PUBLIC))
     assert not missing, (
-        "These URL names have no row in CASES (tests/test_access.py); add one with the expected status for "
+        "These URL names have no row in CASES (tests/test_access.py or tests/test_access_<app>.py); add one with "
+        "the expected status for "
         f"every cast member, or, if the view is public, add it to PUBLIC with a test: {missing}"
     )
     stale = sorted((in_matrix | set(PUBLIC)) - names)
@@ -1045,10 +1069,12 @@ def test_public_set_matches_the_views():
 
 def test_matrix_columns_are_the_cast():
     assert (*CAST_NAMES, "anonymous") == WHO, "A new cast member needs a column in every row of CASES"
-    ids = [c.id for c in CASES]
+    cases = all_cases()
+    ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "Case ids must be unique"
-    for c in CASES:
-        if c.name in POST_ONLY:
+    post_only = all_post_only()
+    for c in cases:
+        if c.name in post_only:
             assert c.method == "post", f"{c.id}: {c.name} only accepts POST"
         if c.method == "post" and c.name not in {"accounts:logout"}:
             assert c.state is not None, f"{c.id}: a POST row needs a state snapshot (did a denied caller write?)"
