@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan."""
+"""Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan,
+the implementation route."""
 
 import random
 from datetime import date, time, timedelta
@@ -11,6 +12,7 @@ from accounts.models import User
 from assessments import services
 from assessments.models import Round
 from organisations.models import Board, EducationType, Membership, Role, School
+from trajectory import demo as trajectory_demo
 
 PASSWORD = "tso-demo-2026"
 DOMAIN = "demo.groeiwijzer.nl"
@@ -163,6 +165,7 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
+        trajectory_demo.create_demo(regenboog, users)
 
         # An open round, half filled in.
         everyone = list(users.values())
