@@ -11,7 +11,7 @@ from django.utils import timezone
 from organisations.models import Membership
 
 from .content import load_route
-from .models import Step, StepStatus, Trajectory
+from .models import Step, Trajectory
 
 NEXT_COUNT = 3
 
