@@ -31,11 +31,6 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_737681bd8
 START = datetime.date(2027, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Content --------------------------------------------------------------------------------------------------
 
 
