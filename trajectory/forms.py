@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import MemberField, PlainDateField, VersionField, _text
+from groeiwijzer.fields import MemberField, PlainDateField, VersionField, text_field
 
 from .models import MAX_NOTE, StepStatus
 
@@ -24,7 +24,7 @@ class StepForm(forms.Form):
     """Editors change everything; the owner of a step (``owner_only``) only its status and note."""
 
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices, widget=forms.RadioSelect)
-    note = _text(
+    note = text_field(
         _("Notitie"),
         help_text=_("Bijvoorbeeld wat er is afgesproken, of waarom deze stap niet van toepassing is."),
         max_length=MAX_NOTE,
