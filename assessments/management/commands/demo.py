@@ -11,6 +11,7 @@ from accounts.models import User
 from assessments import services
 from assessments.models import Round
 from organisations.models import Board, EducationType, Membership, Role, School
+from training.demo import create_demo_training
 
 PASSWORD = "tso-demo-2026"
 DOMAIN = "demo.groeiwijzer.nl"
@@ -163,6 +164,7 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
+        create_demo_training(regenboog, users, lead=lead)
 
         # An open round, half filled in.
         everyone = list(users.values())
