@@ -179,9 +179,8 @@ class AttendanceForm(forms.Form):
 
     def marks(self) -> dict:
         """Only the people whose row was sent: a row missing from the POST stays as it was."""
-        return {
-            user.pk: self.cleaned_data[f"p{user.pk}"] for user in self.people if self.add_prefix(f"p{user.pk}") in self.data
-        }
+        sent = [user for user in self.people if self.add_prefix(f"p{user.pk}") in self.data]
+        return {user.pk: self.cleaned_data[f"p{user.pk}"] for user in sent}
 
 
 class ReflectionForm(forms.Form):
