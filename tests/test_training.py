@@ -362,6 +362,7 @@ def test_session_page_shows_the_werkmoment_agenda(cast, training, login):
     assert "Wat is je vooral bijgebleven van de studiedag TSO?" in html
     assert "Intekenen op Time-in" in html
     assert "Reflectievragen mailen" not in html  # teamlid cannot send
+    assert "De trainingsdag hiervoor: Module 3 + 4 op dinsdag 12 januari 2027." in html
 
 
 def test_attendance_page_registers_and_keeps_unsent_rows(cast, training, login):

@@ -1,6 +1,10 @@
 """Demo data for `make run`: a training plan for the current school year with a group and attendance."""
 
+import datetime
+
 from django.utils import timezone
+
+from organisations.models import Membership
 
 from . import services
 from .models import AttendanceStatus
@@ -10,6 +14,11 @@ def create_demo_training(school, users: dict, *, lead) -> None:
     today = timezone.localdate()
     year = today.year if today.month >= 8 else today.year - 1
     plan = services.do_create_plan(school=school, school_year=year, acting_user=lead)
+    # The team was there before the training started; one colleague joined later (a new staff member).
+    Membership.objects.filter(school=school).update(joined_at=timezone.make_aware(datetime.datetime(year, 6, 1)))
+    newcomer = users.get("teamlid2")
+    if newcomer is not None:
+        Membership.objects.filter(school=school, user=newcomer).update(joined_at=timezone.now())
     team = [m.user for m in services.team_memberships(school)]
     trainers = [u for key, u in users.items() if key in ("trainer", "intern-trainer")]
     group = services.do_save_group(plan=plan, name="Groep 1", members=team[:20], trainers=trainers, acting_user=lead)

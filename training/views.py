@@ -114,7 +114,10 @@ def session_detail(request, school_id, session_id):
     acc = _access(request, school_id)
     session = access.get_training_session(acc, session_id)
     topics = []
+    previous_training = None
     if session.is_werkmoment:
+        earlier = session.plan.sessions.filter(date__lt=session.date).order_by("-date", "-start_time")
+        previous_training = next((s for s in earlier if s.content_kind and s.content_kind.training), None)
         topics = list(Topic.objects.filter(session=session).prefetch_related("signups"))
         for topic in topics:
             people = list(topic.signups.all())
@@ -129,6 +132,7 @@ def session_detail(request, school_id, session_id):
             plan=session.plan,
             trainers=list(session.trainers.all()),
             topics=topics,
+            previous_training=previous_training,
             topic_form=TopicForm(),
             reflection_form=ReflectionForm(),
         ),
