@@ -344,7 +344,9 @@ def do_save_attendance(*, session, marks: dict, acting_user) -> int:
 @transaction.atomic
 def do_send_reflection(*, session, acting_user, again: bool = False, session_url: str = "") -> int:
     """Email the reflection questions to everyone on the werkmoment's roster, after commit."""
-    session = TrainingSession.objects.select_for_update().select_related("school", "group").get(pk=session.pk)
+    session = (
+        TrainingSession.objects.select_for_update(of=("self",)).select_related("school", "group").get(pk=session.pk)
+    )
     if not session.is_werkmoment:
         raise ServiceError(_("Reflectievragen horen bij een werkmoment."))
     if session.reflection_sent_at is not None and not again:
