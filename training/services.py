@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -171,9 +171,13 @@ def do_create_plan(*, school, school_year: int, module1_date=None, combine_34=Tr
     if TrainingPlan.objects.filter(school=school, school_year=school_year).exists():
         raise ServiceError(_("Voor dit schooljaar is er al een trainingsplan."))
     rows = default_sessions(school_year, module1_date=module1_date, combine_34=combine_34)
-    plan = TrainingPlan.objects.create(
-        school=school, school_year=school_year, content_version=load_content().version, created_by=acting_user
-    )
+    try:
+        with transaction.atomic():  # two organisers at once: the second gets the same Dutch message
+            plan = TrainingPlan.objects.create(
+                school=school, school_year=school_year, content_version=load_content().version, created_by=acting_user
+            )
+    except IntegrityError:
+        raise ServiceError(_("Voor dit schooljaar is er al een trainingsplan.")) from None
     TrainingSession.objects.bulk_create([TrainingSession(school=school, plan=plan, **row) for row in rows])
     record(
         action="training.plan.create",
@@ -303,6 +307,8 @@ def roster(session) -> list:
 @transaction.atomic
 def do_save_attendance(*, session, marks: dict, acting_user) -> int:
     """marks: {user id: status or ""}; "" clears a mark. Only people on the session's roster."""
+    # Two trainers saving the same register at once: one after the other (no duplicate rows).
+    TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
     allowed = {u.pk for u in roster(session)}
     if not set(marks) <= allowed:
         raise ServiceError(_("Een of meer mensen horen niet bij deze sessie. Er is niets opgeslagen."))
