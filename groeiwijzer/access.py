@@ -118,6 +118,22 @@ class SchoolAccess:
         """Distributions and written answers: members only, never board viewers."""
         return self.membership is not None
 
+    # Team training (training app) ----------------------------------------------------------
+    # Every member sees the plan and the sessions (and may sign up for werkmoment topics);
+    # kartrekkers and schoolleiding plan it; trainers also take attendance. Attendance per person
+    # (who missed what) is seen by the organisers and the trainers only; the board sees nothing.
+    @property
+    def can_view_training(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_manage_training(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
+    @property
+    def can_take_attendance(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES, Role.TRAINER_INTERN, Role.TRAINER_EXTERN)
+
 
 def require(condition: bool) -> None:
     if not condition:
@@ -298,3 +314,54 @@ def get_route_step(access: SchoolAccess, step_id):
     if step is None:
         raise Http404
     return step
+
+
+# Team training (training app) ------------------------------------------------------------------------------
+
+
+def get_training_plan(access: SchoolAccess, plan_id):
+    """A training plan of this school, or 404."""
+    from training.models import TrainingPlan
+
+    plan_id = _parse_id(plan_id)
+    plan = TrainingPlan.objects.select_related("school").filter(pk=plan_id, school=access.school).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def get_training_session(access: SchoolAccess, session_id):
+    """A training session of this school, or 404."""
+    from training.models import TrainingSession
+
+    session_id = _parse_id(session_id)
+    session = (
+        TrainingSession.objects.select_related("plan", "group", "school", "reflection_sent_by")
+        .filter(pk=session_id, school=access.school)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def get_training_group(access: SchoolAccess, group_id):
+    """A training group of this school, or 404."""
+    from training.models import TrainingGroup
+
+    group_id = _parse_id(group_id)
+    group = TrainingGroup.objects.select_related("plan").filter(pk=group_id, school=access.school).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def get_training_topic(access: SchoolAccess, topic_id):
+    """A werkmoment topic of this school, or 404."""
+    from training.models import Topic
+
+    topic_id = _parse_id(topic_id)
+    topic = Topic.objects.select_related("session", "school").filter(pk=topic_id, school=access.school).first()
+    if topic is None:
+        raise Http404
+    return topic

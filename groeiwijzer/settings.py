@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "assessments",
     "actionplans",
     "trajectory",
+    "training",
 ]
 
 MIDDLEWARE = [

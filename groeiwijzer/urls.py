@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("actionplans.urls")),
     path("", include("trajectory.urls")),
+    path("", include("training.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from accounts.models import User
 from assessments import services
 from assessments.models import Round
 from organisations.models import Board, EducationType, Membership, Role, School
+from training.demo import create_demo_training
 from trajectory import demo as trajectory_demo
 
 PASSWORD = "tso-demo-2026"
@@ -166,6 +167,7 @@ class Command(BaseCommand):
 
         self._plan(regenboog, closed, users)
         trajectory_demo.create_demo(regenboog, users)
+        create_demo_training(regenboog, users, lead=lead)
 
         # An open round, half filled in.
         everyone = list(users.values())

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "training"
+
+P = "scholen/<int:school_id>/teamtraining/"
+PL = P + "<int:plan_id>/"
+S = P + "sessies/<int:session_id>/"
+
+urlpatterns = [
+    path(P, views.overview, name="overview"),
+    path(P + "nieuw/", views.plan_new, name="plan_new"),
+    path(PL, views.plan_detail, name="plan"),
+    path(PL + "sessies/nieuw/", views.session_new, name="session_new"),
+    path(PL + "groepen/nieuw/", views.group_new, name="group_new"),
+    path(PL + "gemist/", views.missed, name="missed"),
+    path(P + "groepen/<int:group_id>/wijzigen/", views.group_edit, name="group_edit"),
+    path(S, views.session_detail, name="session"),
+    path(S + "wijzigen/", views.session_edit, name="session_edit"),
+    path(S + "verwijderen/", views.session_delete, name="session_delete"),
+    path(S + "aanwezigheid/", views.attendance, name="attendance"),
+    path(S + "reflectievragen/", views.send_reflection, name="send_reflection"),
+    path(S + "onderwerpen/", views.topic_new, name="topic_new"),
+    path(P + "onderwerpen/<int:topic_id>/intekenen/", views.topic_signup, name="topic_signup"),
+]

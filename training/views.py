@@ -1,0 +1,321 @@
+"""The team training plan: plans, sessions, groups, attendance, werkmoment preparation. Thin views."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groeiwijzer import access
+from organisations.services import ConflictError, ServiceError
+
+from . import services
+from .content import load_content
+from .forms import AttendanceForm, GroupForm, PlanForm, ReflectionForm, SessionForm, SignupForm, TopicForm
+from .models import Attendance, Topic, TrainingPlan
+from .overview import build_overview, module_label
+
+
+def _access(request, school_id, *, manage=False, attendance=False):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    access.require(acc.can_view_training)
+    if manage:
+        access.require(acc.can_manage_training)
+    if attendance:
+        access.require(acc.can_take_attendance)
+    return acc
+
+
+def _ctx(acc, **extra):
+    return {"acc": acc, "school": acc.school, "content": load_content(), **extra}
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _status(request):
+    return 400 if request.method == "POST" else 200
+
+
+def _school_year_now() -> int:
+    today = timezone.localdate()
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def overview(request, school_id):
+    acc = _access(request, school_id)
+    plans = list(TrainingPlan.objects.filter(school=acc.school).order_by("-school_year"))
+    return render(request, "training/overview.html", _ctx(acc, plans=plans))
+
+
+def plan_new(request, school_id):
+    acc = _access(request, school_id, manage=True)
+    taken = set(TrainingPlan.objects.filter(school=acc.school).values_list("school_year", flat=True))
+    year = _school_year_now()
+    while year in taken:
+        year += 1
+    form = PlanForm(_data(request), initial={"school_year": year, "combine_34": True})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = services.do_create_plan(
+                school=acc.school,
+                school_year=d["school_year"],
+                module1_date=d["module1_date"],
+                combine_34=d["combine_34"],
+                acting_user=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Het trainingsplan is gemaakt. Pas de data aan de jaarkalender van de school aan.")
+            )
+            return redirect("training:plan", school_id=acc.school.pk, plan_id=plan.pk)
+    return render(request, "training/plan_form.html", _ctx(acc, form=form), status=_status(request))
+
+
+def plan_detail(request, school_id, plan_id):
+    acc = _access(request, school_id)
+    plan = access.get_training_plan(acc, plan_id)
+    sessions = list(
+        plan.sessions.select_related("group").prefetch_related("trainers").order_by("date", "start_time", "id")
+    )
+    groups = list(plan.groups.prefetch_related("members", "trainers"))
+    for group in groups:
+        group.warnings = services.group_warnings(len(group.members.all()), len(group.trainers.all()))
+    return render(request, "training/plan.html", _ctx(acc, plan=plan, sessions=sessions, groups=groups))
+
+
+def session_new(request, school_id, plan_id):
+    acc = _access(request, school_id, manage=True)
+    plan = access.get_training_plan(acc, plan_id)
+    form = SessionForm(_data(request), plan=plan, new=True, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.do_create_session(
+                plan=plan,
+                kind=form.cleaned_data["kind"],
+                trainers=form.cleaned_data["trainers"],
+                acting_user=request.user,
+                **form.session_fields(),
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De sessie is toegevoegd."))
+            return redirect("training:session", school_id=acc.school.pk, session_id=session.pk)
+    return render(request, "training/session_form.html", _ctx(acc, form=form, plan=plan), status=_status(request))
+
+
+def session_detail(request, school_id, session_id):
+    acc = _access(request, school_id)
+    session = access.get_training_session(acc, session_id)
+    topics = []
+    previous_training = None
+    if session.is_werkmoment:
+        earlier = session.plan.sessions.filter(date__lt=session.date).order_by("-date", "-start_time")
+        previous_training = next((s for s in earlier if s.content_kind and s.content_kind.training), None)
+        topics = list(Topic.objects.filter(session=session).prefetch_related("signups"))
+        for topic in topics:
+            people = list(topic.signups.all())
+            topic.people = people
+            topic.mine = any(p.pk == request.user.pk for p in people)
+    return render(
+        request,
+        "training/session_detail.html",
+        _ctx(
+            acc,
+            session=session,
+            plan=session.plan,
+            trainers=list(session.trainers.all()),
+            topics=topics,
+            previous_training=previous_training,
+            topic_form=TopicForm(),
+            reflection_form=ReflectionForm(),
+        ),
+    )
+
+
+def session_edit(request, school_id, session_id):
+    acc = _access(request, school_id, manage=True)
+    session = access.get_training_session(acc, session_id)
+    initial = {f: getattr(session, f) for f in ("title", "date", "start_time", "end_time", "location")}
+    initial |= {"group": session.group_id, "trainers": list(session.trainers.all()), "version": session.version}
+    form = SessionForm(_data(request), plan=session.plan, initial=initial)
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_session(
+                session=session,
+                expected_version=form.cleaned_data["version"] or session.version,
+                trainers=form.cleaned_data["trainers"],
+                acting_user=request.user,
+                **form.session_fields(),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De sessie is bijgewerkt."))
+            return redirect("training:session", school_id=acc.school.pk, session_id=session.pk)
+    return render(
+        request,
+        "training/session_form.html",
+        _ctx(acc, form=form, plan=session.plan, session=session),
+        status=status,
+    )
+
+
+def session_delete(request, school_id, session_id):
+    acc = _access(request, school_id, manage=True)
+    session = access.get_training_session(acc, session_id)
+    n_marks = Attendance.objects.filter(session=session).count()
+    if request.method == "POST":
+        plan = session.plan
+        services.do_delete_session(session=session, acting_user=request.user)
+        messages.success(request, _("De sessie is verwijderd."))
+        return redirect("training:plan", school_id=acc.school.pk, plan_id=plan.pk)
+    return render(request, "training/session_delete.html", _ctx(acc, session=session, n_marks=n_marks))
+
+
+def attendance(request, school_id, session_id):
+    acc = _access(request, school_id, attendance=True)
+    session = access.get_training_session(acc, session_id)
+    people = services.roster(session)
+    marks = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
+    form = AttendanceForm(_data(request), people=people, marks=marks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_save_attendance(session=session, marks=form.marks(), acting_user=request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De aanwezigheid is opgeslagen."))
+            return redirect("training:attendance", school_id=acc.school.pk, session_id=session.pk)
+    counts = {status: sum(1 for v in marks.values() if v == status) for status in ("aanwezig", "afwezig", "afgemeld")}
+    return render(
+        request,
+        "training/attendance.html",
+        _ctx(acc, session=session, plan=session.plan, form=form, counts=counts, n_people=len(people)),
+        status=_status(request),
+    )
+
+
+@require_POST
+def send_reflection(request, school_id, session_id):
+    acc = _access(request, school_id, manage=True)
+    session = access.get_training_session(acc, session_id)
+    form = ReflectionForm(request.POST)
+    url = request.build_absolute_uri(reverse("training:session", args=[acc.school.pk, session.pk]))
+    try:
+        if not form.is_valid():
+            raise ServiceError(_("Er ging iets mis met het formulier. Probeer het opnieuw."))
+        n = services.do_send_reflection(
+            session=session, acting_user=request.user, again=form.cleaned_data["again"], session_url=url
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("De reflectievragen zijn verstuurd naar %(n)d mensen.") % {"n": n})
+    return redirect(reverse("training:session", args=[acc.school.pk, session.pk]) + "#voorbereiding")
+
+
+@require_POST
+def topic_new(request, school_id, session_id):
+    acc = _access(request, school_id, manage=True)
+    session = access.get_training_session(acc, session_id)
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_add_topic(session=session, title=form.cleaned_data["title"], acting_user=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Het onderwerp is toegevoegd."))
+    else:
+        errors = "; ".join(str(e) for e in form.errors.get("title", []))
+        messages.error(request, _("Het onderwerp is niet toegevoegd: %(errors)s") % {"errors": errors})
+    return redirect(reverse("training:session", args=[acc.school.pk, session.pk]) + "#onderwerpen")
+
+
+@require_POST
+def topic_signup(request, school_id, topic_id):
+    acc = _access(request, school_id)
+    topic = access.get_training_topic(acc, topic_id)
+    form = SignupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_sign_up(topic=topic, user=request.user, signed_up=form.cleaned_data["signed_up"])
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            if form.cleaned_data["signed_up"]:
+                messages.success(request, _("Je bent ingetekend op “%(t)s”.") % {"t": topic.title})
+            else:
+                messages.success(request, _("Je bent uitgeschreven voor “%(t)s”.") % {"t": topic.title})
+    else:
+        messages.error(request, _("Kies intekenen of uitschrijven."))
+    return redirect(reverse("training:session", args=[acc.school.pk, topic.session_id]) + "#onderwerpen")
+
+
+def group_new(request, school_id, plan_id):
+    acc = _access(request, school_id, manage=True)
+    plan = access.get_training_plan(acc, plan_id)
+    return _group_form(request, acc, plan, None)
+
+
+def group_edit(request, school_id, group_id):
+    acc = _access(request, school_id, manage=True)
+    group = access.get_training_group(acc, group_id)
+    return _group_form(request, acc, group.plan, group)
+
+
+def _group_form(request, acc, plan, group):
+    initial = {}
+    if group is not None:
+        initial = {
+            "name": group.name,
+            "members": list(group.members.all()),
+            "trainers": list(group.trainers.all()),
+            "version": group.version,
+        }
+    form = GroupForm(_data(request), plan=plan, initial=initial)
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            saved = services.do_save_group(
+                plan=plan,
+                group=group,
+                name=d["name"].strip(),
+                members=d["members"],
+                trainers=d["trainers"],
+                expected_version=(d["version"] or group.version) if group else None,
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            warnings = services.group_warnings(saved.members.count(), saved.trainers.count())
+            messages.success(request, _("De trainingsgroep is opgeslagen."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(reverse("training:plan", args=[acc.school.pk, plan.pk]) + "#groepen")
+    return render(request, "training/group_form.html", _ctx(acc, form=form, plan=plan, group=group), status=status)
+
+
+def missed(request, school_id, plan_id):
+    acc = _access(request, school_id, attendance=True)
+    plan = access.get_training_plan(acc, plan_id)
+    data = build_overview(plan)
+    for row in data.people:
+        row.module_labels = [module_label(u) for u in row.missing_modules]
+    return render(request, "training/missed.html", _ctx(acc, plan=plan, overview=data))
