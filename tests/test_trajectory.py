@@ -462,6 +462,36 @@ def test_ics_parses_back_with_stable_uids_and_amsterdam_time(cast, route, client
     assert Meeting.objects.filter(school=cast.school).count() == 2
 
 
+def test_ics_has_the_team_training_sessions(cast, route, client):
+    from training import services as training_services
+    from training.models import TrainingSession
+
+    today = datetime.date.today()
+    year = today.year if today.month >= 8 else today.year - 1
+    training_services.do_create_plan(school=cast.school, school_year=year + 1, acting_user=cast.kartrekker)
+    sessions = list(TrainingSession.objects.filter(school=cast.school))
+    assert sessions
+    cal = icalendar.Calendar.from_ical(
+        _login(client, cast.teamlid).get(reverse("trajectory:ics", args=[cast.school.pk])).content
+    )
+    by_uid = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    for session in sessions:
+        event = by_uid[f"training-session-{session.pk}@groeiwijzer"]
+        assert str(event["SUMMARY"]) == session.title
+        start = event.decoded("DTSTART")
+        if session.start_time:
+            assert str(start.tzinfo) == "Europe/Amsterdam"
+            assert (start.date(), start.time()) == (session.date, session.start_time)
+        else:
+            assert start == session.date and event.decoded("DTEND") == session.date + datetime.timedelta(days=1)
+
+
+def test_a_step_links_to_where_its_work_is_done(cast, route, client):
+    step = route.trajectory.steps.get(code="teamtraining")
+    body = _login(client, cast.teamlid).get(reverse("trajectory:step", args=[cast.school.pk, step.pk])).content
+    assert reverse("training:overview", args=[cast.school.pk]) in body.decode()
+
+
 def test_word_overview_lists_every_step_on_one_landscape_page(cast, route, client):
     response = _login(client, cast.board_member).get(reverse("trajectory:docx", args=[cast.school.pk]))
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import TrainingSession
 
@@ -28,9 +29,9 @@ def session_events(school) -> list[dict]:
             end = datetime.datetime.combine(s.date, s.end_time, tzinfo=tz)
         else:
             start, end = s.date, s.date + datetime.timedelta(days=1)
-        parts = [f"Teamtraining TSO {s.plan.school_year_label}"]
+        parts = [_("Teamtraining TSO %(year)s") % {"year": s.plan.school_year_label}]
         if s.group_id:
-            parts.append(f"Trainingsgroep: {s.group.name}")
+            parts.append(_("Trainingsgroep: %(name)s") % {"name": s.group.name})
         events.append(
             {
                 "uid": f"training-session-{s.pk}@groeiwijzer",

@@ -66,8 +66,36 @@ def _meeting_event(meeting: Meeting, base_url: str) -> ics.Event:
     )
 
 
+def _training_events(school, today, base_url: str) -> list[ics.Event]:
+    """The team training's sessions from today on (training.calendar gives them with an exclusive end date)."""
+    from training.calendar import session_events
+
+    events = []
+    for e in session_events(school):
+        start, end = e["start"], e["end"]
+        if isinstance(start, datetime.datetime):
+            if start.date() < today:
+                continue
+        else:
+            if start < today:
+                continue
+            end = end - datetime.timedelta(days=1)  # ics.Event takes the last day itself
+        events.append(
+            ics.Event(
+                uid=e["uid"],
+                summary=e["summary"],
+                start=start,
+                end=end,
+                location=e["location"],
+                description=e["description"],
+            )
+        )
+    return events
+
+
 def route_events(trajectory, overview, *, base_url: str) -> list[ics.Event]:
-    """Every step that is still open (on its planned date), and the werkgroep's meetings from today on."""
+    """Every step that is still open (on its planned date), the team training's sessions and the werkgroep's
+    meetings from today on."""
     route = overview.route
     events = []
     for step in overview.steps:
@@ -86,6 +114,7 @@ def route_events(trajectory, overview, *, base_url: str) -> list[ics.Event]:
         )
     meetings = Meeting.objects.filter(school_id=trajectory.school_id, date__gte=overview.today).order_by("date")
     events += [_meeting_event(m, base_url) for m in meetings]
+    events += _training_events(trajectory.school, overview.today, base_url)
     return events
 
 

@@ -21,6 +21,7 @@ from .overview import route_overview
 STEP_LINKS = {
     "assessments": ("organisations:school", gettext_lazy("Naar de rondes van het Ontwikkelmodel")),
     "actionplans": ("actionplans:plan", gettext_lazy("Naar het actieplan")),
+    "training": ("training:overview", gettext_lazy("Naar het trainingsplan")),
 }
 
 
