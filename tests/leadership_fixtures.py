@@ -28,7 +28,11 @@ def leadership(cast) -> Leadership:
     services.do_save_answers(round_=round_, answers={"hb1": 4, retired.key: 2}, acting_user=sl)
     retired = services.do_retire_item(item=retired, acting_user=sl)
     services.do_save_note(
-        round_=round_, question_code="2d", text="Prioriteit: rol van leidinggevenden.", expected_version=0, acting_user=sl
+        round_=round_,
+        question_code="2d",
+        text="Prioriteit: rol van leidinggevenden.",
+        expected_version=0,
+        acting_user=sl,
     )
     o = cast.outsider
     other_round = services.do_start_round(school=cast.other_school, title="Vreemde ronde", acting_user=o)

@@ -114,9 +114,7 @@ CASES = [
         state=leadership_rows,
     ),
     row("leadership-item-retire", "item_retire", item("item"), SL_302, method="post", state=leadership_rows),
-    row(
-        "leadership-item-restore", "item_restore", item("retired_item"), SL_302, method="post", state=leadership_rows
-    ),
+    row("leadership-item-restore", "item_restore", item("retired_item"), SL_302, method="post", state=leadership_rows),
 ]
 
 POST_ONLY = {"leadership:round_new", "leadership:note", "leadership:item_retire", "leadership:item_restore"}

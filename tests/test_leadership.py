@@ -122,7 +122,10 @@ def test_retiring_keeps_answers_and_restoring_brings_the_item_back(cast, leaders
     assert shown[-1] == retired.key
     services.do_restore_item(item=retired, acting_user=cast.schoolleider)
     assert ExtraItem.objects.get(pk=retired.pk).retired_at is None
-    assert [e.action for e in AuditEvent.objects.filter(object_id=str(retired.pk)).order_by("pk")][-2:] == [
+    assert [
+        e.action
+        for e in AuditEvent.objects.filter(object_type="leadership.extraitem", object_id=str(retired.pk)).order_by("pk")
+    ][-2:] == [
         "leadership.item_retired",
         "leadership.item_restored",
     ]
