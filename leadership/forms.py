@@ -3,12 +3,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import TOO_LONG, VersionField
+from actionplans.forms import TOO_LONG
 
 from .content import load_content
 from .models import MAX_ITEM_TEXT, MAX_NOTE, MAX_ROUND_TITLE
 
 NO_ANSWER = ""
+STALE_FORM = _("Dit formulier klopt niet meer. Laad de pagina opnieuw; wat je typte, blijft in deze browser bewaard.")
+
+
+def _version_field(min_value):
+    return forms.IntegerField(
+        label=_("Versie van het formulier"),
+        required=False,
+        min_value=min_value,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": STALE_FORM, "min_value": STALE_FORM, "max_value": STALE_FORM},
+    )
 
 
 class RoundForm(forms.Form):
@@ -29,7 +41,7 @@ class ItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_ITEM_TEXT}),
         error_messages={"max_length": TOO_LONG, "required": _("Schrijf de uitspraak op.")},
     )
-    version = VersionField()
+    version = _version_field(1)
 
 
 class AnswersForm(forms.Form):
@@ -70,8 +82,8 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_NOTE}),
         error_messages={"max_length": TOO_LONG},
     )
-    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
-    force_version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    version = _version_field(0)  # 0: nothing was written for this question yet
+    force_version = _version_field(0)  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
     def expected_version(self):
         forced = self.cleaned_data.get("force_version")

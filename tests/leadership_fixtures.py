@@ -19,8 +19,8 @@ class Leadership:
     other_item: object
 
 
-@pytest.fixture
-def leadership(cast) -> Leadership:
+@pytest.fixture(name="leadership")
+def leadership_fixture(cast) -> Leadership:
     sl = cast.schoolleider
     round_ = services.do_start_round(school=cast.school, title="Schooljaar 2026-2027", acting_user=sl)
     item = services.do_add_item(school=cast.school, text="Ik vier successen met het team.", acting_user=sl)

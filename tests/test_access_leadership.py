@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .leadership_fixtures import leadership, leadership_rows  # noqa: F401  (fixture)
+from .leadership_fixtures import leadership_fixture, leadership_rows  # noqa: F401  (fixture)
 from .test_access import LOGIN, Case, check_case
 
 SL_200 = (200, 403, 403, 403, 403, 403, 404, LOGIN)

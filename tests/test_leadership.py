@@ -16,7 +16,7 @@ from organisations.models import Role
 from organisations.services import ConflictError, ServiceError
 
 from .factories import make_member, make_user
-from .leadership_fixtures import leadership, leadership_rows  # noqa: F401  (fixture)
+from .leadership_fixtures import leadership_fixture, leadership_rows  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
