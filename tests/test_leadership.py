@@ -363,3 +363,16 @@ def test_query_count_does_not_grow_with_items(cast, login, page, django_assert_n
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(PAGES[page](cast, large)).status_code == 200
     assert len(few.captured_queries) <= 20
+
+
+def test_demo_data_has_a_checklist_round():
+    import io
+
+    from django.core.management import call_command
+
+    from leadership.models import ChecklistRound
+
+    call_command("demo", stdout=io.StringIO())
+    round_ = ChecklistRound.objects.get(title="Schooljaar 2026-2027")
+    assert round_.answers.count() == 3
+    assert round_.notes.get(question_code="2d").text.startswith("Rol van leidinggevenden")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services
 from assessments.models import Round
+from leadership.demo import create_demo as leadership_demo
 from organisations.models import Board, EducationType, Membership, Role, School
 
 PASSWORD = "tso-demo-2026"
@@ -163,6 +164,7 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
+        leadership_demo(school=regenboog, lead=lead)
 
         # An open round, half filled in.
         everyone = list(users.values())
