@@ -8,7 +8,7 @@ changes.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,9 +80,13 @@ def do_start_round(*, school, title: str, acting_user) -> ChecklistRound:
     title = _clean_text(title, limit=MAX_ROUND_TITLE, empty_message=_("Geef de ronde een naam."))
     if ChecklistRound.objects.filter(school=school, title=title).exists():
         raise ServiceError(_("Er is al een ronde met deze naam. Kies een andere naam."))
-    round_ = ChecklistRound.objects.create(
-        school=school, title=title, content_version=load_content().version, created_by=acting_user
-    )
+    try:
+        with transaction.atomic():  # two people starting the same round at once: one wins, the other is told
+            round_ = ChecklistRound.objects.create(
+                school=school, title=title, content_version=load_content().version, created_by=acting_user
+            )
+    except IntegrityError:
+        raise ServiceError(_("Er is al een ronde met deze naam. Kies een andere naam.")) from None
     record(action="leadership.round_started", acting_user=acting_user, school=school, target=round_)
     return round_
 
@@ -97,6 +101,7 @@ def do_save_answers(*, round_: ChecklistRound, answers: dict, acting_user) -> in
     Only the school's latest round can be filled in; keys must be a handbook item or an active item of
     this school. Returns how many items this person has answered in the round.
     """
+    ChecklistRound.objects.select_for_update().filter(pk=round_.pk).first()  # two tabs saving at once: in turn
     if current_round(round_.school) != round_:
         raise ServiceError(_("Deze ronde is afgesloten: er is een nieuwere ronde. Vul de nieuwste ronde in."))
     allowed = {key: extra for key, _text, extra in items_for(round_.school) if extra is None or extra.is_active}
