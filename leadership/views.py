@@ -239,7 +239,7 @@ def note(request, school_id, checklist_id, question):
 
 def items(request, school_id):
     acc = _access(request, school_id, "can_manage_leadership_checklist")
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -268,7 +268,9 @@ def items(request, school_id):
 def item_edit(request, school_id, item_id):
     acc = _access(request, school_id, "can_manage_leadership_checklist")
     item = access.get_leadership_item(acc, item_id)
-    form = ItemForm(request.POST or None, initial={"text": item.text, "version": item.version})
+    form = ItemForm(
+        request.POST if request.method == "POST" else None, initial={"text": item.text, "version": item.version}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -135,6 +135,20 @@ def test_bad_new_items(cast, leadership, sl, text, message):
     assert state() == before
 
 
+def test_an_empty_post_says_what_to_fill_in(cast, leadership, sl):
+    before = state()
+    for url in (
+        reverse("leadership:items", args=[cast.school.pk]),
+        reverse("leadership:item_edit", args=[cast.school.pk, leadership.item.pk]),
+        reverse("leadership:round_new", args=[cast.school.pk]),
+    ):
+        response = sl.post(url, {})
+        assert response.status_code == 400, url
+        body = response.content.decode()
+        assert "Schrijf de uitspraak op" in body or "Geef de ronde een naam" in body, url
+    assert state() == before
+
+
 def test_html_in_an_item_is_shown_as_text_everywhere(cast, leadership, sl):
     assert sl.post(reverse("leadership:items", args=[cast.school.pk]), {"text": SCRIPT}).status_code == 302
     for url in (reverse("leadership:items", args=[cast.school.pk]), fill_url(cast, leadership.round)):
