@@ -134,6 +134,29 @@ class SchoolAccess:
     def can_take_attendance(self) -> bool:
         return self.has_role(*ORGANISER_ROLES, Role.TRAINER_INTERN, Role.TRAINER_EXTERN)
 
+    # Leadership checklist (Bijlage 6) -----------------------------------------
+    # The MT (schoolleiding) fills in the checklist, each person on their own: answers are shown to their
+    # author only (own_leadership_answers), never to other MT members, kartrekkers or the board. The
+    # schoolleiding manages the school's own items and writes the MT conversation's outcomes and
+    # agreements; kartrekkers may read that record (agreements, no individual answers) to link them to the
+    # action plan. Everyone else, and board members, get a 403.
+    @property
+    def can_fill_leadership_checklist(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
+    @property
+    def can_manage_leadership_checklist(self) -> bool:
+        """Start a round, add, edit and retire the school's own items."""
+        return self.has_role(Role.SCHOOLLEIDING)
+
+    @property
+    def can_view_leadership_conversation(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING, Role.KARTREKKER)
+
+    @property
+    def can_edit_leadership_conversation(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
 
 def require(condition: bool) -> None:
     if not condition:
@@ -365,3 +388,36 @@ def get_training_topic(access: SchoolAccess, topic_id):
     if topic is None:
         raise Http404
     return topic
+
+
+# Leadership checklist (Bijlage 6) --------------------------------------------------------------------------
+
+
+def get_checklist_round(access: SchoolAccess, checklist_id):
+    """A leadership checklist round of this school, or 404."""
+    from leadership.models import ChecklistRound
+
+    checklist_id = _parse_id(checklist_id)
+    round_ = ChecklistRound.objects.filter(pk=checklist_id, school=access.school).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def get_leadership_item(access: SchoolAccess, item_id):
+    """One of the school's own checklist items (active or retired), or 404."""
+    from leadership.models import ExtraItem
+
+    item_id = _parse_id(item_id)
+    item = ExtraItem.objects.filter(pk=item_id, school=access.school).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def own_leadership_answers(access: SchoolAccess, round_):
+    """The current user's own answers in a checklist round: the only answers anyone is ever shown."""
+    from leadership.models import Answer
+
+    require(access.can_fill_leadership_checklist)
+    return Answer.objects.filter(round=round_, round__school=access.school, user=access.user)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "actionplans",
     "trajectory",
     "training",
+    "leadership",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("trajectory.urls")),
     path("", include("training.urls")),
+    path("", include("leadership.urls")),
     path("beheer/", admin.site.urls),
 ]

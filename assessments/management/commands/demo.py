@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services
 from assessments.models import Round
+from leadership.demo import create_demo as leadership_demo
 from organisations.models import Board, EducationType, Membership, Role, School
 from training.demo import create_demo_training
 from trajectory import demo as trajectory_demo
@@ -168,6 +169,7 @@ class Command(BaseCommand):
         self._plan(regenboog, closed, users)
         trajectory_demo.create_demo(regenboog, users)
         create_demo_training(regenboog, users, lead=lead)
+        leadership_demo(school=regenboog, lead=lead)
 
         # An open round, half filled in.
         everyone = list(users.values())
