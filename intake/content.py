@@ -79,6 +79,11 @@ class Question:
     text: str
     items: tuple[str, ...]
 
+    @property
+    def anchor(self) -> str:
+        """For HTML ids and URL fragments: the code without dots."""
+        return self.code.replace(".", "-")
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -205,7 +210,9 @@ def parse_agenda(data: dict) -> Agenda:
                         questions=questions,
                     )
                 )
-            parts.append(Part(code=_code(part["code"], "part"), heading=_text(part["heading"], "part"), themes=tuple(themes)))
+            parts.append(
+                Part(code=_code(part["code"], "part"), heading=_text(part["heading"], "part"), themes=tuple(themes))
+            )
         kinds = {}
         for code, info in data["kinds"].items():
             if code not in KIND_CODES:
@@ -243,7 +250,10 @@ def parse_agenda(data: dict) -> Agenda:
                 twijfel_advice=_texts(decision["twijfel_advice"], "twijfel advice"),
             ),
             agreements=AgreementWording(
-                **{k: _text(agreements[k], f"agreements {k}") for k in ("question", "who", "when", "support", "feedback")}
+                **{
+                    k: _text(agreements[k], f"agreements {k}")
+                    for k in ("question", "who", "when", "support", "feedback")
+                }
             ),
             small_steps_intro=_text(steps["intro"], "small steps intro"),
             small_steps=tuple(

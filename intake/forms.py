@@ -75,7 +75,10 @@ class ConversationForm(forms.Form):
         choices=Kind.choices,
         initial=Kind.VERKENNEND,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Kies een soort gesprek uit de lijst."), "required": _("Kies een soort gesprek.")},
+        error_messages={
+            "invalid_choice": _("Kies een soort gesprek uit de lijst."),
+            "required": _("Kies een soort gesprek."),
+        },
     )
     dates = DatesField(
         label=_("Gespreksdatums"),
@@ -122,7 +125,10 @@ class DecisionForm(forms.Form):
         label=_("Besluit"),
         choices=Decision.choices,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Kies Go, Twijfel of Nog open."), "required": _("Kies Go, Twijfel of Nog open.")},
+        error_messages={
+            "invalid_choice": _("Kies Go, Twijfel of Nog open."),
+            "required": _("Kies Go, Twijfel of Nog open."),
+        },
     )
     follow_up_date = PlainDateField(
         label=_("Datum vervolgafspraak"),
@@ -140,7 +146,11 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == Decision.TWIJFEL and not data.get("follow_up_date") and "follow_up_date" not in self.errors:
+        if (
+            data.get("decision") == Decision.TWIJFEL
+            and not data.get("follow_up_date")
+            and "follow_up_date" not in self.errors
+        ):
             self.add_error("follow_up_date", _("Bij twijfel hoort een datum voor de vervolgafspraak."))
         return data
 

@@ -160,14 +160,32 @@ def _note_forms(conversation, bound=None):
     for code in load_agenda().question_codes:
         note = notes.get(code)
         form = NoteForm(
-            initial={"question": code, "text": note.text if note else "", "version": note.version if note else 0},
-            prefix=None,
+            initial={"question": code, "text": note.text if note else "", "version": note.version if note else 0}
         )
         forms[code] = (note, form)
     if bound is not None:
         code, form = bound
         forms[code] = (notes.get(code), form)
     return forms
+
+
+def _sections(note_forms) -> list[dict]:
+    """The agenda as the page shows it: parts, themes, and per question its note and form."""
+    return [
+        {
+            "part": part,
+            "themes": [
+                {
+                    "theme": theme,
+                    "rows": [
+                        {"q": q, "note": note_forms[q.code][0], "form": note_forms[q.code][1]} for q in theme.questions
+                    ],
+                }
+                for theme in part.themes
+            ],
+        }
+        for part in load_agenda().parts
+    ]
 
 
 def _render_conversation(request, acc, conversation, *, bound=None, conflict=None, status=200):
@@ -190,7 +208,7 @@ def _render_conversation(request, acc, conversation, *, bound=None, conflict=Non
             acc,
             conversation=conversation,
             kind_info=agenda.kind("praktisch" if conversation.kind == Kind.PRAKTISCH else "verkennend"),
-            note_forms=_note_forms(conversation, bound),
+            sections=_sections(_note_forms(conversation, bound)),
             conflict=conflict,
             conflict_code=bound[0] if bound else None,
             chosen_small_steps=small_steps,
@@ -374,8 +392,14 @@ def agreement_edit(request, school_id, conversation_id, agreement_id):
     return render(
         request,
         "intake/agreement_form.html",
-        _ctx(acc, form=form, conversation=conversation, agreement=agreement, conflict=conflict,
-             saved_by=agreement.updated_by),
+        _ctx(
+            acc,
+            form=form,
+            conversation=conversation,
+            agreement=agreement,
+            conflict=conflict,
+            saved_by=agreement.updated_by,
+        ),
         status=status,
     )
 
@@ -388,9 +412,7 @@ def agreement_delete(request, school_id, conversation_id, agreement_id):
         services.do_delete_agreement(agreement=agreement, acting_user=request.user)
         messages.success(request, _("De afspraak is verwijderd."))
         return redirect(_conversation_url(acc, conversation, "#afspraken"))
-    return render(
-        request, "intake/agreement_delete.html", _ctx(acc, conversation=conversation, agreement=agreement)
-    )
+    return render(request, "intake/agreement_delete.html", _ctx(acc, conversation=conversation, agreement=agreement))
 
 
 # Kartrekkers -------------------------------------------------------------------------------------
