@@ -279,7 +279,7 @@ def note(request, school_id, conversation_id):
         )
     if status == 200:
         messages.success(request, _("De aantekeningen zijn opgeslagen."))
-        return redirect(_conversation_url(acc, conversation, f"#vraag-{code}"))
+        return redirect(_conversation_url(acc, conversation, "#vraag-" + code.replace(".", "-")))
     return _render_conversation(
         request, acc, conversation, bound=(code, form) if code else None, conflict=conflict, status=status
     )
