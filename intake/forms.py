@@ -109,10 +109,22 @@ class ConversationForm(forms.Form):
 class NoteForm(forms.Form):
     question = forms.ChoiceField(
         choices=lambda: [(c, c) for c in load_agenda().question_codes],
-        error_messages={"invalid_choice": _("Deze vraag staat niet op de gespreksagenda.")},
+        error_messages={
+            "invalid_choice": _("Deze vraag staat niet op de gespreksagenda."),
+            "required": _("Deze vraag staat niet op de gespreksagenda."),
+        },
     )
     text = _text(_("Aantekeningen"), max_length=MAX_NOTE, rows=3, strip=False)
-    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _("De versie van dit formulier klopt niet. Laad de pagina opnieuw; je tekst blijft in deze browser.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
     force_version = VersionField()  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
     def expected_version(self):

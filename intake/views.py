@@ -277,6 +277,9 @@ def note(request, school_id, conversation_id):
             ),
             status=status,
         )
+    if code is None:  # a question that is not on the agenda: nothing to attach the text to
+        for error in form.errors.get("question", []) or form.non_field_errors():
+            messages.error(request, error)
     if status == 200:
         messages.success(request, _("De aantekeningen zijn opgeslagen."))
         return redirect(_conversation_url(acc, conversation, "#vraag-" + code.replace(".", "-")))
