@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import pytest
-
 from intake import services
 from intake.models import Agreement, Conversation, ConversationDate, Note
 from organisations.models import Membership
@@ -31,8 +29,8 @@ def make_conversation(school, by, *, dates=None, participants=(), kind="verkenne
     )
 
 
-@pytest.fixture
-def intake(cast) -> Intake:
+def build_intake(cast) -> Intake:
+    """Each test module using it defines ``@pytest.fixture def intake(cast): return build_intake(cast)``."""
     conversation = make_conversation(
         cast.school, cast.schoolleider, participants=[cast.schoolleider, cast.kartrekker, cast.trainer]
     )

@@ -11,8 +11,14 @@ import pytest
 
 from organisations.models import Membership
 
-from .intake_fixtures import intake, intake_rows, kartrekker_rows  # noqa: F401  (fixture)
+from .intake_fixtures import build_intake, intake_rows, kartrekker_rows
 from .test_access import LOGIN, Case, check_case
+
+
+@pytest.fixture
+def intake(cast):
+    return build_intake(cast)
+
 
 LEADERS_200 = (200, 200, 403, 403, 200, 403, 404, LOGIN)
 LEADERS_302 = (302, 302, 403, 403, 302, 403, 404, LOGIN)

@@ -13,7 +13,13 @@ from intake.content import load_agenda, load_profile
 from intake.models import Conversation, Note
 from organisations.models import Membership
 
-from .intake_fixtures import intake, intake_rows  # noqa: F401  (fixture)
+from .intake_fixtures import build_intake, intake_rows
+
+
+@pytest.fixture
+def intake(cast):
+    return build_intake(cast)
+
 
 HTMX = {"headers": {"HX-Request": "true"}}
 

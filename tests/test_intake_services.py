@@ -14,7 +14,13 @@ from organisations.models import Membership
 from organisations.services import ConflictError, ServiceError
 
 from .factories import make_member, make_user
-from .intake_fixtures import intake, intake_rows, make_conversation  # noqa: F401  (fixture)
+from .intake_fixtures import build_intake, intake_rows, make_conversation
+
+
+@pytest.fixture
+def intake(cast):
+    return build_intake(cast)
+
 
 D = datetime.date
 
