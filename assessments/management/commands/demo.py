@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services
 from assessments.models import Round
+from intake.demo import create_demo as create_intake_demo
 from organisations.models import Board, EducationType, Membership, Role, School
 
 PASSWORD = "tso-demo-2026"
@@ -163,6 +164,7 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
+        create_intake_demo(regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)
 
         # An open round, half filled in.
         everyone = list(users.values())
