@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2  # pytest-xdist processes (the machines have 2 cores); 0 runs everything in one process
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench clean
@@ -41,7 +42,7 @@ migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: $(DEV_STAMP) lint migrations-check  ## lint + the whole test suite (browser tests skip without Chromium unless REQUIRE_BROWSER=1)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 check-deploy: $(STAMP)  ## manage.py check --deploy with production settings and throwaway secrets
 	DJANGO_SETTINGS_MODULE=groeiwijzer.settings_production \

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.access import MAX_ID
+from groeiwijzer.fields import reject_impossible_ids as _reject_impossible_ids
 from organisations.models import Membership
 
 from .models import DONT_KNOW, MAX_TEXT
@@ -16,15 +16,6 @@ def text_field(label, help_text=""):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT}),
         error_messages={"max_length": _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")},
     )
-
-
-def _reject_impossible_ids(field, values):
-    """Keys beyond 64 bits make SQLite raise OverflowError; they are simply not a valid choice."""
-    for value in values:
-        if str(value).strip().isdigit() and int(value) > MAX_ID:
-            raise forms.ValidationError(
-                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:30]}
-            )
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

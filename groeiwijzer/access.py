@@ -104,6 +104,16 @@ class SchoolAccess:
     def sees_meeting_reminder(self) -> bool:
         return self.has_role(Role.KARTREKKER)
 
+    # Implementation route ------------------------------------------------------
+    # Everyone in the school and the board may read the route (dates and owners, no opinions); the kartrekker
+    # and the schoolleiding plan it; whoever owns a step may mark it done or add a note.
+    @property
+    def can_edit_trajectory(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
+    def can_work_on_step(self, step) -> bool:
+        return self.can_edit_trajectory or (self.is_member and step.owner_id == self.user.pk)
+
     def can_see_individual_answers(self, round_) -> bool:
         """Distributions and written answers: members only, never board viewers."""
         return self.membership is not None
@@ -279,6 +289,34 @@ def get_meeting(access: SchoolAccess, meeting_id):
     if meeting is None:
         raise Http404
     return meeting
+
+
+# The implementation route (trajectory) ------------------------------------------------------------------------
+# Everyone in the school and the board may read the route (it holds dates and owners, no opinions); the
+# kartrekker and the schoolleiding plan it; whoever owns a step may mark it done or add a note.
+# Capabilities are SchoolAccess.can_edit_trajectory and .can_work_on_step(step).
+
+
+def get_trajectory(access: SchoolAccess):
+    """The school's route, or None when it has not been started yet."""
+    from trajectory.models import Trajectory
+
+    return Trajectory.objects.filter(school=access.school).first()
+
+
+def get_route_step(access: SchoolAccess, step_id):
+    """A step of this school's route, or 404."""
+    from trajectory.models import Step
+
+    step_id = _parse_id(step_id)
+    step = (
+        Step.objects.select_related("trajectory", "owner", "finished_by", "updated_by")
+        .filter(pk=step_id, trajectory__school=access.school)
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return step
 
 
 # Voorgesprekken (intake app) ------------------------------------------------------------------------

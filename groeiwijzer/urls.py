@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ontwikkelmodel.urls")),
     path("", include("assessments.urls")),
     path("", include("actionplans.urls")),
+    path("", include("trajectory.urls")),
     path("", include("intake.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -4,8 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import TOO_LONG, MemberField, PlainDateField, VersionField
-from assessments.forms import _reject_impossible_ids
+from groeiwijzer.fields import TOO_LONG, MemberField, PlainDateField, VersionField, reject_impossible_ids
 
 from .content import load_agenda
 from .models import MAX_AGREEMENT_TEXT, MAX_DATES, MAX_NOTE, MAX_SHORT, Decision, Kind
@@ -33,7 +32,7 @@ class MembersField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_pk_value"] = _("Kies alleen mensen van deze school.")
 
     def _check_values(self, value):
-        _reject_impossible_ids(self, value)
+        reject_impossible_ids(self, value)
         return super()._check_values(value)
 
     def label_from_instance(self, obj):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from actionplans.overview import dashboard_summary
 from assessments.models import Round, RoundStatus
 from groeiwijzer import access
+from trajectory.overview import dashboard_route
 
 from . import services
 from .forms import AcceptInvitationForm, InviteForm, RolesForm
@@ -50,6 +51,7 @@ def school_dashboard(request, school_id):
             "rounds": rounds,
             "my_rounds": my_rounds,
             "plan": dashboard_summary(acc.school, request.user),
+            "route": dashboard_route(acc.school, request.user),
         },
     )
 

@@ -19,6 +19,9 @@ from organisations.models import Role
 
 from .factories import PASSWORD, fill_completely, make_board, make_member, make_round, make_school, make_user
 
+# Fixtures of the other apps, in their own modules.
+pytest_plugins = ["tests.trajectory_fixtures"]
+
 
 @dataclass
 class Cast:

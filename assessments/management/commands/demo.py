@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan."""
+"""Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan,
+the implementation route."""
 
 import random
 from datetime import date, time, timedelta
@@ -12,6 +13,7 @@ from assessments import services
 from assessments.models import Round
 from intake.demo import create_demo as create_intake_demo
 from organisations.models import Board, EducationType, Membership, Role, School
+from trajectory import demo as trajectory_demo
 
 PASSWORD = "tso-demo-2026"
 DOMAIN = "demo.groeiwijzer.nl"
@@ -164,6 +166,7 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
+        trajectory_demo.create_demo(regenboog, users)
         create_intake_demo(regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)
 
         # An open round, half filled in.

@@ -1,0 +1,85 @@
+"""Form fields every app uses: dates in a sane range, a person of this school, a form's version, long texts.
+
+They answer bad input with a Dutch message (never a 500): a year like 99999, an id larger than a database key,
+someone of another school, a text over its limit.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from groeiwijzer.access import MAX_ID
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+TOO_LONG = _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")
+
+
+def reject_impossible_ids(field, values):
+    """Keys beyond 64 bits make SQLite raise OverflowError; they are simply not a valid choice."""
+    for value in values:
+        if str(value).strip().isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:30]}
+            )
+
+
+def text_field(label, *, help_text="", required=False, max_length, rows=2):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+        error_messages={"max_length": TOO_LONG, "required": _("Vul dit in.")},
+    )
+
+
+def title_field(label, help_text="", *, max_length):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"maxlength": max_length}),
+        error_messages={"max_length": TOO_LONG, "required": _("Vul dit in.")},
+    )
+
+
+class PlainDateField(forms.DateField):
+    """A date between 2000 and 2100, with a Dutch message for anything else."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 15-03-2027.")}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                _("Kies een datum tussen %(min)d en %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
+        return value
+
+
+class MemberField(forms.ModelChoiceField):
+    """Someone of this school (a person from elsewhere is simply not a choice)."""
+
+    def __init__(self, *, school, label, required=False, **kwargs):
+        queryset = get_user_model().objects.filter(memberships__school=school).order_by("name", "email")
+        super().__init__(queryset=queryset, label=label, required=required, empty_label=_("— niemand gekozen —"))
+        self.error_messages["invalid_choice"] = _("Kies iemand van deze school.")
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            reject_impossible_ids(self, [value])
+        return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class VersionField(forms.IntegerField):
+    """The version of the item the form was loaded with (optimistic locking); hidden."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(label=_("Versie van het formulier"), required=False, min_value=1, max_value=2**31 - 1)

@@ -1,0 +1,226 @@
+"""The school's implementation route. Thin views; access and services decide."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groeiwijzer import access
+from organisations.services import ConflictError, ServiceError
+
+from . import services
+from .forms import StartForm, StepForm
+from .overview import route_overview
+
+# Where a step's work is done in Groeiwijzer (the content names the kind of link).
+STEP_LINKS = {
+    "assessments": ("organisations:school", gettext_lazy("Naar de rondes van het Ontwikkelmodel")),
+    "actionplans": ("actionplans:plan", gettext_lazy("Naar het actieplan")),
+}
+
+
+def _access(request, school_id, *, edit=False):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    if edit:
+        access.require(acc.can_edit_trajectory)
+    return acc
+
+
+def _route(acc):
+    trajectory = access.get_trajectory(acc)
+    if trajectory is None:
+        raise Http404
+    return trajectory
+
+
+def _status(request):
+    return 400 if request.method == "POST" else 200
+
+
+def _link(acc, step):
+    target = STEP_LINKS.get(step.content.link)
+    if target is None:
+        return None
+    return {"url": reverse(target[0], args=[acc.school.pk]), "label": target[1]}
+
+
+def overview(request, school_id):
+    acc = _access(request, school_id)
+    trajectory = access.get_trajectory(acc)
+    if trajectory is None:
+        form = StartForm() if acc.can_edit_trajectory else None
+        return render(request, "trajectory/not_started.html", {"acc": acc, "school": acc.school, "form": form})
+    return render(
+        request, "trajectory/overview.html", {"acc": acc, "school": acc.school, "o": route_overview(trajectory)}
+    )
+
+
+def start(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    if access.get_trajectory(acc) is not None:
+        return redirect("trajectory:edit_start", school_id=acc.school.pk)
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_start_trajectory(
+                school=acc.school, training_start=form.cleaned_data["training_start"], acting_user=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het traject staat klaar: elke stap uit het handboek heeft een datum."))
+            return redirect("trajectory:overview", school_id=acc.school.pk)
+    return render(
+        request,
+        "trajectory/not_started.html",
+        {"acc": acc, "school": acc.school, "form": form},
+        status=_status(request),
+    )
+
+
+def edit_start(request, school_id):
+    acc = _access(request, school_id, edit=True)
+    trajectory = _route(acc)
+    initial = {"training_start": trajectory.training_start, "version": trajectory.version}
+    form = StartForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_move_training_start(
+                trajectory=trajectory,
+                training_start=form.cleaned_data["training_start"],
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            trajectory.refresh_from_db()
+            form.add_error(None, str(exc))
+            form.data = form.data.copy()
+            form.data["version"] = trajectory.version
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De startdatum is aangepast; open stappen zijn meeverschoven."))
+            return redirect("trajectory:overview", school_id=acc.school.pk)
+    return render(
+        request,
+        "trajectory/edit_start.html",
+        {"acc": acc, "school": acc.school, "form": form, "trajectory": trajectory},
+        status=status,
+    )
+
+
+def summary(request, school_id):
+    """The whole route on one page for the team (also the PDF)."""
+    acc = _access(request, school_id)
+    return render(request, "trajectory/summary.html", _summary_context(acc, _route(acc)))
+
+
+def _summary_context(acc, trajectory):
+    return {"acc": acc, "school": acc.school, "o": route_overview(trajectory)}
+
+
+def _step_form(request, acc, step, data=None):
+    owner_only = not acc.can_edit_trajectory
+    initial = {
+        "status": step.status,
+        "note": step.note,
+        "start_date": step.start_date,
+        "due_date": step.due_date,
+        "owner": step.owner_id,
+        "version": step.version,
+    }
+    return StepForm(data, school=acc.school, owner_only=owner_only, initial=initial)
+
+
+def step_detail(request, school_id, step_id):
+    acc = _access(request, school_id)
+    step = access.get_route_step(acc, step_id)
+    route = route_overview(step.trajectory)  # the same content and lateness as the overview
+    step = next((s for s in route.steps if s.pk == step.pk), None)
+    if step is None:  # a step of a content version this app no longer knows
+        raise Http404
+    can_work = acc.can_work_on_step(step)
+    if request.method == "POST":
+        access.require(can_work)
+    form = _step_form(request, acc, step, request.POST if request.method == "POST" else None) if can_work else None
+    conflict, status = None, _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_step(
+                step=step,
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+                **form.step_fields(step),
+            )
+        except ConflictError as exc:
+            saved = access.get_route_step(acc, step.pk)
+            form.add_error(None, str(exc))
+            conflict = {"step": saved}
+            form.data = form.data.copy()
+            form.data["version"] = saved.version
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De stap is opgeslagen."))
+            return redirect(reverse("trajectory:overview", args=[acc.school.pk]) + f"#stap-{step.pk}")
+    return render(
+        request,
+        "trajectory/step.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "step": step,
+            "route": route.route,
+            "phase": route.route.phase(step.content.phase),
+            "form": form,
+            "conflict": conflict,
+            "link": _link(acc, step),
+        },
+        status=status,
+    )
+
+
+def _download(content: bytes, content_type: str, acc, extension: str) -> HttpResponse:
+    slug = slugify(acc.school.name)[:80].strip("-") or f"school-{acc.school.pk}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"traject-tso-{slug}.{extension}"
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def ics(request, school_id):
+    """The route (and the werkgroep's meetings) for Outlook, Google Calendar or Apple Calendar."""
+    from . import exports
+
+    acc = _access(request, school_id)
+    trajectory = _route(acc)
+    content = exports.route_ics(trajectory, route_overview(trajectory), base_url=request.build_absolute_uri("/"))
+    return _download(content, exports.ICS_TYPE, acc, "ics")
+
+
+def docx(request, school_id):
+    from groeiwijzer.wordprocessing import DOCX_TYPE
+
+    from . import exports
+
+    acc = _access(request, school_id)
+    trajectory = _route(acc)
+    return _download(exports.route_docx(trajectory, route_overview(trajectory)), DOCX_TYPE, acc, "docx")
+
+
+def pdf(request, school_id):
+    from . import exports
+
+    acc = _access(request, school_id)
+    content = exports.route_pdf(request, _summary_context(acc, _route(acc)))
+    return _download(content, "application/pdf", acc, "pdf")
