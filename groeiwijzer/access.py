@@ -157,6 +157,25 @@ class SchoolAccess:
     def can_edit_leadership_conversation(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # Voorgesprekken and kartrekkers (intake app, handbook ch. 3, Bijlage 1 and 2) -------------------
+    # The voorgesprek is led by schoolleiding, kartrekkers and trainers (intern/extern): they see and
+    # edit it. Werkgroepleden and teamleden may not see it, because it discusses the team's draagkracht,
+    # belastbaarheid and valkuilen; the board does not see it either (403).
+    @property
+    def can_lead_intake(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING, Role.KARTREKKER, Role.TRAINER_INTERN, Role.TRAINER_EXTERN)
+
+    # Every member may read the kartrekker profile and see who the kartrekkers are; the board may not.
+    @property
+    def can_view_kartrekkers(self) -> bool:
+        return self.is_member
+
+    # "De directie van de school is verantwoordelijk voor het aanstellen (...) van (minimaal) twee
+    # kartrekkers" (Bijlage 2): only schoolleiding appoints or removes them.
+    @property
+    def can_appoint_kartrekkers(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
 
 def require(condition: bool) -> None:
     if not condition:
@@ -421,3 +440,29 @@ def own_leadership_answers(access: SchoolAccess, round_):
 
     require(access.can_fill_leadership_checklist)
     return Answer.objects.filter(round=round_, round__school=access.school, user=access.user)
+
+
+# Voorgesprekken (intake app) ------------------------------------------------------------------------
+
+
+def get_conversation(access: SchoolAccess, conversation_id):
+    """A voorgesprek of this school, or 404 (403 first for those who may not see voorgesprekken)."""
+    from intake.models import Conversation
+
+    require(access.can_lead_intake)
+    conversation_id = _parse_id(conversation_id)
+    conversation = Conversation.objects.filter(pk=conversation_id, school=access.school).first()
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+def get_agreement(conversation, agreement_id):
+    """An agreement of this conversation, or 404."""
+    from intake.models import Agreement
+
+    agreement_id = _parse_id(agreement_id)
+    agreement = Agreement.objects.select_related("owner").filter(pk=agreement_id, conversation=conversation).first()
+    if agreement is None:
+        raise Http404
+    return agreement

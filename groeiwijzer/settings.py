@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "trajectory",
     "training",
     "leadership",
+    "intake",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("trajectory.urls")),
     path("", include("training.urls")),
     path("", include("leadership.urls")),
+    path("", include("intake.urls")),
     path("beheer/", admin.site.urls),
 ]

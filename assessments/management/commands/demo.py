@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services
 from assessments.models import Round
+from intake.demo import create_demo as create_intake_demo
 from leadership.demo import create_demo as leadership_demo
 from organisations.models import Board, EducationType, Membership, Role, School
 from training.demo import create_demo_training
@@ -170,6 +171,7 @@ class Command(BaseCommand):
         trajectory_demo.create_demo(regenboog, users)
         create_demo_training(regenboog, users, lead=lead)
         leadership_demo(school=regenboog, lead=lead)
+        create_intake_demo(regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)
 
         # An open round, half filled in.
         everyone = list(users.values())

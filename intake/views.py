@@ -1,0 +1,461 @@
+"""Voorgesprekken (Bijlage 1) and kartrekkers (Bijlage 2). Thin views; access and services decide."""
+
+from django.contrib import messages
+from django.db.models import Count, Max, Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groeiwijzer import access
+from organisations.models import Membership
+from organisations.services import ConflictError, ServiceError
+
+from . import services
+from .content import load_agenda, load_profile
+from .forms import AgreementForm, ConversationForm, DecisionForm, NoteForm
+from .models import Conversation, Decision, Kind, Note
+from .summary import kartrekker_count
+
+
+def _access(request, school_id, *, lead=True):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    access.require(acc.can_lead_intake if lead else acc.can_view_kartrekkers)
+    return acc
+
+
+def _ctx(acc, **extra):
+    return {"acc": acc, "school": acc.school, "agenda": load_agenda(), **extra}
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _status(request):
+    return 400 if request.method == "POST" else 200
+
+
+def _conversation_url(acc, conversation, anchor=""):
+    return reverse("intake:conversation", args=[acc.school.pk, conversation.pk]) + anchor
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "display_name"):
+        return value.display_name
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _conflict_rows(form, obj, names) -> list[dict]:
+    """Saved versus mine for each differing field; the form then carries the saved version."""
+    rows = []
+    for name in names:
+        saved, mine = _show(getattr(obj, name)), _show(form.cleaned_data.get(name))
+        if saved.strip() != mine.strip():
+            rows.append({"label": form.fields[name].label, "saved": saved, "mine": mine})
+    form.data = form.data.copy()
+    form.data["version"] = obj.version
+    return rows
+
+
+# The list ----------------------------------------------------------------------------------------
+
+
+def conversations(request, school_id):
+    acc = _access(request, school_id)
+    items = (
+        Conversation.objects.filter(school=acc.school)
+        .annotate(first_date=Max("dates__date"), n_agreements=Count("agreements", distinct=True))
+        .prefetch_related("dates")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "intake/conversations.html",
+        _ctx(acc, conversations=items, kartrekkers=kartrekker_count(acc.school), Decision=Decision),
+    )
+
+
+def conversation_new(request, school_id):
+    acc = _access(request, school_id)
+    initial = {"kind": Kind.VERKENNEND, "dates": [timezone.localdate()]}
+    after = request.GET.get("na")
+    if after:  # "Vervolggesprek plannen" after a Twijfel: the follow-up date and the same people
+        previous = access.get_conversation(acc, after)
+        initial = {
+            "kind": Kind.VERVOLG,
+            "dates": [previous.follow_up_date] if previous.follow_up_date else [],
+            "participants": list(previous.participants.all()),
+        }
+    form = ConversationForm(_data(request), school=acc.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.do_create_conversation(
+                school=acc.school,
+                kind=form.cleaned_data["kind"],
+                dates=form.cleaned_data["dates"],
+                participants=form.cleaned_data["participants"],
+                acting_user=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het gesprek is aangemaakt. Je kunt nu aantekeningen maken."))
+            return redirect(_conversation_url(acc, conversation))
+    return render(request, "intake/conversation_form.html", _ctx(acc, form=form), status=_status(request))
+
+
+def conversation_edit(request, school_id, conversation_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    initial = {
+        "kind": conversation.kind,
+        "dates": [d.date for d in conversation.dates.all()],
+        "participants": list(conversation.participants.all()),
+        "version": conversation.version,
+    }
+    form = ConversationForm(_data(request), school=acc.school, initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_conversation(
+                conversation=conversation,
+                kind=form.cleaned_data["kind"],
+                dates=form.cleaned_data["dates"],
+                participants=form.cleaned_data["participants"],
+                expected_version=form.cleaned_data["version"] or conversation.version,
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            conversation.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _conflict_rows(form, conversation, ["kind"])
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De gegevens van het gesprek zijn opgeslagen."))
+            return redirect(_conversation_url(acc, conversation))
+    return render(
+        request,
+        "intake/conversation_form.html",
+        _ctx(acc, form=form, conversation=conversation, conflict=conflict),
+        status=status,
+    )
+
+
+# The conversation: agenda with notes --------------------------------------------------------------
+
+
+def _note_forms(conversation, bound=None):
+    """{question code: (note or None, form)}; ``bound`` = (code, form) replaces one (kept input after an error)."""
+    notes = {n.question_code: n for n in Note.objects.filter(conversation=conversation).select_related("updated_by")}
+    forms = {}
+    for code in load_agenda().question_codes:
+        note = notes.get(code)
+        form = NoteForm(
+            initial={"question": code, "text": note.text if note else "", "version": note.version if note else 0}
+        )
+        forms[code] = (note, form)
+    if bound is not None:
+        code, form = bound
+        forms[code] = (notes.get(code), form)
+    return forms
+
+
+def _sections(note_forms) -> list[dict]:
+    """The agenda as the page shows it: parts, themes, and per question its note and form."""
+    return [
+        {
+            "part": part,
+            "themes": [
+                {
+                    "theme": theme,
+                    "rows": [
+                        {"q": q, "note": note_forms[q.code][0], "form": note_forms[q.code][1]} for q in theme.questions
+                    ],
+                }
+                for theme in part.themes
+            ],
+        }
+        for part in load_agenda().parts
+    ]
+
+
+def _render_conversation(request, acc, conversation, *, bound=None, conflict=None, status=200):
+    conversation = (
+        Conversation.objects.filter(pk=conversation.pk)
+        .prefetch_related(
+            "dates",
+            "participants",
+            Prefetch("agreements", queryset=conversation.agreements.select_related("owner")),
+        )
+        .select_related("decided_by")
+        .get()
+    )
+    agenda = load_agenda()
+    small_steps = [s for s in agenda.small_steps if s.code in set(conversation.small_steps)]
+    return render(
+        request,
+        "intake/conversation_detail.html",
+        _ctx(
+            acc,
+            conversation=conversation,
+            kind_info=agenda.kind("praktisch" if conversation.kind == Kind.PRAKTISCH else "verkennend"),
+            sections=_sections(_note_forms(conversation, bound)),
+            conflict=conflict,
+            conflict_code=bound[0] if bound else None,
+            chosen_small_steps=small_steps,
+            Decision=Decision,
+        ),
+        status=status,
+    )
+
+
+def conversation_detail(request, school_id, conversation_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    return _render_conversation(request, acc, conversation)
+
+
+@require_POST
+def note(request, school_id, conversation_id):
+    """Save the notes for one question: htmx autosave as people type, or the plain form's button."""
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    form = NoteForm(request.POST)
+    conflict = None
+    status = 200
+    saved = None
+    code = (request.POST.get("question") or "")[:40]
+    if form.is_valid():
+        code = form.cleaned_data["question"]
+        try:
+            saved = services.do_save_note(
+                conversation=conversation,
+                question_code=code,
+                text=form.cleaned_data["text"],
+                expected_version=form.expected_version(),
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            current = Note.objects.filter(conversation=conversation, question_code=code).first()
+            form.add_error(None, str(exc))
+            conflict = {
+                "saved": current.text if current else "",
+                "version": current.version if current else 0,
+                "by": current.updated_by if current else None,
+            }
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            status = 400
+    else:
+        status = 400
+    if code not in load_agenda().question_codes:
+        code = None
+    if request.htmx:
+        question = next((q for q in load_agenda().questions if q.code == code), None)
+        return render(
+            request,
+            "intake/conversation_detail.html#note-status",
+            _ctx(
+                acc,
+                conversation=conversation,
+                q=question,
+                note=saved,
+                form=form,
+                conflict=conflict,
+                conflict_code=code,
+                saved_at=timezone.localtime() if status == 200 else None,
+            ),
+            status=status,
+        )
+    if code is None:  # a question that is not on the agenda: nothing to attach the text to
+        for error in form.errors.get("question", []) or form.non_field_errors():
+            messages.error(request, error)
+    if status == 200:
+        messages.success(request, _("De aantekeningen zijn opgeslagen."))
+        return redirect(_conversation_url(acc, conversation, "#vraag-" + code.replace(".", "-")))
+    return _render_conversation(
+        request, acc, conversation, bound=(code, form) if code else None, conflict=conflict, status=status
+    )
+
+
+# The decision ----------------------------------------------------------------------------------
+
+
+def decision(request, school_id, conversation_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    initial = {
+        "decision": conversation.decision,
+        "follow_up_date": conversation.follow_up_date,
+        "small_steps": conversation.small_steps,
+        "version": conversation.version,
+    }
+    form = DecisionForm(_data(request), initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_decide(
+                conversation=conversation,
+                decision=form.cleaned_data["decision"],
+                follow_up_date=form.cleaned_data["follow_up_date"],
+                small_steps=form.cleaned_data["small_steps"],
+                expected_version=form.cleaned_data["version"] or conversation.version,
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            conversation.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _conflict_rows(form, conversation, ["decision", "follow_up_date"])
+            for row in conflict:
+                if row["label"] == form.fields["decision"].label:
+                    row["saved"] = conversation.get_decision_display()
+                    row["mine"] = Decision(form.cleaned_data["decision"]).label
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Het besluit is opgeslagen."))
+            return redirect(_conversation_url(acc, conversation, "#besluit"))
+    return render(
+        request,
+        "intake/decision_form.html",
+        _ctx(acc, form=form, conversation=conversation, conflict=conflict, Decision=Decision),
+        status=status,
+    )
+
+
+# Agreements --------------------------------------------------------------------------------------
+
+AGREEMENT_FORM_FIELDS = ("what", "owner", "owner_text", "due_date", "support", "feedback")
+
+
+def _agreement_values(form) -> dict:
+    return {name: form.cleaned_data.get(name) for name in AGREEMENT_FORM_FIELDS}
+
+
+def agreement_new(request, school_id, conversation_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    form = AgreementForm(_data(request), school=acc.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_add_agreement(
+                conversation=conversation, values=_agreement_values(form), acting_user=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De afspraak is toegevoegd."))
+            return redirect(_conversation_url(acc, conversation, "#afspraken"))
+    return render(
+        request,
+        "intake/agreement_form.html",
+        _ctx(acc, form=form, conversation=conversation),
+        status=_status(request),
+    )
+
+
+def agreement_edit(request, school_id, conversation_id, agreement_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    agreement = access.get_agreement(conversation, agreement_id)
+    initial = {name: getattr(agreement, name) for name in AGREEMENT_FORM_FIELDS} | {"version": agreement.version}
+    form = AgreementForm(_data(request), school=acc.school, initial=initial)
+    conflict = None
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_agreement(
+                agreement=agreement,
+                values=_agreement_values(form),
+                expected_version=form.cleaned_data["version"] or agreement.version,
+                acting_user=request.user,
+            )
+        except ConflictError as exc:
+            agreement.refresh_from_db()
+            form.add_error(None, str(exc))
+            conflict = _conflict_rows(form, agreement, AGREEMENT_FORM_FIELDS)
+            status = 409
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De afspraak is opgeslagen."))
+            return redirect(_conversation_url(acc, conversation, "#afspraken"))
+    return render(
+        request,
+        "intake/agreement_form.html",
+        _ctx(
+            acc,
+            form=form,
+            conversation=conversation,
+            agreement=agreement,
+            conflict=conflict,
+            saved_by=agreement.updated_by,
+        ),
+        status=status,
+    )
+
+
+def agreement_delete(request, school_id, conversation_id, agreement_id):
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    agreement = access.get_agreement(conversation, agreement_id)
+    if request.method == "POST":
+        services.do_delete_agreement(agreement=agreement, acting_user=request.user)
+        messages.success(request, _("De afspraak is verwijderd."))
+        return redirect(_conversation_url(acc, conversation, "#afspraken"))
+    return render(request, "intake/agreement_delete.html", _ctx(acc, conversation=conversation, agreement=agreement))
+
+
+# Kartrekkers -------------------------------------------------------------------------------------
+
+
+def kartrekkers(request, school_id):
+    acc = _access(request, school_id, lead=False)
+    members = list(Membership.objects.filter(school=acc.school).select_related("user").order_by("user__name"))
+    return render(
+        request,
+        "intake/kartrekkers.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "profile": load_profile(),
+            "current": [m for m in members if m.is_kartrekker],
+            "others": [m for m in members if not m.is_kartrekker],
+            "count": kartrekker_count(acc.school),
+        },
+    )
+
+
+@require_POST
+def kartrekker_role(request, school_id, membership_id):
+    """Appoint a member as kartrekker (``benoemen=1``) or take the role away (``benoemen=0``)."""
+    acc = _access(request, school_id, lead=False)
+    access.require(acc.can_appoint_kartrekkers)
+    membership = access.get_membership(acc, membership_id)
+    appoint = request.POST.get("benoemen")
+    if appoint not in ("0", "1"):
+        messages.error(request, _("Kies of je iemand benoemt of de rol afneemt."))
+        return redirect("intake:kartrekkers", school_id=acc.school.pk)
+    try:
+        services.do_set_kartrekker(membership=membership, appoint=appoint == "1", acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = membership.user.display_name
+        if appoint == "1":
+            messages.success(request, _("%(name)s is nu kartrekker.") % {"name": name})
+        else:
+            messages.success(request, _("%(name)s is geen kartrekker meer.") % {"name": name})
+    return redirect("intake:kartrekkers", school_id=acc.school.pk)
