@@ -492,6 +492,36 @@ def test_a_step_links_to_where_its_work_is_done(cast, route, client):
     assert reverse("training:overview", args=[cast.school.pk]) in body.decode()
 
 
+def test_voorgesprek_step_shows_the_latest_decision_to_those_who_lead_it(cast, route, client):
+    from intake import services as intake_services
+
+    conversation = intake_services.do_create_conversation(
+        school=cast.school,
+        kind="verkennend",
+        dates=[datetime.date(2026, 6, 10)],
+        participants=[cast.schoolleider, cast.trainer],
+        acting_user=cast.schoolleider,
+    )
+    intake_services.do_decide(
+        conversation=conversation,
+        decision="twijfel",
+        follow_up_date=datetime.date(2026, 9, 1),
+        small_steps=[],
+        expected_version=conversation.version,
+        acting_user=cast.schoolleider,
+    )
+    step = route.trajectory.steps.get(code="verkennend-voorgesprek")
+    url = reverse("trajectory:step", args=[cast.school.pk, step.pk])
+    body = _login(client, cast.trainer).get(url).content.decode()
+    assert "Besluit: Twijfel" in body and "Vervolgafspraak: 1 september 2026" in body
+    assert reverse("intake:conversations", args=[cast.school.pk]) in body
+    body = _login(client, cast.teamlid).get(url).content.decode()  # voorgesprekken are not for the team
+    assert "Besluit:" not in body and reverse("intake:conversations", args=[cast.school.pk]) not in body
+    kartrekker_step = route.trajectory.steps.get(code="werving-kartrekker")
+    body = client.get(reverse("trajectory:step", args=[cast.school.pk, kartrekker_step.pk])).content.decode()
+    assert reverse("intake:kartrekkers", args=[cast.school.pk]) in body
+
+
 def test_word_overview_lists_every_step_on_one_landscape_page(cast, route, client):
     response = _login(client, cast.board_member).get(reverse("trajectory:docx", args=[cast.school.pk]))
     assert response.status_code == 200

@@ -17,11 +17,13 @@ from . import services
 from .forms import StartForm, StepForm
 from .overview import route_overview
 
-# Where a step's work is done in Groeiwijzer (the content names the kind of link).
+# Where a step's work is done in Groeiwijzer (the content names the kind of link), and who may follow it.
 STEP_LINKS = {
-    "assessments": ("organisations:school", gettext_lazy("Naar de rondes van het Ontwikkelmodel")),
-    "actionplans": ("actionplans:plan", gettext_lazy("Naar het actieplan")),
-    "training": ("training:overview", gettext_lazy("Naar het trainingsplan")),
+    "assessments": ("organisations:school", gettext_lazy("Naar de rondes van het Ontwikkelmodel"), "is_member"),
+    "actionplans": ("actionplans:plan", gettext_lazy("Naar het actieplan"), None),
+    "training": ("training:overview", gettext_lazy("Naar het trainingsplan"), "can_view_training"),
+    "intake": ("intake:conversations", gettext_lazy("Naar de voorgesprekken"), "can_lead_intake"),
+    "kartrekkers": ("intake:kartrekkers", gettext_lazy("Naar de kartrekkers en hun profiel"), "can_view_kartrekkers"),
 }
 
 
@@ -47,7 +49,19 @@ def _link(acc, step):
     target = STEP_LINKS.get(step.content.link)
     if target is None:
         return None
-    return {"url": reverse(target[0], args=[acc.school.pk]), "label": target[1]}
+    name, label, capability = target
+    if capability is not None and not getattr(acc, capability):
+        return None
+    return {"url": reverse(name, args=[acc.school.pk]), "label": label}
+
+
+def _intake_decision(acc, step):
+    """The latest voorgesprek's decision, on the voorgesprek steps, for those who may see voorgesprekken."""
+    if step.content.link != "intake" or not acc.can_lead_intake:
+        return None
+    from intake.summary import latest_decision
+
+    return latest_decision(acc.school)
 
 
 def overview(request, school_id):
@@ -184,6 +198,7 @@ def step_detail(request, school_id, step_id):
             "form": form,
             "conflict": conflict,
             "link": _link(acc, step),
+            "decision": _intake_decision(acc, step),
         },
         status=status,
     )
