@@ -45,7 +45,7 @@ def test_whole_cycle(browser_cast, new_context, page_log, server_paused):
     check_a11y(k, "schooldashboard")
 
     # ... and invites a new colleague on the Team page -------------------------------------------------
-    k.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Team").click()
+    k.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Team", exact=True).click()
     expect(k.get_by_role("heading", level=1)).to_contain_text("Team")
     check_a11y(k, "teampagina")
     mail.outbox.clear()
