@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ontwikkelmodel",
     "assessments",
     "actionplans",
+    "reference",
 ]
 
 MIDDLEWARE = [

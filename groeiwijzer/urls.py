@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("ontwikkelmodel.urls")),
     path("", include("assessments.urls")),
     path("", include("actionplans.urls")),
+    path("", include("reference.urls")),
     path("beheer/", admin.site.urls),
 ]
