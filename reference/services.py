@@ -30,7 +30,8 @@ def do_set_pupil_count(*, school: School, pupil_count: int, expected: int | None
     if locked.pupil_count != expected:
         raise ConflictError(
             _(
-                "Iemand anders heeft het aantal leerlingen intussen veranderd in %(n)s. Controleer het en sla opnieuw op."
+                "Iemand anders heeft het aantal leerlingen intussen veranderd in %(n)s. "
+                "Controleer het en sla opnieuw op."
             )
             % {"n": locked.pupil_count if locked.pupil_count is not None else _("leeg")}
         )
