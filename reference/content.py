@@ -358,6 +358,9 @@ def parse(data: dict, slug: str) -> Topic:
     try:
         if data.get("slug") != slug:
             raise ContentError(f"file for {slug!r} has slug {data.get('slug')!r}")
+        for c in data.get("corrections", []):  # typographic fixes, recorded so the tests can check the print
+            _text(c["printed"], "corrections.printed")
+            _text(c["shown"], "corrections.shown")
         return Topic(
             slug=slug,
             version=_text(data["version"], "version"),
