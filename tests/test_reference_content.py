@@ -49,7 +49,8 @@ NOT_PRINTED = {
 INTERRUPTED = {
     "Binnen stichting Orion is enkele jaren geleden onderzoek gedaan naar de ingrijpende jeugdervaringen (ACEs) "
     "van leerlingen in het cluster 4-onderwijs.": (
-        "Binnen stichting Orion is enkele jaren geleden onderzoek gedaan naar de ingrijpende jeugdervaringen (ACEs) van",
+        "Binnen stichting Orion is enkele jaren geleden onderzoek gedaan naar de ingrijpende "
+        "jeugdervaringen (ACEs) van",
         "leerlingen in het cluster 4-onderwijs.",
     ),
 }
@@ -173,7 +174,8 @@ def test_screening_table_rows_and_where_to_get_them():
     data = load_topic("screeningsinstrumenten").data
     rows = [(t["topic"], i["name"], i["note"]["number"]) for t in data["topics"] for i in t["instruments"]]
     assert len(rows) == 12
-    assert rows[0] == ("Traumatische gebeurtenissen", "Adverse Childhood Experiences in Youth (ACE youth screener)", "1")
+    ace = "Adverse Childhood Experiences in Youth (ACE youth screener)"
+    assert rows[0] == ("Traumatische gebeurtenissen", ace, "1")
     assert ("Post-traumatische stress", "Kind en Jeugd Trauma Screener (KJTS)", "8") in rows
     assert ("Emotieregulatie", "Utrechtse Coping Lijst", "10") in rows
     notes = {n["number"]: n for n in data["notes"]}
