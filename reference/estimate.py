@@ -38,7 +38,12 @@ class MeasureEstimate:
 
     @property
     def single(self) -> bool:
-        return self.low is not None and self.low == self.high
+        """All figures give the same percentage: one number ("ongeveer X"), not a range."""
+        return self.low_percent is not None and self.low_percent == self.high_percent
+
+    @property
+    def around(self) -> int | None:
+        return self.figures[0].pupils if self.single else None
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,7 @@ def test_special_school_cluster_4_gets_the_orion_figure(cast, login):
     body = login(cast.teamlid).get(estimate_url(cast.school)).content.decode()
     assert "Bijna 95% van de leerlingen heeft vier of meer ACEs meegemaakt" in body
     assert "alleen cluster 4" in body and "bijna 105 leerlingen" in body
+    assert "Naar schatting ongeveer 106 van de 110 leerlingen." in body  # one figure (96%): one number
     assert "geen cijfers voor" not in body
 
 

@@ -51,11 +51,15 @@ def test_range_runs_from_lowest_to_highest_figure_rounded_outwards():
     assert not m.single and not result.nearest
 
 
-def test_one_figure_is_a_single_number_when_exact():
+def test_one_percentage_is_one_number_rounded_half_up():
     (m,) = estimate([fig("a", 50)], pupil_count=200, education_type="bo").measures
-    assert (m.low, m.high) == (100, 100) and m.single
-    (m,) = estimate([fig("a", 45)], pupil_count=7, education_type="bo").measures
-    assert (m.low, m.high) == (3, 4) and not m.single  # 3.15: the range holds the exact value
+    assert (m.low, m.high, m.around) == (100, 100, 100) and m.single
+    (m,) = estimate([fig("a", 96)], pupil_count=110, education_type="bo").measures
+    assert (m.low, m.high, m.around) == (105, 106, 106) and m.single  # 105.6
+    (m,) = estimate([fig("a", 45), fig("b", 45)], pupil_count=7, education_type="bo").measures
+    assert m.single and m.around == 3  # 3.15
+    (m,) = estimate([fig("a", 45), fig("b", 46)], pupil_count=7, education_type="bo").measures
+    assert not m.single and m.around is None and (m.low, m.high) == (3, 4)
 
 
 def test_figures_in_words_only_are_shown_but_not_counted():
