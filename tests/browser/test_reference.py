@@ -109,4 +109,5 @@ def test_search_works_without_javascript(browser_cast, new_context):
     page.get_by_role("searchbox", name="Zoeken in de naslag").fill("CREËREN")
     page.get_by_role("button", name="Zoeken").click()
     expect(page.locator("#zoekresultaten mark").first).to_have_text(re.compile("^creëren$", re.IGNORECASE))
-    check_a11y(page, "zoeken zonder JavaScript")
+    expect(page.locator("#zoekresultaten")).to_contain_text("resultaten voor ‘CREËREN’")
+    # No axe here: axe-core needs JavaScript. The same page is checked with it in the test above.
