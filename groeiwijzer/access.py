@@ -176,6 +176,18 @@ class SchoolAccess:
     def can_appoint_kartrekkers(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # Naslag (reference app) ------------------------------------------------
+    # The reference pages themselves are not school data: any logged-in user reads them. The estimate
+    # "Wat betekent dit voor onze school" is for the school's members; schoolleiding and kartrekkers may
+    # store the school's pupil count for it.
+    @property
+    def can_view_estimate(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_set_pupil_count(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
 
 def require(condition: bool) -> None:
     if not condition:

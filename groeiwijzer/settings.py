@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "training",
     "leadership",
     "intake",
+    "reference",
 ]
 
 MIDDLEWARE = [

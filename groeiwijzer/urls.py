@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("leadership.urls")),
     path("", include("intake.urls")),
+    path("", include("reference.urls")),
     path("beheer/", admin.site.urls),
 ]
