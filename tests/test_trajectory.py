@@ -517,6 +517,9 @@ def test_voorgesprek_step_shows_the_latest_decision_to_those_who_lead_it(cast, r
     assert reverse("intake:conversations", args=[cast.school.pk]) in body
     body = _login(client, cast.teamlid).get(url).content.decode()  # voorgesprekken are not for the team
     assert "Besluit:" not in body and reverse("intake:conversations", args=[cast.school.pk]) not in body
+    intro = route.trajectory.steps.get(code="introductiepresentatie")
+    body = client.get(reverse("trajectory:step", args=[cast.school.pk, intro.pk])).content.decode()
+    assert reverse("reference:estimate", args=[cast.school.pk]) in body
     kartrekker_step = route.trajectory.steps.get(code="werving-kartrekker")
     body = client.get(reverse("trajectory:step", args=[cast.school.pk, kartrekker_step.pk])).content.decode()
     assert reverse("intake:kartrekkers", args=[cast.school.pk]) in body

@@ -20,7 +20,7 @@ from pathlib import Path
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "traject-2023.json"
 CODE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_CODE_LENGTH = 40  # Step.code
-LINKS = ("", "assessments", "actionplans", "training", "intake", "kartrekkers")
+LINKS = ("", "assessments", "actionplans", "training", "intake", "kartrekkers", "estimate")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ STEP_LINKS = {
     "training": ("training:overview", gettext_lazy("Naar het trainingsplan"), "can_view_training"),
     "intake": ("intake:conversations", gettext_lazy("Naar de voorgesprekken"), "can_lead_intake"),
     "kartrekkers": ("intake:kartrekkers", gettext_lazy("Naar de kartrekkers en hun profiel"), "can_view_kartrekkers"),
+    "estimate": (
+        "reference:estimate",
+        gettext_lazy("Voor de presentatie: wat betekenen de onderzoekscijfers voor onze school?"),
+        "can_view_estimate",
+    ),
 }
 
 
