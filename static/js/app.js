@@ -22,6 +22,12 @@
       });
     });
   }
+  // The version a form was loaded with changes with every save (htmx swaps in the new one), so it is not
+  // part of what the user typed: a copy that differs only in its version is already on the server.
+  var VERSION_FIELDS = { version: true, force_version: true };
+  function sameInput(a, b) {
+    return Object.keys(a).concat(Object.keys(b)).every(function (n) { return VERSION_FIELDS[n] || a[n] === b[n]; });
+  }
   function setupDraftForm(form) {
     // Autosaved forms have hx-post; plain forms opt in with data-draft-local (kept here until submitted).
     if (!form.hasAttribute("hx-post") && !form.hasAttribute("data-draft-local")) return;  // read-only: keep any copy
@@ -31,8 +37,7 @@
     try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
     if (stored && stored.state) {
       var now = formState(form);
-      var differs = Object.keys(stored.state).some(function (n) { return now[n] !== stored.state[n]; });
-      if (differs) {
+      if (!sameInput(stored.state, now)) {
         applyState(form, stored.state);
         if (status) status.textContent = form.dataset.restoredText || "";
         form.dispatchEvent(new Event("change", { bubbles: true }));
@@ -49,10 +54,15 @@
       var code = evt.detail.xhr ? evt.detail.xhr.status : 0;
       // 2xx: stored. 409: the server will not take it any more (submitted, round closed). 400 keeps the copy.
       if (evt.detail.successful && code !== 400) {
-        var saved = JSON.stringify(formState(form));
+        var saved = formState(form);
         try {
           var cur = JSON.parse(localStorage.getItem(key) || "null");
-          if (!cur || JSON.stringify(cur.state) === saved) localStorage.removeItem(key);
+          if (!cur || sameInput(cur.state, saved)) {
+            localStorage.removeItem(key);
+          } else if ("version" in saved) {  // typed on while saving: keep the copy, with the version just saved
+            cur.state.version = saved.version;
+            localStorage.setItem(key, JSON.stringify(cur));
+          }
         } catch (e) { /* ignore */ }
       } else if (code === 401 && status) {
         status.innerHTML = "";

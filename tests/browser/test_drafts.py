@@ -201,3 +201,31 @@ def test_read_only_answers_are_not_overwritten_by_a_browser_copy(browser_cast, p
     expect(strengths).to_have_value("Sterk")  # what was submitted
     expect(page.locator("#save-status")).to_be_empty()
     page_log.assert_clean()
+
+
+def test_saved_minutes_are_not_put_back_after_a_reload(browser_cast, page, server_paused):
+    """A form that carries a version (the minutes) gets a new version with every save. The browser copy of a
+    saved text must go even so: a reload must neither say 'teruggezet' nor make the next save a conflict."""
+    import datetime
+
+    from actionplans.models import Meeting
+    from tests.factories import make_meeting
+
+    cast = browser_cast
+    with server_paused():
+        meeting = make_meeting(cast.school, cast.kartrekker, datetime.date.today(), location="Teamkamer")
+    login(page, cast.kartrekker)
+    page.goto(f"/scholen/{cast.school.pk}/actieplan/bijeenkomsten/{meeting.pk}/")
+    minutes = page.get_by_role("textbox", name="Notulen")
+    minutes.fill("Rustplekken besproken.")
+    expect(page.locator("#minutes-status-text")).to_contain_text("Opgeslagen om")
+    key = f"gw-draft:minutes-{meeting.pk}-user-{cast.kartrekker.pk}"
+    assert local_draft(page, key) is None
+    page.reload()
+    expect(page.get_by_role("textbox", name="Notulen")).to_have_value("Rustplekken besproken.")
+    expect(page.locator("#minutes-status-text")).not_to_contain_text("teruggezet")
+    page.get_by_role("textbox", name="Notulen").fill("Rustplekken besproken. Tina regelt kussens.")
+    expect(page.locator("#minutes-status-text")).to_contain_text("Opgeslagen om")
+    expect(page.get_by_text("Iemand anders heeft de notulen intussen gewijzigd")).to_have_count(0)
+    assert Meeting.objects.get(pk=meeting.pk).minutes == "Rustplekken besproken. Tina regelt kussens."
+    assert Meeting.objects.get(pk=meeting.pk).version == 3
