@@ -1,19 +1,26 @@
 """Demo data for `make run`: voorgesprekken at both demo schools (called from assessments' demo command)."""
 
-from datetime import date
+from datetime import timedelta
+
+from django.utils import timezone
+
+from trajectory.schedule import add_months
 
 from . import services
 
 
-def create_demo(*, regenboog, horizon, users, horizon_lead):
+def create_demo(*, regenboog, horizon, users, horizon_lead, training_start):
     """De Regenboog: a verkennend voorgesprek over two meetings ending in Go, and the praktisch voorgesprek.
     De Horizon: a verkennend voorgesprek ending in Twijfel, with a follow-up date and small steps; it has no
-    kartrekkers yet, so its pages show the warning."""
+    kartrekkers yet, so its pages show the warning. Dates follow De Regenboog's planned training start, as the
+    handbook plans them (verkennend 6-9 months before, praktisch 2 months before)."""
+    verkennend = add_months(training_start, -8)
+    today = timezone.localdate()
     lead, trainer = users["schoolleider"], users["trainer"]
     first = services.do_create_conversation(
         school=regenboog,
         kind="verkennend",
-        dates=[date(2025, 3, 10), date(2025, 3, 24)],
+        dates=[verkennend, verkennend + timedelta(days=14)],
         participants=[lead, users["kartrekker"], users["kartrekker2"], trainer],
         acting_user=trainer,
     )
@@ -34,21 +41,21 @@ def create_demo(*, regenboog, horizon, users, horizon_lead):
         {
             "what": "Introductiepresentatie voor het team",
             "owner": users["kartrekker"],
-            "due_date": date(2025, 6, 2),
+            "due_date": add_months(training_start, -3),
             "support": "Tom levert de presentatie aan",
             "feedback": "Terugkoppeling in het MT-overleg",
         },
         {
             "what": "Training TSO op open inschrijving volgen",
             "owner": users["kartrekker2"],
-            "due_date": date(2025, 5, 1),
+            "due_date": add_months(training_start, -6),
             "support": "Scholingsbudget",
             "feedback": "Ervaringen delen in de werkgroep",
         },
         {
             "what": "Boeken bestellen voor het hele team",
             "owner_text": "de administratie",
-            "due_date": date(2025, 4, 15),
+            "due_date": add_months(verkennend, 1),
         },
     ]
     for values in agreements:
@@ -59,7 +66,7 @@ def create_demo(*, regenboog, horizon, users, horizon_lead):
     services.do_create_conversation(
         school=regenboog,
         kind="praktisch",
-        dates=[date(2025, 8, 25)],
+        dates=[add_months(training_start, -2)],
         participants=[lead, users["kartrekker"], users["kartrekker2"], trainer, users["intern-trainer"]],
         acting_user=lead,
     )
@@ -67,7 +74,7 @@ def create_demo(*, regenboog, horizon, users, horizon_lead):
     doubt = services.do_create_conversation(
         school=horizon,
         kind="verkennend",
-        dates=[date(2026, 9, 15)],
+        dates=[today - timedelta(days=75)],
         participants=[horizon_lead, trainer],
         acting_user=trainer,
     )
@@ -81,7 +88,7 @@ def create_demo(*, regenboog, horizon, users, horizon_lead):
     services.do_decide(
         conversation=doubt,
         decision="twijfel",
-        follow_up_date=date(2027, 1, 19),
+        follow_up_date=today + timedelta(days=49),
         small_steps=["kartrekker-werven", "boek-aanschaffen"],
         expected_version=None,
         acting_user=horizon_lead,

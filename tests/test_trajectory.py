@@ -578,3 +578,18 @@ def test_route_pages_use_the_same_number_of_queries_for_a_school_of_120(cast, ro
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large) <= 20
+
+
+def test_demo_route_starts_with_the_training_plans_first_module(db):
+    import io
+
+    from django.core.management import call_command
+
+    from training.models import TrainingSession
+
+    call_command("demo", stdout=io.StringIO())
+    trajectory = Trajectory.objects.get(school__name="OBS De Regenboog")
+    module1 = TrainingSession.objects.get(school=trajectory.school, kind="module1")
+    assert trajectory.training_start == module1.date
+    overview = route_overview(trajectory)
+    assert overview.done_count > 0 and overview.late  # a route under way, with something to pick up

@@ -10,7 +10,8 @@ from . import services
 from .models import AttendanceStatus
 
 
-def create_demo_training(school, users: dict, *, lead) -> None:
+def create_demo_training(school, users: dict, *, lead) -> datetime.date:
+    """The plan for this school year; returns the date of module 1 (the start of the team training)."""
     today = timezone.localdate()
     year = today.year if today.month >= 8 else today.year - 1
     plan = services.do_create_plan(school=school, school_year=year, acting_user=lead)
@@ -32,3 +33,4 @@ def create_demo_training(school, users: dict, *, lead) -> None:
     werkmoment = plan.sessions.filter(kind__startswith="werkmoment", date__gte=today).first()
     if werkmoment is not None:
         services.do_add_topic(session=werkmoment, title="Dagelijkse check-in & check-out", acting_user=lead)
+    return plan.sessions.get(kind="module1").date

@@ -1,4 +1,4 @@
-"""Demo route for `make run`: the team training started about eight months ago; most steps are done."""
+"""Demo route for `make run`: dated from the demo training plan's first module; what lies in the past is done."""
 
 from datetime import timedelta
 
@@ -6,14 +6,14 @@ from django.utils import timezone
 
 from . import services
 from .models import StepStatus
-from .schedule import add_months
 
 
-def create_demo(school, users) -> None:
+def create_demo(school, users, *, training_start) -> None:
+    """The route from the team training's first module (the training plan's demo); steps that are past are done."""
     k = users["kartrekker"]
     today = timezone.localdate()
     trajectory = services.do_start_trajectory(
-        school=school, training_start=add_months(today, -8).replace(day=1), acting_user=users["schoolleider"]
+        school=school, training_start=training_start, acting_user=users["schoolleider"]
     )
     owners = {
         "verkennend-voorgesprek": users["schoolleider"],

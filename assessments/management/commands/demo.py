@@ -168,10 +168,12 @@ class Command(BaseCommand):
         )
 
         self._plan(regenboog, closed, users)
-        trajectory_demo.create_demo(regenboog, users)
-        create_demo_training(regenboog, users, lead=lead)
+        training_start = create_demo_training(regenboog, users, lead=lead)
+        trajectory_demo.create_demo(regenboog, users, training_start=training_start)
         leadership_demo(school=regenboog, lead=lead)
-        create_intake_demo(regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)
+        create_intake_demo(
+            regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead, training_start=training_start
+        )
 
         # An open round, half filled in.
         everyone = list(users.values())
