@@ -208,6 +208,17 @@ def _parse_id(value) -> int:
     return value
 
 
+def _one_or_404(queryset, object_id):
+    """The object with this id in the queryset (already limited to the caller's school), or 404.
+
+    "Absent" and "not yours" give the same answer, also for ids no database can store.
+    """
+    obj = queryset.filter(pk=_parse_id(object_id)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def get_school_access(user, school_id) -> SchoolAccess:
     """The user's access to a school: member, board viewer, or 404."""
     school_id = _parse_id(school_id)
@@ -236,11 +247,7 @@ def get_member_access(user, school_id, *roles: str) -> SchoolAccess:
 
 
 def get_board_for_user(user, board_id) -> Board:
-    board_id = _parse_id(board_id)
-    board = Board.objects.filter(pk=board_id, members=user).first()
-    if board is None:
-        raise Http404
-    return board
+    return _one_or_404(Board.objects.filter(members=user), board_id)
 
 
 def schools_for_user(user):
@@ -252,11 +259,7 @@ def get_round(access: SchoolAccess, round_id):
     """A round of this school, or 404."""
     from assessments.models import Round
 
-    round_id = _parse_id(round_id)
-    round_ = Round.objects.select_related("model_version", "school").filter(pk=round_id, school=access.school).first()
-    if round_ is None:
-        raise Http404
-    return round_
+    return _one_or_404(Round.objects.select_related("model_version", "school").filter(school=access.school), round_id)
 
 
 def get_participant(access: SchoolAccess, round_):
@@ -270,76 +273,50 @@ def get_participant(access: SchoolAccess, round_):
 
 
 def get_membership(access: SchoolAccess, membership_id) -> Membership:
-    membership_id = _parse_id(membership_id)
-    membership = Membership.objects.select_related("user").filter(pk=membership_id, school=access.school).first()
-    if membership is None:
-        raise Http404
-    return membership
+    return _one_or_404(Membership.objects.select_related("user").filter(school=access.school), membership_id)
 
 
 def get_invitation(access: SchoolAccess, invitation_id):
     from organisations.models import Invitation
 
-    invitation_id = _parse_id(invitation_id)
-    invitation = Invitation.objects.filter(pk=invitation_id, school=access.school).first()
-    if invitation is None:
-        raise Http404
-    return invitation
+    return _one_or_404(Invitation.objects.filter(school=access.school), invitation_id)
 
 
 def get_goal(access: SchoolAccess, goal_id, *, deleted: bool = False):
     """A goal of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
     from actionplans.models import Goal
 
-    goal_id = _parse_id(goal_id)
-    goal = (
-        Goal.objects.select_related("source_round", "monitored_by")
-        .filter(pk=goal_id, school=access.school, deleted_at__isnull=not deleted)
-        .first()
+    return _one_or_404(
+        Goal.objects.select_related("source_round", "monitored_by").filter(
+            school=access.school, deleted_at__isnull=not deleted
+        ),
+        goal_id,
     )
-    if goal is None:
-        raise Http404
-    return goal
 
 
 def get_action(access: SchoolAccess, action_id, *, deleted: bool = False):
     """An action of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
     from actionplans.models import Action
 
-    action_id = _parse_id(action_id)
-    action = (
-        Action.objects.select_related("goal", "owner")
-        .filter(pk=action_id, school=access.school, deleted_at__isnull=not deleted)
-        .first()
+    return _one_or_404(
+        Action.objects.select_related("goal", "owner").filter(school=access.school, deleted_at__isnull=not deleted),
+        action_id,
     )
-    if action is None:
-        raise Http404
-    return action
 
 
 def get_step(action, step_id):
     from actionplans.models import ActionStep
 
-    step_id = _parse_id(step_id)
-    step = ActionStep.objects.filter(pk=step_id, action=action).first()
-    if step is None:
-        raise Http404
-    return step
+    return _one_or_404(ActionStep.objects.filter(action=action), step_id)
 
 
 def get_meeting(access: SchoolAccess, meeting_id):
     from actionplans.models import Meeting
 
     require(access.can_view_meetings)
-    meeting_id = _parse_id(meeting_id)
-    meeting = (
-        Meeting.objects.select_related("chair", "timekeeper", "note_taker")
-        .filter(pk=meeting_id, school=access.school)
-        .first()
+    return _one_or_404(
+        Meeting.objects.select_related("chair", "timekeeper", "note_taker").filter(school=access.school), meeting_id
     )
-    if meeting is None:
-        raise Http404
-    return meeting
 
 
 # The implementation route (trajectory) ------------------------------------------------------------------------
@@ -359,15 +336,12 @@ def get_route_step(access: SchoolAccess, step_id):
     """A step of this school's route, or 404."""
     from trajectory.models import Step
 
-    step_id = _parse_id(step_id)
-    step = (
-        Step.objects.select_related("trajectory", "owner", "finished_by", "updated_by")
-        .filter(pk=step_id, trajectory__school=access.school)
-        .first()
+    return _one_or_404(
+        Step.objects.select_related("trajectory", "owner", "finished_by", "updated_by").filter(
+            trajectory__school=access.school
+        ),
+        step_id,
     )
-    if step is None:
-        raise Http404
-    return step
 
 
 # Team training (training app) ------------------------------------------------------------------------------
@@ -377,48 +351,33 @@ def get_training_plan(access: SchoolAccess, plan_id):
     """A training plan of this school, or 404."""
     from training.models import TrainingPlan
 
-    plan_id = _parse_id(plan_id)
-    plan = TrainingPlan.objects.select_related("school").filter(pk=plan_id, school=access.school).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return _one_or_404(TrainingPlan.objects.select_related("school").filter(school=access.school), plan_id)
 
 
 def get_training_session(access: SchoolAccess, session_id):
     """A training session of this school, or 404."""
     from training.models import TrainingSession
 
-    session_id = _parse_id(session_id)
-    session = (
-        TrainingSession.objects.select_related("plan", "group", "school", "reflection_sent_by")
-        .filter(pk=session_id, school=access.school)
-        .first()
+    return _one_or_404(
+        TrainingSession.objects.select_related("plan", "group", "school", "reflection_sent_by").filter(
+            school=access.school
+        ),
+        session_id,
     )
-    if session is None:
-        raise Http404
-    return session
 
 
 def get_training_group(access: SchoolAccess, group_id):
     """A training group of this school, or 404."""
     from training.models import TrainingGroup
 
-    group_id = _parse_id(group_id)
-    group = TrainingGroup.objects.select_related("plan").filter(pk=group_id, school=access.school).first()
-    if group is None:
-        raise Http404
-    return group
+    return _one_or_404(TrainingGroup.objects.select_related("plan").filter(school=access.school), group_id)
 
 
 def get_training_topic(access: SchoolAccess, topic_id):
     """A werkmoment topic of this school, or 404."""
     from training.models import Topic
 
-    topic_id = _parse_id(topic_id)
-    topic = Topic.objects.select_related("session", "school").filter(pk=topic_id, school=access.school).first()
-    if topic is None:
-        raise Http404
-    return topic
+    return _one_or_404(Topic.objects.select_related("session", "school").filter(school=access.school), topic_id)
 
 
 # Leadership checklist (Bijlage 6) --------------------------------------------------------------------------
@@ -428,22 +387,14 @@ def get_checklist_round(access: SchoolAccess, checklist_id):
     """A leadership checklist round of this school, or 404."""
     from leadership.models import ChecklistRound
 
-    checklist_id = _parse_id(checklist_id)
-    round_ = ChecklistRound.objects.filter(pk=checklist_id, school=access.school).first()
-    if round_ is None:
-        raise Http404
-    return round_
+    return _one_or_404(ChecklistRound.objects.filter(school=access.school), checklist_id)
 
 
 def get_leadership_item(access: SchoolAccess, item_id):
     """One of the school's own checklist items (active or retired), or 404."""
     from leadership.models import ExtraItem
 
-    item_id = _parse_id(item_id)
-    item = ExtraItem.objects.filter(pk=item_id, school=access.school).first()
-    if item is None:
-        raise Http404
-    return item
+    return _one_or_404(ExtraItem.objects.filter(school=access.school), item_id)
 
 
 def own_leadership_answers(access: SchoolAccess, round_):
@@ -462,19 +413,11 @@ def get_conversation(access: SchoolAccess, conversation_id):
     from intake.models import Conversation
 
     require(access.can_lead_intake)
-    conversation_id = _parse_id(conversation_id)
-    conversation = Conversation.objects.filter(pk=conversation_id, school=access.school).first()
-    if conversation is None:
-        raise Http404
-    return conversation
+    return _one_or_404(Conversation.objects.filter(school=access.school), conversation_id)
 
 
 def get_agreement(conversation, agreement_id):
     """An agreement of this conversation, or 404."""
     from intake.models import Agreement
 
-    agreement_id = _parse_id(agreement_id)
-    agreement = Agreement.objects.select_related("owner").filter(pk=agreement_id, conversation=conversation).first()
-    if agreement is None:
-        raise Http404
-    return agreement
+    return _one_or_404(Agreement.objects.select_related("owner").filter(conversation=conversation), agreement_id)
