@@ -11,14 +11,7 @@ individual answers, and the distribution sheet is only written when the summary 
 from __future__ import annotations
 
 import io
-import logging
-import posixpath
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,8 +19,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from openpyxl import Workbook
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from groeiwijzer.spreadsheet import append_row, finish_table, write_header
 from groeiwijzer.wordprocessing import (
@@ -43,11 +34,6 @@ from .summary import RoundSummary
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
-
-# WeasyPrint logs a warning for every CSS feature it does not support (the NL Design System CSS has hundreds,
-# all for screens) and an error for a resource it could not load. Keep the errors, unless settings say otherwise.
-if logging.getLogger("weasyprint").level == logging.NOTSET:
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 def _round_date(round_):
@@ -249,44 +235,6 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
 
 def round_pdf(request, round_, context: dict) -> bytes:
     """The result page (the same template and context) as a tagged PDF/UA-1 document, A4 via the print CSS."""
-    html = render_to_string(
-        "assessments/result.html",
-        {**context, "pdf": True, "messages": ()},  # messages: leave pending ones for the next page
-        request=request,
-    )
-    base_url = request.build_absolute_uri("/")
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)).write_pdf(
-        pdf_variant="pdf/ua-1",  # tagged PDF (structure tree, /MarkInfo), /Lang from <html lang>, title in metadata
-    )
+    from groeiwijzer.pdf import render_pdf
 
-
-class StaticFilesFetcher(URLFetcher):
-    """Serves our own static files from disk and refuses every other URL: no network, no third-party hosts.
-
-    Static files come from the staticfiles finders (the source folders) or, for names with a content hash
-    (production's manifest storage), from the collected files in STATIC_ROOT.
-    """
-
-    def __init__(self, base_url: str):
-        super().__init__()
-        self.static_prefix = urlsplit(base_url)._replace(path=settings.STATIC_URL, query="", fragment="").geturl()
-
-    def fetch(self, url, headers=None):
-        if not url.startswith(self.static_prefix):
-            raise ValueError(f"Refused (not one of our static files): {url[:200]}")
-        name = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path) :])
-        normal = posixpath.normpath(name)
-        if name.startswith("/") or normal != name or normal.startswith(".."):
-            raise ValueError(f"Refused (not a plain static path): {url[:200]}")
-        path = finders.find(normal)
-        if path:
-            with open(path, "rb") as f:
-                body = f.read()
-        elif staticfiles_storage.exists(normal):
-            with staticfiles_storage.open(normal) as f:
-                body = f.read()
-        else:
-            raise ValueError(f"Static file not found: {normal}")
-        content_type = "text/css" if normal.endswith(".css") else None
-        headers = {"Content-Type": f"{content_type}; charset=utf-8"} if content_type else {}
-        return URLFetcherResponse(url, body, headers)
+    return render_pdf(request, "assessments/result.html", context)

@@ -17,9 +17,9 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.exports import StaticFilesFetcher
 from assessments.models import Answer, ConsensusItem, Participant, Round
 from assessments.summary import summarise
+from groeiwijzer.pdf import StaticFilesFetcher
 from ontwikkelmodel.content import load_gespreksformulier
 
 from .factories import fill_completely, make_round, move_to

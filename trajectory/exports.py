@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -183,12 +182,6 @@ def route_docx(trajectory, overview) -> bytes:
 
 def route_pdf(request, context: dict) -> bytes:
     """The one-page overview (the same template as the page) as a tagged PDF."""
-    from weasyprint import HTML
+    from groeiwijzer.pdf import render_pdf
 
-    from assessments.exports import StaticFilesFetcher
-
-    html = render_to_string("trajectory/summary.html", {**context, "pdf": True, "messages": ()}, request=request)
-    base_url = request.build_absolute_uri("/")
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    return render_pdf(request, "trajectory/summary.html", context)
