@@ -186,16 +186,21 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args()
 
+    in_throwaway_database("bench_plan_exports", lambda: run(args.actions, args.requests, args.warmup))
+
+
+def in_throwaway_database(suffix: str, fn) -> None:
+    """Run fn in a test database of its own (never the real one), rendering templates as the server does."""
     original_render = Template._render
     setup_test_environment(debug=False)
     Template._render = original_render  # render as the server does, without the test client's context capture
     if connection.vendor != "sqlite":
         # Our own name: never the real database, and not the test database a parallel pytest run may use.
         connection.settings_dict.setdefault("TEST", {})
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_plan_exports"
+        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_{suffix}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        run(args.actions, args.requests, args.warmup)
+        fn()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

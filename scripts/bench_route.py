@@ -17,8 +17,7 @@ import datetime
 import platform
 import time
 
-from bench_plan_exports import Client, Template, connection, django, measure, reverse  # also sets Django up
-from django.test.utils import setup_test_environment, teardown_test_environment
+from bench_plan_exports import Client, connection, django, in_throwaway_database, measure, reverse  # sets Django up
 
 PAGES = [
     ("route page", "trajectory:overview"),
@@ -93,18 +92,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args()
 
-    original_render = Template._render
-    setup_test_environment(debug=False)
-    Template._render = original_render
-    if connection.vendor != "sqlite":
-        connection.settings_dict.setdefault("TEST", {})
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_route"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        run(args.staff, args.requests, args.warmup)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    in_throwaway_database("bench_route", lambda: run(args.staff, args.requests, args.warmup))
 
 
 if __name__ == "__main__":
