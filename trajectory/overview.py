@@ -51,7 +51,7 @@ class RouteOverview:
         return sum(1 for s in self.steps if not s.is_open)
 
 
-def _with_content(steps, route, today):
+def with_content(steps, route, today):
     """Each step with its handbook content (``step.content``) and whether it is late; unknown codes are dropped."""
     kept = []
     for step in steps:
@@ -101,7 +101,7 @@ def role_hours(school, route) -> list[RoleHours]:
 def route_overview(trajectory: Trajectory, *, today: datetime.date | None = None) -> RouteOverview:
     today = today or timezone.localdate()
     route = load_route()
-    steps = _with_content(list(steps_queryset(trajectory)), route, today)
+    steps = with_content(list(steps_queryset(trajectory)), route, today)
     steps.sort(key=lambda s: (s.content.order, s.occurrence))
     blocks = {p.code: PhaseBlock(phase=p) for p in route.phases}
     for step in steps:
@@ -138,7 +138,7 @@ def dashboard_route(school, user, *, today: datetime.date | None = None) -> Dash
     if trajectory is None:
         return DashboardRoute(trajectory=None)
     route = load_route()
-    steps = _with_content(list(Step.objects.filter(trajectory=trajectory)), route, today)
+    steps = with_content(list(Step.objects.filter(trajectory=trajectory)), route, today)
     open_steps = [s for s in steps if s.is_open]
     upcoming = sorted(open_steps, key=lambda s: (s.start_date, s.content.order))
     return DashboardRoute(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -14,8 +15,9 @@ from groeiwijzer import access
 from organisations.services import ConflictError, ServiceError
 
 from . import services
+from .content import load_route
 from .forms import StartForm, StepForm
-from .overview import route_overview
+from .overview import route_overview, with_content
 
 # Where a step's work is done in Groeiwijzer (the content names the kind of link), and who may follow it.
 STEP_LINKS = {
@@ -162,9 +164,9 @@ def _step_form(request, acc, step, data=None):
 def step_detail(request, school_id, step_id):
     acc = _access(request, school_id)
     step = access.get_route_step(acc, step_id)
-    route = route_overview(step.trajectory)  # the same content and lateness as the overview
-    step = next((s for s in route.steps if s.pk == step.pk), None)
-    if step is None:  # a step of a content version this app no longer knows
+    route = load_route()
+    kept = with_content([step], route, timezone.localdate())  # the same content and lateness as the overview
+    if not kept:  # a step of a content version this app no longer knows
         raise Http404
     can_work = acc.can_work_on_step(step)
     if request.method == "POST":
@@ -198,8 +200,8 @@ def step_detail(request, school_id, step_id):
             "acc": acc,
             "school": acc.school,
             "step": step,
-            "route": route.route,
-            "phase": route.route.phase(step.content.phase),
+            "route": route,
+            "phase": route.phase(step.content.phase),
             "form": form,
             "conflict": conflict,
             "link": _link(acc, step),
