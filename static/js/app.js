@@ -65,11 +65,15 @@
           }
         } catch (e) { /* ignore */ }
       } else if (code === 401 && status) {
+        // Already saying so: leave the link alone. Rebuilding it while someone presses it (the blur of the
+        // text field sends one more save) would swallow the click.
+        if (status.querySelector("a.gw-login-again")) return;
         status.innerHTML = "";
         var p = document.createElement("span");
         p.textContent = form.dataset.loggedOutText || "";
         var a = document.createElement("a");
         a.href = form.dataset.loginUrl;
+        a.className = "utrecht-link gw-login-again";
         a.textContent = form.dataset.loginLinkText || "";
         status.appendChild(p); status.appendChild(document.createTextNode(" ")); status.appendChild(a);
       } else if (!evt.detail.successful && status) {
