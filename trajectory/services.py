@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.fields import MAX_YEAR, MIN_YEAR
 from organisations.models import Membership
 from organisations.services import ConflictError, ServiceError
 
@@ -20,14 +21,13 @@ from .content import load_route
 from .models import Step, StepStatus, Trajectory
 from .schedule import add_months, step_dates
 
-# The route reaches from 9 months before the training to its Borgen years: keep dates in a sane window.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+# The same window as the forms' date fields (groeiwijzer.fields): services refuse what a form would.
 
 
 def _check_year(day: datetime.date, label: str) -> None:
-    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise ServiceError(
-            _("%(label)s moet tussen %(a)d en %(b)d liggen.") % {"label": label, "a": EARLIEST_YEAR, "b": LATEST_YEAR}
+            _("%(label)s moet tussen %(a)d en %(b)d liggen.") % {"label": label, "a": MIN_YEAR, "b": MAX_YEAR}
         )
 
 
