@@ -1,10 +1,12 @@
 #!/usr/bin/env python
-"""Server time of the exports of a closed round with 60 participants: Word, Excel and the PDF report.
+"""Server time of the exports of a full closed round with 60 participants: Word, Excel and the PDF report.
 
-Like scripts/bench_round.py: a throwaway test database (never the real one), a school whose closed round has
-60 participants who all answered all 15 accents and submitted, then each export is requested N times after a
-warm-up, by the kartrekker (with the distribution) and by a board member (consensus only). Prints the median
-and p95 in milliseconds, the number of queries and the size of the file.
+A throwaway test database (scripts/benchlib.py): a school whose closed round has 60 participants who all
+answered all 15 accents and submitted, with consensus on every other accent and five priorities; the priorities
+became goals through the same service as the page ("Doelen maken voor het actieplan"), each with three actions
+(three steps each, an owner, a date) and an update, so the report carries the follow-up it has in real use.
+Each export is requested N times after a warm-up, by the kartrekker (with the distribution and the charts) and
+by a board member (consensus only). Prints median, p95 and fastest time in milliseconds, queries and size.
 
     .venv/bin/python scripts/bench_exports.py
     .venv/bin/python scripts/bench_exports.py --participants 60 --requests 10 --warmup 1
@@ -13,27 +15,10 @@ and p95 in milliseconds, the number of queries and the size of the file.
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform
-import statistics
-import sys
+import datetime
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groeiwijzer.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, reset_queries  # noqa: E402
-from django.template import Template  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from benchlib import Client, header, in_throwaway_database, measure, reverse, table_header, table_row  # sets Django up
 
 EXPORTS = [
     ("Word (gespreksformulier)", "result_docx"),
@@ -42,30 +27,46 @@ EXPORTS = [
 ]
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+def add_followup(big) -> tuple[int, int]:
+    """The closed round's priorities as goals (the page's service), three actions each: (goals, actions)."""
+    from actionplans import services
+    from actionplans.models import ActionStatus
 
-
-def measure(client: Client, url: str, *, requests: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    reset_queries()  # the warm-up's queries are still in the log: count only this request's
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    n_queries = len(queries.captured_queries)  # now: the next request resets the query log
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200, url
-        times.append((time.perf_counter() - start) * 1000)
-    return {
-        "median": statistics.median(times),
-        "p95": p95(times),
-        "queries": n_queries,
-        "kb": len(response.content) / 1024,
-    }
+    round_ = big.closed_round
+    items = services.consensus_priorities(round_)
+    model = round_.model
+    goals = services.do_create_goals_from_round(
+        round_=round_,
+        choices=[
+            {
+                "accent_code": item.accent_code,
+                "title": f"Werken aan {model.accent(item.accent_code).name.lower()}",
+                "term": "kort" if item.priority <= 3 else "lang",
+            }
+            for item in items
+        ],
+        acting_user=big.organiser,
+    )
+    today = datetime.date.today()
+    n_actions = len(goals)  # each goal came with its first action
+    for i, goal in enumerate(goals):
+        for j in range(2):
+            action = services.do_create_action(
+                school=big.school,
+                goal=goal,
+                title=f"Actiepunt {j + 2} bij doel {i + 1}: een concrete afspraak voor het hele team",
+                steps=["Bespreken in de werkgroep", "Voorstel in de teamvergadering", "Evalueren na zes weken"],
+                owner=big.users[(i + j) % len(big.users)],
+                due_date=today + datetime.timedelta(days=30 * (j + 1)),
+                monitoring="Terugkoppeling in de volgende werkgroepbijeenkomst",
+                status=ActionStatus.PLANNED if j else ActionStatus.IN_PROGRESS,
+                acting_user=big.organiser,
+            )
+            services.do_add_update(
+                action=action, text="Besproken in de werkgroep, start na de vakantie.", acting_user=big.organiser
+            )
+            n_actions += 1
+    return len(goals), n_actions
 
 
 def run(participants: int, requests: int, warmup: int) -> None:
@@ -74,25 +75,26 @@ def run(participants: int, requests: int, warmup: int) -> None:
 
     started = time.perf_counter()
     big = build_school(participants)
+    n_goals, n_actions = add_followup(big)
     built_ms = (time.perf_counter() - started) * 1000
     board_member = User.objects.create_user("bestuur@bench.test", name="Bestuurder", password=None)
     big.school.board.members.add(board_member)
 
     callers = [("kartrekker", big.organiser), ("board member", board_member)]
-    vendor = connection.vendor
+    print(header("Groeiwijzer TSO export benchmark"))
     print(
-        f"Groeiwijzer TSO export benchmark: {vendor}, Python {platform.python_version()}, Django {django.__version__}"
+        f"closed round, {participants} participants (all submitted), follow-up {n_goals} goals and {n_actions} "
+        f"actions; built in {built_ms:.0f} ms"
     )
-    print(f"closed round, {participants} participants (all submitted); built in {built_ms:.0f} ms")
     print(f"{requests} requests per export after {warmup} warm-up; server time via the test client\n")
-    print(f"{'export':<26} {'caller':<13} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'KiB':>7}")
+    print(table_header("export, caller", 40))
     for label, name in EXPORTS:
         url = reverse(f"assessments:{name}", args=[big.school.pk, big.closed_round.pk])
         for who, user in callers:
             client = Client()
             client.force_login(user, backend="accounts.backends.EmailBackend")
             r = measure(client, url, requests=requests, warmup=warmup)
-            print(f"{label:<26} {who:<13} {r['median']:>10.1f} {r['p95']:>10.1f} {r['queries']:>8} {r['kb']:>7.1f}")
+            print(table_row(f"{label}, {who}", r, 40))
 
 
 def main() -> None:
@@ -101,19 +103,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
-
-    original_render = Template._render
-    setup_test_environment(debug=False)
-    Template._render = original_render  # render as the server does, without the test client's context capture
-    if connection.vendor != "sqlite":
-        connection.settings_dict.setdefault("TEST", {})
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_exports"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        run(args.participants, args.requests, args.warmup)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    in_throwaway_database("bench_exports", lambda: run(args.participants, args.requests, args.warmup))
 
 
 if __name__ == "__main__":

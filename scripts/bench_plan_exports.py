@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Server time of the action plan exports (Word and Excel) for a plan of 200 actions.
 
-Like scripts/bench_round.py: a throwaway test database (never the real one), a school whose plan has 200 actions
+A throwaway test database (scripts/benchlib.py), a school whose plan has 200 actions
 over the four growth layers, each with 3 steps (one done) and 3 updates, plus 6 goals and two meetings. Each
-export is requested N times after a warm-up by the kartrekker; prints the median and p95 in milliseconds, the
-number of queries per request and the size of the file.
+export is requested N times after a warm-up by the kartrekker; prints median, p95 and fastest time in
+milliseconds, the number of queries per request and the size of the file.
 
     .venv/bin/python scripts/bench_plan_exports.py
     .venv/bin/python scripts/bench_plan_exports.py --actions 200 --requests 20 --warmup 2
@@ -13,60 +13,15 @@ number of queries per request and the size of the file.
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform
-import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groeiwijzer.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, reset_queries  # noqa: E402
-from django.template import Template  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from benchlib import Client, header, in_throwaway_database, measure, reverse, table_header, table_row  # sets Django up
 
 EXPORTS = [
     ("Word (Bijlage 7)", "plan_docx"),
     ("Excel (tabellen)", "plan_xlsx"),
 ]
 LAYERS = ("1", "2", "3A", "3B")
-
-
-def p95(values: list[float]) -> float:
-    """Nearest-rank 95th percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def measure(client: Client, url: str, *, requests: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    reset_queries()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    n_queries = len(queries.captured_queries)  # now: the next request's start empties the query log
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200, url
-        times.append((time.perf_counter() - start) * 1000)
-    return {
-        "median": statistics.median(times),
-        "p95": p95(times),
-        "queries": n_queries,
-        "kb": len(response.content) / 1024,
-    }
 
 
 def build_plan(n_actions: int):
@@ -165,18 +120,14 @@ def run(n_actions: int, requests: int, warmup: int) -> None:
     client = Client()
     client.force_login(kartrekker, backend="accounts.backends.EmailBackend")
 
-    vendor = connection.vendor
-    print(
-        f"Groeiwijzer TSO plan export benchmark: {vendor}, Python {platform.python_version()}, "
-        f"Django {django.__version__}"
-    )
+    print(header("Groeiwijzer TSO plan export benchmark"))
     print(f"{n_actions} actions (3 steps, 3 updates each), 6 goals, 2 meetings; built in {built_ms:.0f} ms")
     print(f"{requests} requests per export after {warmup} warm-up; server time via the test client\n")
-    print(f"{'export':<20} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'KiB':>7}")
+    print(table_header("export", 20))
     for label, name in EXPORTS:
         url = reverse(f"actionplans:{name}", args=[school.pk])
         r = measure(client, url, requests=requests, warmup=warmup)
-        print(f"{label:<20} {r['median']:>10.1f} {r['p95']:>10.1f} {r['queries']:>8} {r['kb']:>7.1f}")
+        print(table_row(label, r, 20))
 
 
 def main() -> None:
@@ -187,23 +138,6 @@ def main() -> None:
     args = parser.parse_args()
 
     in_throwaway_database("bench_plan_exports", lambda: run(args.actions, args.requests, args.warmup))
-
-
-def in_throwaway_database(suffix: str, fn) -> None:
-    """Run fn in a test database of its own (never the real one), rendering templates as the server does."""
-    original_render = Template._render
-    setup_test_environment(debug=False)
-    Template._render = original_render  # render as the server does, without the test client's context capture
-    if connection.vendor != "sqlite":
-        # Our own name: never the real database, and not the test database a parallel pytest run may use.
-        connection.settings_dict.setdefault("TEST", {})
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_{suffix}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        fn()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Server time of the route pages and exports for a school of 120 staff.
 
-A throwaway test database (as scripts/bench_plan_exports.py, whose helpers it uses): a school with 120 members
+A throwaway test database (scripts/benchlib.py): a school with 120 members
 (a kartrekker, 10 werkgroepleden), a route started from a team training on 1 September of next year with owners
 on every step, a training plan for that school year, and 12 werkgroep meetings ahead. Each page or export is
 requested N times after a warm-up by the kartrekker; prints median and p95 in milliseconds, queries and size.
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import platform
 import time
 
-from bench_plan_exports import Client, connection, django, in_throwaway_database, measure, reverse  # sets Django up
+from benchlib import Client, header, in_throwaway_database, measure, reverse, table_header, table_row  # sets Django up
 
 PAGES = [
     ("route page", "trajectory:overview"),
@@ -73,16 +72,13 @@ def run(staff: int, requests: int, warmup: int) -> None:
     built_ms = (time.perf_counter() - started) * 1000
     client = Client()
     client.force_login(kartrekker, backend="accounts.backends.EmailBackend")
-    print(
-        f"Groeiwijzer TSO route benchmark: {connection.vendor}, Python {platform.python_version()}, "
-        f"Django {django.__version__}"
-    )
+    print(header("Groeiwijzer TSO route benchmark"))
     print(f"{staff} staff, 16 steps, a training plan, 12 meetings; built in {built_ms:.0f} ms")
     print(f"{requests} requests each after {warmup} warm-up; server time via the test client\n")
-    print(f"{'page':<18} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'KiB':>7}")
+    print(table_header("page", 18))
     for label, name in PAGES:
         r = measure(client, reverse(name, args=[school.pk]), requests=requests, warmup=warmup)
-        print(f"{label:<18} {r['median']:>10.1f} {r['p95']:>10.1f} {r['queries']:>8} {r['kb']:>7.1f}")
+        print(table_row(label, r, 18))
 
 
 def main() -> None:
