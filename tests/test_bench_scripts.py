@@ -24,7 +24,7 @@ CASES = [
 @pytest.mark.parametrize(("script", "args", "rows"), CASES, ids=[case[0] for case in CASES])
 def test_benchmark_script_runs(script, args, rows):
     env = {**os.environ, "PYTHONPATH": ""}
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (our own scripts, fixed arguments)
         [sys.executable, str(SCRIPTS / script), *args, "--requests", "1", "--warmup", "1"],
         capture_output=True,
         text=True,
