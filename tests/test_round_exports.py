@@ -7,6 +7,7 @@ answers.
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -236,6 +237,45 @@ def test_pdf_report_for_the_board_has_consensus_only(cast, login, agreed):
     assert UNIQUE_ANSWER not in text
     assert "Individuele verdeling" not in text
     assert "Fase 1:" not in text  # no distribution charts
+
+
+def test_pdf_report_carries_the_goals_and_actions_that_followed(cast, login, agreed):
+    """The report ends with what the werkgroep made of the priorities; deleted goals and actions stay out."""
+    from actionplans import services
+
+    first, second = services.do_create_goals_from_round(
+        round_=agreed,
+        choices=[
+            {"accent_code": "1.1", "title": "Samen werken aan motivatie", "term": "kort"},
+            {"accent_code": "1.2", "title": "Doel dat weer verdween", "term": "lang"},
+        ],
+        acting_user=cast.kartrekker,
+    )
+    services.do_create_action(
+        school=cast.school,
+        goal=first,
+        title="Teammoment over motivatie plannen",
+        owner=cast.werkgroeplid,
+        due_date=datetime.date(2027, 3, 15),
+        monitoring="Evaluatie in de werkgroep",
+        acting_user=cast.kartrekker,
+    )
+    dropped = services.do_create_action(
+        school=cast.school, goal=first, title="Actie die weer verdween", acting_user=cast.kartrekker
+    )
+    services.do_delete_action(action=dropped, acting_user=cast.kartrekker)
+    services.do_delete_goal(goal=second, acting_user=cast.kartrekker)
+
+    for who in ("kartrekker", "board_member"):
+        _reader, text = pdf_text(download(login(cast.user(who)), "result_pdf", cast.school, agreed).content)
+        assert "Wat volgde: doelen en actiepunten" in text, who
+        assert "Prioriteit 1: Samen werken aan motivatie" in text
+        assert "Teammoment over motivatie plannen" in text
+        assert "Wim Werkgroep" in text and "15 mrt 2027" in text.lower()
+        assert "Evaluatie in de werkgroep" in text
+        assert "Eerste stap: Samen werken aan motivatie" in text  # the goal's first action
+        assert "verdween" not in text
+        assert "Doelen maken voor het actieplan" not in text  # the page's button is not printed
 
 
 def test_pdf_fetcher_serves_our_static_files_and_refuses_everything_else(settings):
