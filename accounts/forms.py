@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+
+from . import throttle
 
 
 class EmailField(forms.EmailField):
@@ -29,6 +32,14 @@ class PasswordLoginForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        if throttle.is_locked(data["email"]):
+            raise forms.ValidationError(
+                _(
+                    "Er is te vaak een verkeerd wachtwoord gebruikt voor dit e-mailadres. Probeer het over "
+                    "%(minutes)d minuten opnieuw, of log nu in met een code per e-mail."
+                )
+                % {"minutes": settings.LOGIN_PASSWORD_LOCK_MINUTES}
+            )
         self.user = authenticate(self.request, email=data["email"], password=data["password"])
         if self.user is None:
             raise forms.ValidationError(

@@ -108,3 +108,17 @@ class LoginCode(models.Model):
 
     def matches(self, code: str) -> bool:
         return secrets.compare_digest(self.code_hash, _hash(code.strip()))
+
+
+class LoginFailure(models.Model):
+    """A failed password login, kept for the throttle (accounts.throttle) and no longer than its window.
+
+    The address is not stored: only a keyed hash of it (HMAC with SECRET_KEY), enough to count attempts per
+    address. No IP address either.
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"login failure ({self.created_at:%Y-%m-%d %H:%M})"

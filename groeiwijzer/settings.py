@@ -129,6 +129,10 @@ INVITATION_VALID_DAYS = 7
 LOGIN_CODE_VALID_MINUTES = 15
 LOGIN_CODE_MAX_ATTEMPTS = 5
 LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at a 6-digit code
+# Password logins: after 10 wrong passwords for one address within 15 minutes, no more checks until they age out
+# (accounts/throttle.py); the login code by e-mail keeps working.
+LOGIN_PASSWORD_MAX_FAILURES = 10
+LOGIN_PASSWORD_LOCK_MINUTES = 15
 
 LOGGING = {
     "version": 1,
