@@ -182,3 +182,9 @@ def plan(cast) -> Plan:
         other_action=other_action,
         other_meeting=other_meeting,
     )
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (the emails) of the requests inside the block, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

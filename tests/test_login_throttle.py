@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import LoginFailure
 
 from .factories import PASSWORD
-from .test_services import _fast_password_hasher, logged_in_user_id, on_commit, text  # noqa: F401 (fixtures)
+from .test_services import _fast_password_hasher, logged_in_user_id, text  # noqa: F401 (the fast hasher fixture)
 
 LOCKED = "Er is te vaak een verkeerd wachtwoord gebruikt voor dit e-mailadres."
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."

@@ -39,12 +39,6 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run on-commit callbacks (the emails) of the requests inside the block, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def text(response) -> str:
     return response.content.decode()
 
