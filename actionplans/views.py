@@ -1,6 +1,5 @@
 """The action plan: goals, actions, the werkgroep's meetings. Thin views; access and services decide."""
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import RoundStatus
 from groeiwijzer import access
+from groeiwijzer.conflicts import conflict_rows
 from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
 from organisations.services import ConflictError, ServiceError
@@ -147,46 +147,6 @@ def from_round(request, school_id, round_id):
 # Goals -------------------------------------------------------------------------
 
 
-def _norm(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else value
-
-
-def _show(field, value) -> str:
-    """A value as the form shows it: the choice's label, a person's name, a Dutch date."""
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        labels = {}
-        for key, label in field.choices:
-            if isinstance(label, (list, tuple)):
-                labels.update({str(k): v for k, v in label})
-            else:
-                labels[str(key)] = label
-        return str(labels.get(str(value), value or ""))
-    return services._display(value)
-
-
-def _after_conflict(form, obj, names):
-    """Keep the user's input, list saved-versus-mine for each differing field, and let the next save
-    overwrite knowingly (the form now carries the saved version)."""
-    rows = []
-    for name in names:
-        if name in form.fields and _norm(form.cleaned_data.get(name)) != _norm(getattr(obj, name)):
-            field = form.fields[name]
-            rows.append(
-                {
-                    "label": field.label,
-                    "saved": _show(field, getattr(obj, name)),
-                    "mine": _show(field, form.cleaned_data.get(name)),
-                }
-            )
-    form.data = form.data.copy()
-    form.data["version"] = obj.version
-    return rows
-
-
 def goal_new(request, school_id):
     acc = _access(request, school_id, edit=True)
     initial = {"layer_code": request.GET.get("laag", "")[:8], "term": Term.SHORT}
@@ -233,7 +193,7 @@ def goal_edit(request, school_id, goal_id):
         except ConflictError as exc:
             goal.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _after_conflict(form, goal, services.GOAL_FIELDS)
+            conflict = conflict_rows(form, goal, services.GOAL_FIELDS)
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -373,7 +333,7 @@ def action_edit(request, school_id, action_id):
         except ConflictError as exc:
             action.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _after_conflict(form, action, services.ACTION_FIELDS)
+            conflict = conflict_rows(form, action, services.ACTION_FIELDS)
             saved_steps = "\n".join(action.steps.values_list("text", flat=True))
             mine = "\n".join(form.cleaned_data["steps"])
             if saved_steps != mine:
@@ -570,7 +530,7 @@ def meeting_edit(request, school_id, meeting_id):
         except ConflictError as exc:
             meeting.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _after_conflict(form, meeting, services.MEETING_FIELDS)
+            conflict = conflict_rows(form, meeting, services.MEETING_FIELDS)
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))

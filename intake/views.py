@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access
+from groeiwijzer.conflicts import conflict_rows
 from organisations.models import Membership
 from organisations.services import ConflictError, ServiceError
 
@@ -39,28 +40,6 @@ def _status(request):
 
 def _conversation_url(acc, conversation, anchor=""):
     return reverse("intake:conversation", args=[acc.school.pk, conversation.pk]) + anchor
-
-
-def _show(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "display_name"):
-        return value.display_name
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
-
-
-def _conflict_rows(form, obj, names) -> list[dict]:
-    """Saved versus mine for each differing field; the form then carries the saved version."""
-    rows = []
-    for name in names:
-        saved, mine = _show(getattr(obj, name)), _show(form.cleaned_data.get(name))
-        if saved.strip() != mine.strip():
-            rows.append({"label": form.fields[name].label, "saved": saved, "mine": mine})
-    form.data = form.data.copy()
-    form.data["version"] = obj.version
-    return rows
 
 
 # The list ----------------------------------------------------------------------------------------
@@ -135,7 +114,7 @@ def conversation_edit(request, school_id, conversation_id):
         except ConflictError as exc:
             conversation.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _conflict_rows(form, conversation, ["kind"])
+            conflict = conflict_rows(form, conversation, ["kind"])
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -316,11 +295,7 @@ def decision(request, school_id, conversation_id):
         except ConflictError as exc:
             conversation.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _conflict_rows(form, conversation, ["decision", "follow_up_date"])
-            for row in conflict:
-                if row["label"] == form.fields["decision"].label:
-                    row["saved"] = conversation.get_decision_display()
-                    row["mine"] = Decision(form.cleaned_data["decision"]).label
+            conflict = conflict_rows(form, conversation, ["decision", "follow_up_date"])
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -385,7 +360,7 @@ def agreement_edit(request, school_id, conversation_id, agreement_id):
         except ConflictError as exc:
             agreement.refresh_from_db()
             form.add_error(None, str(exc))
-            conflict = _conflict_rows(form, agreement, AGREEMENT_FORM_FIELDS)
+            conflict = conflict_rows(form, agreement, AGREEMENT_FORM_FIELDS)
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))

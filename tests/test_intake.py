@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -133,6 +134,26 @@ def test_twijfel_shows_the_small_steps_and_offers_a_follow_up(cast, intake, logi
     assert 'value="2027-03-01"' in response.content.decode()
     # Another school's conversation as ?na= is a 404.
     assert client.get(url("conversation_new", cast) + f"?na={intake.other_conversation.pk}").status_code == 404
+
+
+def test_decision_conflict_shows_both_versions_as_people_read_them(cast, intake, login):
+    """Saved Twijfel with a date versus my Go: the choices' labels and a Dutch date, not 'twijfel' or 2027-03-01."""
+    services.do_decide(
+        conversation=intake.conversation,
+        decision="twijfel",
+        follow_up_date=datetime.date(2027, 3, 1),
+        small_steps=[],
+        expected_version=1,
+        acting_user=cast.trainer,
+    )
+    response = login(cast.schoolleider).post(conv_url("decision", cast, intake), {"decision": "go", "version": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>", html)
+    assert ("Twijfel", "Go") in [(saved, mine) for _label, saved, mine in rows]
+    assert ("1 maart 2027", "–") in [(saved, mine) for _label, saved, mine in rows]
+    assert Conversation.objects.get(pk=intake.conversation.pk).decision == "twijfel"
+    assert 'name="version" value="2"' in html  # saving again overwrites knowingly
 
 
 def test_twijfel_without_a_date_is_explained_in_dutch(cast, intake, login):
