@@ -77,6 +77,14 @@ CASES = [
     post(
         "training-group-edit-post", "training:group_edit", kw(group_id="group"), ORGANISERS_302, group_form("Groep A2")
     ),
+    row("training-group-delete", "training:group_delete", kw(group_id="group"), ORGANISERS_200),
+    post(
+        "training-group-delete-post",
+        "training:group_delete",
+        kw(group_id="group"),
+        ORGANISERS_302,
+        lambda c: {"move_to": "team"},
+    ),
     row("training-session", "training:session", kw(session_id="werkmoment"), MEMBERS_200),
     row("training-session-edit", "training:session_edit", kw(session_id="session"), ORGANISERS_200),
     post(

@@ -317,6 +317,75 @@ def test_delete_session_removes_its_attendance(cast, training):
     assert AuditEvent.objects.filter(action="training.session.delete").exists()
 
 
+def group_delete_url(cast, group):
+    return reverse("training:group_delete", args=[cast.school.pk, group.pk])
+
+
+def test_deleting_a_group_moves_its_sessions_to_the_whole_team_and_keeps_attendance(cast, training, login):
+    client = login(cast.kartrekker)
+    page = client.get(group_delete_url(cast, training.group)).content.decode()
+    assert "Trainingsgroep Groep A verwijderen?" in page
+    assert "Deze 2 sessies zijn voor deze groep:" in page and training.session.title in page
+    assert "Naar het hele team" in page
+    marks_before = sorted(Attendance.objects.values_list("session_id", "user_id", "status"))
+
+    response = client.post(group_delete_url(cast, training.group), {"move_to": "team"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training:plan", args=[cast.school.pk, training.plan.pk]) + "#groepen"
+    assert not TrainingGroup.objects.filter(pk=training.group.pk).exists()
+    assert set(
+        TrainingSession.objects.filter(pk__in=[training.session.pk, training.werkmoment.pk]).values_list(
+            "group_id", flat=True
+        )
+    ) == {None}
+    assert sorted(Attendance.objects.values_list("session_id", "user_id", "status")) == marks_before
+    event = AuditEvent.objects.get(action="training.group.delete")
+    assert event.data == {"name": "Groep A", "sessions_moved": 2, "sessions_to": None}
+    page = client.get(response["Location"]).content.decode()
+    assert "Trainingsgroep Groep A is verwijderd." in page and "2 sessies zijn nu voor het hele team." in page
+
+
+def test_deleting_a_group_can_move_its_sessions_to_another_group(cast, training, login):
+    other = services.do_save_group(
+        plan=training.plan, name="Groep B", members=[cast.teamlid], trainers=[], acting_user=cast.kartrekker
+    )
+    client = login(cast.kartrekker)
+    assert "Naar groep Groep B" in client.get(group_delete_url(cast, training.group)).content.decode()
+    response = client.post(group_delete_url(cast, training.group), {"move_to": str(other.pk)})
+    assert response.status_code == 302
+    assert TrainingSession.objects.filter(group=other).count() == 2
+    # A group without sessions: no question, it simply goes (a POST without a destination is fine).
+    empty = services.do_save_group(
+        plan=training.plan, name="Groep C", members=[], trainers=[], acting_user=cast.kartrekker
+    )
+    page = client.get(group_delete_url(cast, empty)).content.decode()
+    assert "Er zijn geen sessies voor deze groep." in page and "Naar het hele team" not in page
+    assert client.post(group_delete_url(cast, empty), {}).status_code == 302
+    assert not TrainingGroup.objects.filter(pk=empty.pk).exists()
+
+
+@pytest.mark.parametrize("move_to", ["", "foreign", "itself", "abc", "99999999999999999999999"])
+def test_deleting_a_group_with_a_bad_destination_changes_nothing(cast, training, login, move_to):
+    from .training_fixtures import training_rows
+
+    value = {"foreign": str(training.other_group.pk), "itself": str(training.group.pk)}.get(move_to, move_to)
+    before = (training_rows(), AuditEvent.objects.count())
+    response = login(cast.kartrekker).post(group_delete_url(cast, training.group), {"move_to": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nog niet opgeslagen" in page
+    assert "Kies waar de sessies naartoe gaan." in page or "Kies een andere groep van dit trainingsplan" in page
+    assert (training_rows(), AuditEvent.objects.count()) == before
+
+
+def test_delete_group_service_refuses_a_group_of_another_plan(cast, training):
+    with pytest.raises(ServiceError):
+        services.do_delete_group(
+            group=training.group, move_sessions_to=training.other_group, acting_user=cast.kartrekker
+        )
+    assert TrainingGroup.objects.filter(pk=training.group.pk).exists()
+
+
 # Who missed what ---------------------------------------------------------------------------------------------
 
 

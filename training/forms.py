@@ -155,6 +155,32 @@ class GroupForm(forms.Form):
         )
 
 
+class GroupDeleteForm(forms.Form):
+    """Where the sessions of a group that is removed go: another group of the plan, or the whole team."""
+
+    WHOLE_TEAM = "team"
+
+    def __init__(self, *args, group, n_sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.others = {str(g.pk): g for g in group.plan.groups.exclude(pk=group.pk).order_by("name", "id")}
+        if n_sessions:
+            self.fields["move_to"] = forms.ChoiceField(
+                label=_("Waar gaan de sessies van deze groep naartoe?"),
+                choices=[(self.WHOLE_TEAM, _("Naar het hele team"))]
+                + [(pk, _("Naar groep %(name)s") % {"name": g.name}) for pk, g in self.others.items()],
+                initial=self.WHOLE_TEAM,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Kies waar de sessies naartoe gaan."),
+                    "invalid_choice": _("Kies een andere groep van dit trainingsplan, of het hele team."),
+                },
+            )
+
+    def target_group(self):
+        """The chosen group, or None for the whole team."""
+        return self.others.get(self.cleaned_data.get("move_to", self.WHOLE_TEAM))
+
+
 class AttendanceForm(forms.Form):
     """One radio group per person on the roster: aanwezig / afwezig / afgemeld / nog niet ingevuld."""
 

@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -290,6 +290,31 @@ def do_save_group(*, plan, name, members, trainers, acting_user, group=None, exp
         data={"members": len(member_ids), "trainers": len(trainer_ids)},
     )
     return group
+
+
+@transaction.atomic
+def do_delete_group(*, group, move_sessions_to=None, acting_user) -> int:
+    """Remove a training group; its sessions go to another group of the same plan, or to the whole team (None).
+
+    Attendance already taken stays with the sessions. Returns how many sessions moved.
+    """
+    group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+    if move_sessions_to is not None and (move_sessions_to.plan_id != group.plan_id or move_sessions_to.pk == group.pk):
+        raise ServiceError(_("Kies een andere groep van dit trainingsplan, of het hele team."))
+    moved = TrainingSession.objects.filter(group=group).update(group=move_sessions_to, version=F("version") + 1)
+    record(
+        action="training.group.delete",
+        acting_user=acting_user,
+        school=group.school,
+        target=group,
+        data={
+            "name": group.name,
+            "sessions_moved": moved,
+            "sessions_to": move_sessions_to.pk if move_sessions_to is not None else None,
+        },
+    )
+    group.delete()
+    return moved
 
 
 # Attendance -------------------------------------------------------------------------------------------------

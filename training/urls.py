@@ -16,6 +16,7 @@ urlpatterns = [
     path(PL + "groepen/nieuw/", views.group_new, name="group_new"),
     path(PL + "gemist/", views.missed, name="missed"),
     path(P + "groepen/<int:group_id>/wijzigen/", views.group_edit, name="group_edit"),
+    path(P + "groepen/<int:group_id>/verwijderen/", views.group_delete, name="group_delete"),
     path(S, views.session_detail, name="session"),
     path(S + "wijzigen/", views.session_edit, name="session_edit"),
     path(S + "verwijderen/", views.session_delete, name="session_delete"),

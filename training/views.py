@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access
@@ -12,7 +13,16 @@ from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import load_content
-from .forms import AttendanceForm, GroupForm, PlanForm, ReflectionForm, SessionForm, SignupForm, TopicForm
+from .forms import (
+    AttendanceForm,
+    GroupDeleteForm,
+    GroupForm,
+    PlanForm,
+    ReflectionForm,
+    SessionForm,
+    SignupForm,
+    TopicForm,
+)
 from .models import Attendance, Topic, TrainingPlan
 from .overview import build_overview, module_label
 
@@ -273,6 +283,36 @@ def group_edit(request, school_id, group_id):
     acc = _access(request, school_id, manage=True)
     group = access.get_training_group(acc, group_id)
     return _group_form(request, acc, group.plan, group)
+
+
+def group_delete(request, school_id, group_id):
+    acc = _access(request, school_id, manage=True)
+    group = access.get_training_group(acc, group_id)
+    sessions = list(group.sessions.order_by("date", "start_time", "id"))
+    form = GroupDeleteForm(_data(request), group=group, n_sessions=len(sessions))
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        target = form.target_group()
+        try:
+            moved = services.do_delete_group(group=group, move_sessions_to=target, acting_user=request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Trainingsgroep %(name)s is verwijderd.") % {"name": group.name})
+            if moved:
+                where = target.name if target is not None else _("het hele team")
+                messages.info(
+                    request,
+                    ngettext("%(n)d sessie is nu voor %(where)s.", "%(n)d sessies zijn nu voor %(where)s.", moved)
+                    % {"n": moved, "where": where},
+                )
+            return redirect(reverse("training:plan", args=[acc.school.pk, group.plan_id]) + "#groepen")
+    return render(
+        request,
+        "training/group_delete.html",
+        _ctx(acc, group=group, plan=group.plan, sessions=sessions, form=form),
+        status=status,
+    )
 
 
 def _group_form(request, acc, plan, group):

@@ -147,3 +147,15 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
     expect(page.get_by_text("De sessie is verwijderd.")).to_be_visible()
     assert not TrainingSession.objects.filter(title="Inhaalmiddag module 1").exists()
     assert plan.sessions.count() == 9
+
+    # Remove the group: its werkmoment goes to the whole team -------------------------------------------------------
+    page.goto(f"/scholen/{school.pk}/teamtraining/{plan.pk}/")
+    page.get_by_role("link", name="Groep Onderbouw verwijderen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trainingsgroep Onderbouw verwijderen?")
+    expect(page.get_by_role("radio", name="Naar het hele team")).to_be_checked()
+    check_a11y(page, "trainingsgroep verwijderen")
+    page.get_by_role("button", name="Ja, verwijderen").click()
+    expect(page.get_by_text("Trainingsgroep Onderbouw is verwijderd.")).to_be_visible()
+    expect(page.get_by_text("1 sessie is nu voor het hele team.")).to_be_visible()
+    werkmoment.refresh_from_db()
+    assert werkmoment.group is None and not TrainingGroup.objects.filter(plan=plan).exists()
