@@ -43,6 +43,15 @@ class Conversation(models.Model):
     decision = models.CharField(_("besluit"), max_length=10, choices=Decision.choices, default=Decision.OPEN)
     follow_up_date = models.DateField(_("datum vervolgafspraak"), null=True, blank=True)
     small_steps = models.JSONField(_("kleine stappen"), default=list, blank=True)
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("vervolg op"),
+        help_text=_("Het gesprek waarop dit een vervolg is (na een Twijfel)."),
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

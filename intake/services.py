@@ -47,11 +47,14 @@ def _locked(conversation) -> Conversation:
 
 
 @transaction.atomic
-def do_create_conversation(*, school, kind: str, dates, participants, acting_user) -> Conversation:
+def do_create_conversation(*, school, kind: str, dates, participants, acting_user, follows=None) -> Conversation:
+    """A new voorgesprek; ``follows``: the conversation of this school it follows up (after a Twijfel)."""
     kind = Kind(kind).value
     dates = _clean_dates(dates)
     participants = _check_people(school, participants)
-    conversation = Conversation.objects.create(school=school, kind=kind, created_by=acting_user)
+    if follows is not None and follows.school_id != school.pk:
+        raise ServiceError(_("Een vervolggesprek hoort bij een gesprek van deze school."))
+    conversation = Conversation.objects.create(school=school, kind=kind, follows=follows, created_by=acting_user)
     ConversationDate.objects.bulk_create(ConversationDate(conversation=conversation, date=d) for d in dates)
     conversation.participants.set(participants)
     record(
@@ -59,7 +62,12 @@ def do_create_conversation(*, school, kind: str, dates, participants, acting_use
         acting_user=acting_user,
         school=school,
         target=conversation,
-        data={"kind": kind, "dates": [d.isoformat() for d in dates], "participants": len(participants)},
+        data={
+            "kind": kind,
+            "dates": [d.isoformat() for d in dates],
+            "participants": len(participants),
+            "follows": follows.pk if follows is not None else None,
+        },
     )
     return conversation
 

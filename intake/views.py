@@ -64,7 +64,8 @@ def conversation_new(request, school_id):
     acc = _access(request, school_id)
     initial = {"kind": Kind.VERKENNEND, "dates": [timezone.localdate()]}
     after = request.GET.get("na")
-    if after:  # "Vervolggesprek plannen" after a Twijfel: the follow-up date and the same people
+    previous = None
+    if after:  # "Vervolggesprek plannen" after a Twijfel: the follow-up date and the same people, linked
         previous = access.get_conversation(acc, after)
         initial = {
             "kind": Kind.VERVOLG,
@@ -79,6 +80,7 @@ def conversation_new(request, school_id):
                 kind=form.cleaned_data["kind"],
                 dates=form.cleaned_data["dates"],
                 participants=form.cleaned_data["participants"],
+                follows=previous,
                 acting_user=request.user,
             )
         except ServiceError as exc:
@@ -86,7 +88,9 @@ def conversation_new(request, school_id):
         else:
             messages.success(request, _("Het gesprek is aangemaakt. Je kunt nu aantekeningen maken."))
             return redirect(_conversation_url(acc, conversation))
-    return render(request, "intake/conversation_form.html", _ctx(acc, form=form), status=_status(request))
+    return render(
+        request, "intake/conversation_form.html", _ctx(acc, form=form, follows=previous), status=_status(request)
+    )
 
 
 def conversation_edit(request, school_id, conversation_id):
@@ -174,8 +178,9 @@ def _render_conversation(request, acc, conversation, *, bound=None, conflict=Non
             "dates",
             "participants",
             Prefetch("agreements", queryset=conversation.agreements.select_related("owner")),
+            Prefetch("follow_ups", queryset=Conversation.objects.prefetch_related("dates").order_by("created_at")),
         )
-        .select_related("decided_by")
+        .select_related("decided_by", "follows")
         .get()
     )
     agenda = load_agenda()

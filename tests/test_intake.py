@@ -13,6 +13,7 @@ from intake import services
 from intake.content import load_agenda, load_profile
 from intake.models import Conversation, Note
 from organisations.models import Membership
+from organisations.services import ServiceError
 
 from .intake_fixtures import build_intake, intake_rows
 
@@ -154,6 +155,45 @@ def test_decision_conflict_shows_both_versions_as_people_read_them(cast, intake,
     assert ("1 maart 2027", "–") in [(saved, mine) for _label, saved, mine in rows]
     assert Conversation.objects.get(pk=intake.conversation.pk).decision == "twijfel"
     assert 'name="version" value="2"' in html  # saving again overwrites knowingly
+
+
+def test_follow_up_conversation_is_linked_both_ways(cast, intake, login):
+    client = login(cast.kartrekker)
+    data = {"decision": "twijfel", "follow_up_date": "2027-03-01", "version": "1"}
+    assert client.post(conv_url("decision", cast, intake), data).status_code == 302
+    plan_url = url("conversation_new", cast) + f"?na={intake.conversation.pk}"
+    page = client.get(plan_url).content.decode()
+    assert "Dit wordt het vervolg op:" in page and "Verkennend voorgesprek van 1 oktober 2026" in page
+
+    response = client.post(
+        plan_url,
+        {"kind": "vervolg", "dates": ["2027-03-01"], "participants": [cast.kartrekker.pk, cast.schoolleider.pk]},
+    )
+    assert response.status_code == 302
+    follow_up = Conversation.objects.get(school=cast.school, kind="vervolg")
+    assert follow_up.follows == intake.conversation
+    event = AuditEvent.objects.filter(action="intake.conversation_created").latest("pk")
+    assert event.data["follows"] == intake.conversation.pk
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Vervolg op" in page and conv_url("conversation", cast, intake) in page
+    page = client.get(conv_url("conversation", cast, intake)).content.decode()
+    assert "Vervolggesprek na twijfel van 1 maart 2027" in page
+    assert reverse("intake:conversation", args=[cast.school.pk, follow_up.pk]) in page
+    assert "Vervolggesprek plannen" not in page  # planned already: the link goes to it instead
+
+
+def test_follow_up_of_another_schools_conversation_is_refused(cast, intake):
+    with pytest.raises(ServiceError):
+        services.do_create_conversation(
+            school=cast.school,
+            kind="vervolg",
+            dates=[datetime.date(2027, 3, 1)],
+            participants=[],
+            follows=intake.other_conversation,
+            acting_user=cast.kartrekker,
+        )
+    assert not Conversation.objects.filter(school=cast.school, kind="vervolg").exists()
 
 
 def test_twijfel_without_a_date_is_explained_in_dutch(cast, intake, login):
