@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionplans.overview import dashboard_summary
-from assessments.models import Round, RoundStatus
+from assessments.models import Round
 from groeiwijzer import access
 from trajectory.overview import dashboard_route
 
 from . import services
+from .board_overview import board_overview
 from .forms import AcceptInvitationForm, InviteForm, RolesForm
 from .models import Invitation, Membership
 
@@ -205,14 +206,4 @@ def invitation(request, token):
 
 def board(request, board_id):
     board = access.get_board_for_user(request.user, board_id)
-    schools = board.schools.all().order_by("name")
-    closed_rounds = (
-        Round.objects.filter(school__board=board, status=RoundStatus.CLOSED)
-        .select_related("school")
-        .order_by("school__name", "-closed_at")
-    )
-    by_school = {}
-    for r in closed_rounds:
-        by_school.setdefault(r.school_id, []).append(r)
-    rows = [(s, by_school.get(s.pk, [])) for s in schools]
-    return render(request, "organisations/board.html", {"board": board, "rows": rows})
+    return render(request, "organisations/board.html", {"board": board, "rows": board_overview(board)})

@@ -1,0 +1,97 @@
+"""What a board member sees of each of its schools, in one table: where the route is, the closed rounds, how the
+action plan is doing and when the werkgroep last met.
+
+School-level facts only (no individual answers, no names): the same things a board member may open per school.
+A fixed number of queries, whatever the number of schools.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from actionplans.models import MEETING_GAP_DAYS, OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
+from assessments.models import Round, RoundStatus
+from trajectory.content import load_route
+from trajectory.models import Step, Trajectory
+from trajectory.overview import current_phase, with_content
+
+
+@dataclass
+class SchoolRow:
+    school: object
+    rounds: list = field(default_factory=list)  # closed rounds, newest first
+    has_route: bool = False
+    phase: object = None  # the route's current phase (trajectory content), None without a route
+    late_steps: int = 0
+    short_goals: int = 0
+    long_goals: int = 0
+    actions: dict = field(default_factory=dict)  # status value → count
+    overdue: int = 0
+    last_meeting: datetime.date | None = None
+    meeting_overdue: bool = False
+
+    @property
+    def n_actions(self) -> int:
+        return sum(self.actions.values())
+
+    @property
+    def n_finished(self) -> int:
+        return self.actions.get(ActionStatus.DONE, 0) + self.actions.get(ActionStatus.CELEBRATED, 0)
+
+
+def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolRow]:
+    """One row per school of the board, by name (seven queries)."""
+    today = today or timezone.localdate()
+    rows = {s.pk: SchoolRow(school=s) for s in board.schools.order_by("name")}
+    ids = list(rows)
+
+    for r in Round.objects.filter(school_id__in=ids, status=RoundStatus.CLOSED).order_by("-closed_at", "-id"):
+        rows[r.school_id].rounds.append(r)
+
+    route = load_route()
+    trajectories = {t.pk: t.school_id for t in Trajectory.objects.filter(school_id__in=ids)}
+    steps_by_school: dict[int, list] = {}
+    for step in Step.objects.filter(trajectory_id__in=list(trajectories)):
+        steps_by_school.setdefault(trajectories[step.trajectory_id], []).append(step)
+    for school_id in trajectories.values():
+        steps = with_content(steps_by_school.get(school_id, []), route, today)
+        row = rows[school_id]
+        row.has_route = True
+        row.phase = current_phase(steps, route, today)
+        row.late_steps = sum(1 for s in steps if s.is_open and s.late)
+
+    for g in (
+        Goal.objects.alive()
+        .filter(school_id__in=ids)
+        .values("school_id")
+        .annotate(short=Count("pk", filter=Q(term=Term.SHORT)), long=Count("pk", filter=Q(term=Term.LONG)))
+    ):
+        rows[g["school_id"]].short_goals, rows[g["school_id"]].long_goals = g["short"], g["long"]
+
+    for a in (
+        Action.objects.alive()
+        .filter(school_id__in=ids)
+        .values("school_id", "status")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)))
+    ):
+        row = rows[a["school_id"]]
+        row.actions[a["status"]] = a["n"]
+        row.overdue += a["late"]
+
+    last_meetings = dict(
+        Meeting.objects.filter(school_id__in=ids, date__lte=today)
+        .values("school_id")
+        .annotate(last=Max("date"))
+        .values_list("school_id", "last")
+    )
+    for school_id, row in rows.items():
+        row.last_meeting = last_meetings.get(school_id)
+        if row.last_meeting is None:
+            row.meeting_overdue = bool(row.short_goals or row.n_actions)
+        else:
+            row.meeting_overdue = (today - row.last_meeting).days > MEETING_GAP_DAYS
+    return list(rows.values())
