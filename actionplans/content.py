@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+from groeiwijzer.content_checks import text as _text
 from ontwikkelmodel.content import load_file as load_model
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -78,18 +80,6 @@ class Suggestions:
 
     def get(self, code: str) -> Suggestion | None:
         return next((s for s in self.suggestions if s.code == code), None)
-
-
-class ContentError(ValueError):
-    pass
-
-
-def _text(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{what} must be a non-empty string")
-    if " ".join(value.split()) != value:
-        raise ContentError(f"{what} has stray whitespace or line breaks: {value!r}")
-    return value
 
 
 def _flag(value, what: str) -> bool:

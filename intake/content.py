@@ -14,30 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+from groeiwijzer.content_checks import text as _text
+from groeiwijzer.content_checks import texts as _texts
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 AGENDA_FILE = CONTENT_DIR / "voorgesprek-2023.json"
 PROFILE_FILE = CONTENT_DIR / "kartrekker-2023.json"
 MAX_CODE_LENGTH = 40  # Note.question_code
 CODE_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 KIND_CODES = ("verkennend", "praktisch")
-
-
-class ContentError(ValueError):
-    pass
-
-
-def _text(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{what} must be a non-empty string")
-    if " ".join(value.split()) != value:
-        raise ContentError(f"{what} has stray whitespace or line breaks: {value!r}")
-    return value
-
-
-def _texts(values, what: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-    if not isinstance(values, list) or (not values and not allow_empty):
-        raise ContentError(f"{what} must be a list of texts")
-    return tuple(_text(v, f"{what}[{i}]") for i, v in enumerate(values))
 
 
 def _code(value, what: str) -> str:

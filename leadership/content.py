@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+from groeiwijzer.content_checks import text as _text
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_FILE = CONTENT_DIR / "leiderschap-2023.json"
 CODE_RE = re.compile(r"^[a-z0-9]{1,8}$")
 SCALE_VALUES = (1, 2, 3, 4, 5)
-
-
-class ContentError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -100,14 +99,6 @@ class Leadership:
 
     def scale_label(self, value) -> str:
         return next((p.label for p in self.scale if p.value == value), "")
-
-
-def _text(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{what} must be a non-empty string")
-    if " ".join(value.split()) != value:
-        raise ContentError(f"{what} has stray whitespace or line breaks: {value!r}")
-    return value
 
 
 def _code(value, what: str) -> str:

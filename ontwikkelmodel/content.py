@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CURRENT_VERSION = "2022.1"
 PHASES = (1, 2, 3, 4)
@@ -80,10 +82,6 @@ class Model:
                 for layer in self.layers
             ],
         }
-
-
-class ContentError(ValueError):
-    pass
 
 
 def parse(data: dict) -> Model:

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+from groeiwijzer.content_checks import optional_text as _optional_text
+from groeiwijzer.content_checks import text as _text
+from groeiwijzer.content_checks import texts as _texts
 from organisations.models import EducationType
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -31,28 +35,6 @@ TOPIC_SLUGS = (
 )
 MEASURES = ("een_of_meer", "vier_of_meer")
 SOURCE_FIELDS = ("title", "authors", "publisher", "edition", "date", "part")
-
-
-class ContentError(ValueError):
-    pass
-
-
-def _text(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{what} must be a non-empty string")
-    if " ".join(value.split()) != value:
-        raise ContentError(f"{what} has stray whitespace or line breaks: {value!r}")
-    return value
-
-
-def _optional_text(value, what: str) -> str | None:
-    return None if value is None else _text(value, what)
-
-
-def _texts(values, what: str) -> tuple[str, ...]:
-    if not isinstance(values, list) or not values:
-        raise ContentError(f"{what} must be a non-empty list")
-    return tuple(_text(v, f"{what}[{i}]") for i, v in enumerate(values))
 
 
 def _url(value, what: str) -> str | None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from groeiwijzer.content_checks import ContentError
+
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "traject-2023.json"
 CODE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_CODE_LENGTH = 40  # Step.code
@@ -95,10 +97,6 @@ class Route:
 
     def steps_in(self, phase_code: str) -> list[StepContent]:
         return [s for s in self.steps if s.phase == phase_code]
-
-
-class ContentError(ValueError):
-    pass
 
 
 def _texts(value, where) -> tuple[str, ...]:
