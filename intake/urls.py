@@ -13,6 +13,7 @@ urlpatterns = [
     path(P + "nieuw/", views.conversation_new, name="conversation_new"),
     path(C, views.conversation_detail, name="conversation"),
     path(C + "wijzigen/", views.conversation_edit, name="conversation_edit"),
+    path(C + "voorgesprek.docx", views.conversation_docx, name="conversation_docx"),
     path(C + "aantekeningen/", views.note, name="note"),
     path(C + "besluit/", views.decision, name="decision"),
     path(C + "afspraken/nieuw/", views.agreement_new, name="agreement_new"),

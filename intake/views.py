@@ -2,18 +2,23 @@
 
 from django.contrib import messages
 from django.db.models import Count, Max, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access
 from groeiwijzer.conflicts import conflict_rows
+from groeiwijzer.wordprocessing import DOCX_TYPE
 from organisations.models import Membership
 from organisations.services import ConflictError, ServiceError
 
-from . import services
+from . import exports, services
 from .content import load_agenda, load_profile
 from .forms import AgreementForm, ConversationForm, DecisionForm, NoteForm
 from .models import Conversation, Decision, Kind, Note
@@ -206,6 +211,23 @@ def conversation_detail(request, school_id, conversation_id):
     acc = _access(request, school_id)
     conversation = access.get_conversation(acc, conversation_id)
     return _render_conversation(request, acc, conversation)
+
+
+def conversation_docx(request, school_id, conversation_id):
+    """Bijlage 1 filled in, as a Word document."""
+    acc = _access(request, school_id)
+    conversation = access.get_conversation(acc, conversation_id)
+    conversation = (
+        Conversation.objects.select_related("school", "follows")
+        .prefetch_related("dates", "participants")
+        .get(pk=conversation.pk)
+    )
+    first = next(iter(conversation.dates.all()), None)
+    name = slugify(f"{conversation.get_kind_display()} {first.date if first else ''}")[:80].strip("-")
+    response = HttpResponse(exports.conversation_docx(conversation), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.docx")
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

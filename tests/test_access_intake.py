@@ -82,6 +82,7 @@ CASES = [
         fixtures=F,
     ),
     Case("intake-detail", "intake:conversation", conv, LEADERS_200, fixtures=F, foreign=foreign),
+    Case("intake-docx", "intake:conversation_docx", conv, LEADERS_200, fixtures=F, foreign=foreign),
     Case("intake-edit", "intake:conversation_edit", conv, LEADERS_200, fixtures=F, foreign=foreign),
     Case(
         "intake-edit-post",

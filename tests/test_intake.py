@@ -196,6 +196,53 @@ def test_follow_up_of_another_schools_conversation_is_refused(cast, intake):
     assert not Conversation.objects.filter(school=cast.school, kind="vervolg").exists()
 
 
+def test_conversation_as_word_document(cast, intake, login):
+    """Bijlage 1 filled in: the handbook's questions with the notes, the decision and the agreements."""
+    import io
+
+    from docx import Document
+
+    services.do_decide(
+        conversation=intake.conversation,
+        decision="twijfel",
+        follow_up_date=datetime.date(2027, 3, 1),
+        small_steps=["werkgroep-werven"],
+        expected_version=1,
+        acting_user=cast.schoolleider,
+    )
+    response = login(cast.trainer).get(conv_url("conversation_docx", cast, intake))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="verkennend-voorgesprek-2026-10-01.docx"'
+    assert "no-cache" in response["Cache-Control"]
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    agenda = load_agenda()
+    assert doc.paragraphs[0].text == "Verkennend voorgesprek"
+    assert "School: De Regenboog" in text and "Datums: 1 oktober 2026" in text
+    assert "Aan tafel: Karel Kartrekker, Sara Schoolleider, Tom Trainer" in text
+    assert "Besluit: Twijfel · vervolgafspraak 1 maart 2027" in text
+    for q in agenda.questions:
+        assert q.text in text
+    assert "Sara, Karel en Tom aan tafel." in text  # the note of question 1.introductie.a
+    assert "Werving gemotiveerde leden werkgroep TSO binnen het schoolteam" in text  # the chosen small step
+    assert agenda.citation in text
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Wie doet wat",
+        "Wanneer",
+        "Welke ondersteuning is nodig",
+        "Welke terugkoppeling vindt er plaats",
+    ]
+    assert table.rows[1].cells[0].text == "Karel Kartrekker: Introductiepresentatie plannen"
+    assert doc.core_properties.language == "nl-NL"
+
+
+def test_conversation_word_document_is_not_for_the_team(cast, intake, login):
+    for who in ("werkgroeplid", "teamlid", "board_member"):
+        assert login(cast.user(who)).get(conv_url("conversation_docx", cast, intake)).status_code == 403, who
+    assert login(cast.outsider).get(conv_url("conversation_docx", cast, intake)).status_code == 404
+
+
 def test_twijfel_without_a_date_is_explained_in_dutch(cast, intake, login):
     before = (intake_rows(), AuditEvent.objects.count())
     response = login(cast.kartrekker).post(conv_url("decision", cast, intake), {"decision": "twijfel"})
