@@ -11,9 +11,9 @@ from . import services
 
 def create_demo(*, regenboog, horizon, users, horizon_lead, training_start):
     """De Regenboog: a verkennend voorgesprek over two meetings ending in Go, and the praktisch voorgesprek.
-    De Horizon: a verkennend voorgesprek ending in Twijfel, with a follow-up date and small steps; it has no
-    kartrekkers yet, so its pages show the warning. Dates follow De Regenboog's planned training start, as the
-    handbook plans them (verkennend 6-9 months before, praktisch 2 months before)."""
+    De Horizon: a verkennend voorgesprek ending in Twijfel, with a follow-up date, small steps and the follow-up
+    conversation planned; it has no kartrekkers yet, so its pages show the warning. Dates follow De Regenboog's
+    planned training start, as the handbook plans them (verkennend 6-9 months before, praktisch 2 months before)."""
     verkennend = add_months(training_start, -8)
     today = timezone.localdate()
     lead, trainer = users["schoolleider"], users["trainer"]
@@ -92,4 +92,12 @@ def create_demo(*, regenboog, horizon, users, horizon_lead, training_start):
         small_steps=["kartrekker-werven", "boek-aanschaffen"],
         expected_version=None,
         acting_user=horizon_lead,
+    )
+    services.do_create_conversation(  # the follow-up conversation, planned from the Twijfel and linked to it
+        school=horizon,
+        kind="vervolg",
+        dates=[today + timedelta(days=49)],
+        participants=[horizon_lead, trainer],
+        follows=doubt,
+        acting_user=trainer,
     )

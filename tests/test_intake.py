@@ -355,3 +355,14 @@ def test_dashboard_section_for_leaders_only(cast, intake, login):
     assert "Voorgesprekken en kartrekkers" not in html
     assert "Besluit: Twijfel" not in html
     assert url("kartrekkers", cast) in html
+
+
+def test_demo_follow_up_conversation_is_linked_to_the_twijfel(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=io.StringIO())
+    follow_up = Conversation.objects.get(school__name="SO De Horizon", kind="vervolg")
+    assert follow_up.follows.decision == "twijfel"
+    assert follow_up.dates.get().date == follow_up.follows.follow_up_date
