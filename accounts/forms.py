@@ -61,3 +61,13 @@ class CodeVerifyForm(forms.Form):
         error_messages={"invalid": _("Een inlogcode bestaat uit zes cijfers.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Je naam"),
+        max_length=150,
+        help_text=_("Zo zien collega's je in Groeiwijzer TSO."),
+        error_messages={"required": _("Vul je naam in."), "max_length": _("Gebruik maximaal %(limit_value)d tekens.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )

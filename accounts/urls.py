@@ -9,4 +9,5 @@ urlpatterns = [
     path("inloggen/code/", views.code_request_view, name="code_request"),
     path("inloggen/code/controleren/", views.code_verify_view, name="code_verify"),
     path("uitloggen/", views.logout_view, name="logout"),
+    path("mijn-gegevens/", views.account_view, name="account"),
 ]

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -12,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import CodeRequestForm, CodeVerifyForm, PasswordLoginForm
+from . import services
+from .forms import CodeRequestForm, CodeVerifyForm, NameForm, PasswordLoginForm
 from .models import LoginCode
 
 SESSION_CODE_USER = "login_code_user_id"
@@ -98,3 +100,43 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("Je bent uitgelogd."))
     return redirect("accounts:login")
+
+
+def account_view(request):
+    """Mijn gegevens: what Groeiwijzer keeps about you, your name, your password."""
+
+    user = request.user
+    password_form_class = PasswordChangeForm if user.has_usable_password() else SetPasswordForm
+    which = request.POST.get("form") if request.method == "POST" else None
+    name_form = NameForm(request.POST if which == "naam" else None, initial={"name": user.name})
+    password_form = password_form_class(user, request.POST if which == "wachtwoord" else None)
+    password_form.fields[next(iter(password_form.fields))].widget.attrs.pop(
+        "autofocus", None
+    )  # the page is not only this
+    password_form.fields["new_password1"].help_text = _(
+        "Minstens 10 tekens. Niet alleen cijfers, niet een veelgebruikt wachtwoord en niet te veel lijkend op je naam "
+        "of e-mailadres."
+    )
+    status = 400 if request.method == "POST" else 200
+    if which == "naam" and name_form.is_valid():
+        services.do_change_name(user=user, name=name_form.cleaned_data["name"], acting_user=user)
+        messages.success(request, _("Je naam is opgeslagen."))
+        return redirect("accounts:account")
+    if which == "wachtwoord" and password_form.is_valid():
+        services.do_set_password(form=password_form, acting_user=user)
+        update_session_auth_hash(request, password_form.user)  # stay logged in here; other sessions end
+        messages.success(request, _("Je wachtwoord is opgeslagen."))
+        return redirect("accounts:account")
+    memberships = user.memberships.select_related("school").order_by("school__name")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "name_form": name_form,
+            "password_form": password_form,
+            "has_password": user.has_usable_password(),
+            "memberships": memberships,
+            "boards": user.boards.order_by("name"),
+        },
+        status=status,
+    )

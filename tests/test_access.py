@@ -43,7 +43,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import LoginCode
+from accounts.models import LoginCode, User
 from actionplans.models import Action, ActionStep, ActionUpdate, Goal, Meeting, PlanChange
 from assessments.models import Answer, ConsensusItem, Participant, Round
 from audit.models import AuditEvent
@@ -227,6 +227,16 @@ CASES = [
     # Start, account, Ontwikkelmodel ----------------------------------------------------------------------
     #    one school → its dashboard (302); trainer (two schools) and board member choose (200)
     Case("home", "home", lambda c: {}, (302, 302, 302, 302, 200, 200, 302, LOGIN)),
+    Case("account", "accounts:account", lambda c: {}, (200, 200, 200, 200, 200, 200, 200, LOGIN)),
+    Case(
+        "account-name-post",
+        "accounts:account",
+        lambda c: {},
+        (302, 302, 302, 302, 302, 302, 302, LOGIN),
+        method="post",
+        data=lambda c: {"form": "naam", "name": "Nieuwe Naam"},
+        state=lambda c: sorted(User.objects.values_list("pk", "name")),
+    ),
     Case("model", "ontwikkelmodel:model", lambda c: {}, (200, 200, 200, 200, 200, 200, 200, LOGIN)),
     # School and team ---------------------------------------------------------------------------------------
     #    the board member is sent on to the board page
