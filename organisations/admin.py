@@ -1,6 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Board, Invitation, Membership, School
+from . import services
+from .forms import InviteForm
+from .models import Board, Invitation, Membership, Role, School
+
+
+class SchoolleidingInviteForm(InviteForm):
+    """The team page's invitation form, for the schoolleiding role only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["roles"]
 
 
 class SchoolInline(admin.TabularInline):
@@ -29,10 +43,59 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["education_type", "board"]
     search_fields = ["name", "brin"]
     inlines = [MembershipInline]
+    actions = ["invite_schoolleiding"]
+
+    @admin.action(description=gettext_lazy("Schoolleiding uitnodigen (een e-mail met een uitnodigingslink)"))
+    def invite_schoolleiding(self, request, queryset):
+        """Start a school: its first schoolleiding gets the app's own invitation email, valid 7 days."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Kies precies één school."), messages.ERROR)
+            return None
+        school = queryset.get()
+        form = SchoolleidingInviteForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                with transaction.atomic():
+                    created = services.do_invite_members(
+                        school=school,
+                        emails=form.cleaned_data["emails"],
+                        roles=[Role.SCHOOLLEIDING],
+                        acting_user=request.user,
+                        base_url=request.build_absolute_uri("/").rstrip("/"),
+                    )
+            except services.ServiceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("%(n)d uitnodiging(en) verstuurd voor %(school)s.") % {"n": len(created), "school": school.name},
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "admin/organisations/school/invite_schoolleiding.html",
+            {**self.admin_site.each_context(request), "school": school, "form": form, "opts": self.model._meta},
+        )
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made by the app (the team page, or the school action above): they carry a token and send
+    the email. Here they can be looked up and revoked, not added."""
+
     list_display = ["email", "school", "created_at", "expires_at", "accepted_at", "revoked_at"]
     exclude = ["token_hash"]
-    readonly_fields = ["accepted_at", "accepted_by"]
+    readonly_fields = [
+        "school",
+        "email",
+        "roles",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False

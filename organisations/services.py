@@ -144,9 +144,14 @@ def _acting_is_schoolleiding(school, acting_user) -> bool:
     return Membership.objects.filter(school=school, user=acting_user, is_schoolleiding=True).exists()
 
 
+def _is_platform_admin(acting_user) -> bool:
+    """A platform admin (beheer) starts a school: invites its first schoolleiding from the admin."""
+    return bool(acting_user.is_active and acting_user.is_superuser)
+
+
 def _check_may_touch_schoolleiding(school, acting_user) -> None:
-    """Only schoolleiding may hand out, take away or remove the schoolleiding role."""
-    if not _acting_is_schoolleiding(school, acting_user):
+    """Only schoolleiding may hand out, take away or remove the schoolleiding role (and the platform admin)."""
+    if not (_acting_is_schoolleiding(school, acting_user) or _is_platform_admin(acting_user)):
         raise ServiceError(_("Alleen de schoolleiding kan de rol schoolleiding geven, afnemen of verwijderen."))
 
 
