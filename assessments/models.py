@@ -69,6 +69,9 @@ class Participant(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # The order of the saves of the priorities page: see Answer.save_page.
+    priorities_save_page = models.CharField(max_length=32, blank=True, default="")
+    priorities_save_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "user"], name="unique_participant")]
@@ -92,6 +95,11 @@ class Answer(models.Model):
     strengths = models.TextField(_("sterke punten"), blank=True, max_length=MAX_TEXT)
     goal = models.TextField(_("volgend ontwikkeldoel"), blank=True, max_length=MAX_TEXT)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Which open page saved this last, and its how-manieth save (static/js/app.js numbers them). A save from the
+    # same page with a lower number was made earlier and arrived late (a slow autosave overtaken by "Opslaan en
+    # verder"): it is ignored instead of putting back older text. Another page or device: the last save wins.
+    save_page = models.CharField(max_length=32, blank=True, default="")
+    save_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

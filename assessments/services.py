@@ -25,6 +25,9 @@ DEFAULT_PARTICIPANT_ROLES = (
 )
 
 
+SaveOrder = tuple[str, int]  # (the page's random id, the number of this save on that page)
+
+
 def default_participants(school):
     """Kartrekkers, werkgroep, trainers and schoolleiding (the handbook's core group)."""
     return [
@@ -112,11 +115,19 @@ def _lock_editable(participant: Participant, *, allow_submitted=False) -> Partic
 
 
 @transaction.atomic
-def do_save_answers(*, participant: Participant, answers: dict[str, dict], acting_user) -> int:
+def is_stale(stored_page: str, stored_seq: int, order: SaveOrder | None) -> bool:
+    """A save made earlier on the same open page than the one already stored (it arrived late)."""
+    return order is not None and stored_page == order[0] and stored_seq > order[1]
+
+
+def do_save_answers(
+    *, participant: Participant, answers: dict[str, dict], acting_user, order: SaveOrder | None = None
+) -> int:
     """Save draft answers: {accent_code: {"phase": int|None, "strengths": str, "goal": str}}.
 
     Only fields present in each dict are changed. Drafts are not audited row by row (they are
-    the participant's own work in progress); submitting is.
+    the participant's own work in progress); submitting is. ``order``: (page, number) of this save on the
+    page that sent it; an answer a later save of that page already stored is left alone (Answer.save_page).
     """
     # Lock the participant: two tabs autosaving at once must not both insert the same answer.
     participant = _lock_editable(participant)
@@ -128,7 +139,12 @@ def do_save_answers(*, participant: Participant, answers: dict[str, dict], actin
         if code not in valid:
             raise ServiceError(_("Onbekend accent."))
         answer = existing.get(code) or Answer(participant=participant, accent_code=code)
+        if is_stale(answer.save_page, answer.save_seq, order):
+            continue
         dirty = answer.pk is None
+        stamped = order is not None and (answer.save_page, answer.save_seq) != order
+        if stamped:
+            answer.save_page, answer.save_seq = order
         for name in ("phase", "strengths", "goal"):
             if name in fields and getattr(answer, name) != fields[name]:
                 setattr(answer, name, fields[name])
@@ -137,15 +153,21 @@ def do_save_answers(*, participant: Participant, answers: dict[str, dict], actin
             answer.updated_at = now
             answer.save()
             changed += 1
+        elif stamped:  # the same text, a newer save: remember it, so an older one arriving late stays out
+            answer.save(update_fields=["save_page", "save_seq"])
     if changed:
         Participant.objects.filter(pk=participant.pk).update(updated_at=now)
     return changed
 
 
 @transaction.atomic
-def do_save_priorities(*, participant: Participant, accent_codes: list[str | None], acting_user) -> None:
-    """Ranks 1-5 in list order; None leaves that rank empty. Codes must be distinct."""
+def do_save_priorities(
+    *, participant: Participant, accent_codes: list[str | None], acting_user, order: SaveOrder | None = None
+) -> None:
+    """Ranks 1-5 in list order; None leaves that rank empty. Codes must be distinct. ``order``: as for answers."""
     participant = _lock_editable(participant)
+    if is_stale(participant.priorities_save_page, participant.priorities_save_seq, order):
+        return
     valid = set(participant.round.model.accent_codes)
     chosen = [c for c in accent_codes if c]
     if len(accent_codes) > len(PRIORITY_RANKS):
@@ -158,7 +180,8 @@ def do_save_priorities(*, participant: Participant, accent_codes: list[str | Non
     Priority.objects.bulk_create(
         [Priority(participant=participant, rank=i + 1, accent_code=c) for i, c in enumerate(accent_codes) if c]
     )
-    Participant.objects.filter(pk=participant.pk).update(updated_at=timezone.now())
+    stamp = {"priorities_save_page": order[0], "priorities_save_seq": order[1]} if order is not None else {}
+    Participant.objects.filter(pk=participant.pk).update(updated_at=timezone.now(), **stamp)
 
 
 def missing_for_submit(participant: Participant) -> list[str]:

@@ -1,5 +1,7 @@
 """Assessment rounds: organise, fill in, consensus, present, result."""
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -218,7 +220,9 @@ def fill_step(request, school_id, round_id, step):
             # Only fields in the POST: a browser always sends the textareas (and a checked radio stays checked),
             # so this is the same for real forms, and a truncated or tampered POST cannot wipe the layer.
             answers = form.answers(only_present=True)
-            services.do_save_answers(participant=participant, answers=answers, acting_user=request.user)
+            services.do_save_answers(
+                participant=participant, answers=answers, acting_user=request.user, order=_save_order(request)
+            )
             target = _chosen_step(request, ctx) or ctx["next_step"]
             messages.success(request, _("Je antwoorden zijn opgeslagen."))
             return redirect("assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target)
@@ -239,6 +243,17 @@ def _accent_rows(form, layer):
     ]
 
 
+SAVE_PAGE_RE = re.compile(r"^[a-z0-9]{8,32}$")
+
+
+def _save_order(request):
+    """(page id, number) of this save, as static/js/app.js sends them; None without them or when they are odd."""
+    page, seq = request.POST.get("save_page", ""), request.POST.get("save_seq", "")
+    if SAVE_PAGE_RE.match(page) and seq.isdigit() and len(seq) <= 12:
+        return page, int(seq)
+    return None
+
+
 @require_POST
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
@@ -251,7 +266,9 @@ def fill_autosave(request, school_id, round_id, step):
     if step == "prioriteiten":
         form = PrioritiesForm(request.POST, accents=round_.model.accents)
         if form.is_valid():
-            services.do_save_priorities(participant=participant, accent_codes=form.codes(), acting_user=request.user)
+            services.do_save_priorities(
+                participant=participant, accent_codes=form.codes(), acting_user=request.user, order=_save_order(request)
+            )
             ctx["saved"] = True
         else:
             ctx["error"] = _("Niet opgeslagen: %(errors)s") % {
@@ -264,7 +281,10 @@ def fill_autosave(request, school_id, round_id, step):
     form = LayerAnswersForm(request.POST, accents=layer.accents)
     if form.is_valid():
         services.do_save_answers(
-            participant=participant, answers=form.answers(only_present=True), acting_user=request.user
+            participant=participant,
+            answers=form.answers(only_present=True),
+            acting_user=request.user,
+            order=_save_order(request),
         )
         ctx["saved"] = True
     else:
@@ -287,7 +307,9 @@ def _fill_priorities(request, acc, round_, participant):
             messages.error(request, _("Je antwoorden kunnen niet meer worden gewijzigd."))
             return redirect(request.path)
         if form.is_valid():
-            services.do_save_priorities(participant=participant, accent_codes=form.codes(), acting_user=request.user)
+            services.do_save_priorities(
+                participant=participant, accent_codes=form.codes(), acting_user=request.user, order=_save_order(request)
+            )
             messages.success(request, _("Je prioriteiten zijn opgeslagen."))
             target = _chosen_step(request, ctx)
             return redirect(

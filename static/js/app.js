@@ -24,7 +24,7 @@
   }
   // The version a form was loaded with changes with every save (htmx swaps in the new one), so it is not
   // part of what the user typed: a copy that differs only in its version is already on the server.
-  var VERSION_FIELDS = { version: true, force_version: true };
+  var VERSION_FIELDS = { version: true, force_version: true, save_page: true, save_seq: true };
   function sameInput(a, b) {
     return Object.keys(a).concat(Object.keys(b)).every(function (n) { return VERSION_FIELDS[n] || a[n] === b[n]; });
   }
@@ -85,6 +85,21 @@
     form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });
   }
 
+  // Save order: every save of a [data-save-order] form says which open page sent it and its number on that
+  // page. The server keeps what a later save stored when an earlier one arrives late (an autosave overtaken by
+  // "Opslaan en verder" on a slow connection), instead of putting older text back.
+  function setupSaveOrder(form) {
+    var page = (Math.random().toString(36).slice(2) + Date.now().toString(36)).replace(/[^a-z0-9]/g, "").slice(0, 32);
+    var seq = 0;
+    function stamp(set) { seq += 1; set("save_page", page); set("save_seq", String(seq)); }
+    form.addEventListener("htmx:configRequest", function (evt) {
+      stamp(function (name, value) { evt.detail.parameters[name] = value; });
+    });
+    form.addEventListener("submit", function () {
+      stamp(function (name, value) { var el = form.elements[name]; if (el) el.value = value; });
+    });
+  }
+
   // Presentation view: arrow keys move between accents.
   function setupPresentation(root) {
     document.addEventListener("keydown", function (evt) {
@@ -105,6 +120,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-save-order]").forEach(setupSaveOrder);
     document.querySelectorAll("form[data-draft-key]").forEach(setupDraftForm);
     var pres = document.querySelector("[data-presentation]");
     if (pres) setupPresentation(pres);

@@ -229,3 +229,24 @@ def test_saved_minutes_are_not_put_back_after_a_reload(browser_cast, page, serve
     expect(page.get_by_text("Iemand anders heeft de notulen intussen gewijzigd")).to_have_count(0)
     assert Meeting.objects.get(pk=meeting.pk).minutes == "Rustplekken besproken. Tina regelt kussens."
     assert Meeting.objects.get(pk=meeting.pk).version == 3
+
+
+def test_every_save_carries_its_page_and_number(filling, page_log):
+    """The browser numbers its saves (static/js/app.js), so the server can keep a later save over a late one."""
+    page, participant, _key = filling
+    accent = page.get_by_role("group", name=re.compile(r"^1\.3 "))
+    with page.expect_request(lambda r: bool(AUTOSAVE.search(r.url))) as first:
+        accent.get_by_text("Weet ik niet", exact=True).click()
+    with page.expect_request(lambda r: bool(AUTOSAVE.search(r.url)) and "Ilse" in (r.post_data or "")) as second:
+        accent.get_by_label("Sterke punten die je ziet").press_sequentially("Ilse ziet rust")
+    seen = [dict(part.split("=", 1) for part in req.value.post_data.split("&")) for req in (first, second)]
+    assert seen[0]["save_page"] == seen[1]["save_page"] and re.fullmatch(r"[a-z0-9]{8,32}", seen[0]["save_page"])
+    assert int(seen[1]["save_seq"]) > int(seen[0]["save_seq"]) >= 1
+    full_post = page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/invullen/1/"))
+    with full_post as full, page.expect_navigation():
+        page.get_by_role("button", name="Opslaan en verder").click()
+    posted = dict(part.split("=", 1) for part in full.value.post_data.split("&"))
+    assert posted["save_page"] == seen[0]["save_page"] and int(posted["save_seq"]) > int(seen[1]["save_seq"])
+    answer = Answer.objects.get(participant=participant, accent_code="1.3")
+    assert (answer.phase, answer.strengths, answer.save_page) == (0, "Ilse ziet rust", posted["save_page"])
+    page_log.assert_clean()
