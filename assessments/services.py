@@ -114,12 +114,12 @@ def _lock_editable(participant: Participant, *, allow_submitted=False) -> Partic
     return fresh
 
 
-@transaction.atomic
 def is_stale(stored_page: str, stored_seq: int, order: SaveOrder | None) -> bool:
     """A save made earlier on the same open page than the one already stored (it arrived late)."""
     return order is not None and stored_page == order[0] and stored_seq > order[1]
 
 
+@transaction.atomic
 def do_save_answers(
     *, participant: Participant, answers: dict[str, dict], acting_user, order: SaveOrder | None = None
 ) -> int:

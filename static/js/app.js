@@ -82,7 +82,31 @@
         status.textContent = form.dataset.failedText || "";
       }
     });
-    form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });
+    form.addEventListener("submit", function (evt) {
+      if (evt.defaultPrevented) return;  // not sent yet (an autosave is under way): keep the copy
+      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    });
+  }
+
+  // A form that saves itself (hx-post) and also has a submit button: pressing the button while an autosave is
+  // still under way waits for it (at most ten seconds), so the two cannot arrive the other way round and leave
+  // the older values stored.
+  function holdSubmitWhileSaving(form) {
+    var holding = false;
+    form.addEventListener("submit", function (evt) {
+      if (evt.defaultPrevented) return;
+      if (holding) { evt.preventDefault(); return; }  // pressed again while waiting: it goes once
+      if (!form.classList.contains("htmx-request")) return;
+      evt.preventDefault();
+      holding = true;
+      var submitter = evt.submitter || null;
+      var waited = 0;
+      (function retry() {
+        if (form.classList.contains("htmx-request") && waited < 10000) { waited += 100; setTimeout(retry, 100); return; }
+        holding = false;
+        if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+      })();
+    });
   }
 
   // Save order: every save of a [data-save-order] form says which open page sent it and its number on that
@@ -95,7 +119,8 @@
     form.addEventListener("htmx:configRequest", function (evt) {
       stamp(function (name, value) { evt.detail.parameters[name] = value; });
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (evt) {
+      if (evt.defaultPrevented) return;  // held back until the autosave is done: stamped when it goes
       stamp(function (name, value) { var el = form.elements[name]; if (el) el.value = value; });
     });
   }
@@ -120,6 +145,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Forms whose submit htmx sends itself (hx-trigger "submit") queue it already (hx-sync).
+    document.querySelectorAll('form[hx-post][hx-trigger]:not([hx-trigger*="submit"])').forEach(holdSubmitWhileSaving);
     document.querySelectorAll("form[data-save-order]").forEach(setupSaveOrder);
     document.querySelectorAll("form[data-draft-key]").forEach(setupDraftForm);
     var pres = document.querySelector("[data-presentation]");

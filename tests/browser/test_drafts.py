@@ -250,3 +250,46 @@ def test_every_save_carries_its_page_and_number(filling, page_log):
     answer = Answer.objects.get(participant=participant, accent_code="1.3")
     assert (answer.phase, answer.strengths, answer.save_page) == (0, "Ilse ziet rust", posted["save_page"])
     page_log.assert_clean()
+
+
+def test_the_button_waits_for_a_slow_autosave(filling, page_log, monkeypatch):
+    """'Opslaan en verder' pressed while an autosave is still under way is sent after that autosave's answer
+    (static/js/app.js), so the two cannot cross on the way."""
+    import time
+
+    from assessments import services
+
+    page, participant, _key = filling
+    real = services.do_save_answers
+    slow = []
+
+    def slow_first(**kwargs):
+        if not slow:
+            slow.append(True)
+            time.sleep(1.5)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "do_save_answers", slow_first)
+    moments = {}
+    page.on(
+        "requestfinished",
+        lambda r: moments.setdefault("autosave done", time.monotonic()) if AUTOSAVE.search(r.url) else None,
+    )
+    page.on(
+        "request",
+        lambda r: (
+            moments.setdefault("page sent", time.monotonic())
+            if r.method == "POST" and r.url.endswith("/invullen/1/")
+            else None
+        ),
+    )
+    accent = page.get_by_role("group", name=re.compile(r"^1\.3 "))
+    with page.expect_request(lambda r: bool(AUTOSAVE.search(r.url))):
+        accent.get_by_text("Weet ik niet", exact=True).click()
+    accent.get_by_label("Sterke punten die je ziet").fill("Ilse ziet rust")
+    with page.expect_navigation(timeout=15_000):
+        page.get_by_role("button", name="Opslaan en verder").click()
+    assert moments["page sent"] > moments["autosave done"], moments
+    answer = Answer.objects.get(participant=participant, accent_code="1.3")
+    assert (answer.phase, answer.strengths) == (0, "Ilse ziet rust")
+    page_log.assert_clean()
