@@ -104,15 +104,13 @@ def logout_view(request):
 
 def account_view(request):
     """Mijn gegevens: what Groeiwijzer keeps about you, your name, your password."""
-
     user = request.user
     password_form_class = PasswordChangeForm if user.has_usable_password() else SetPasswordForm
     which = request.POST.get("form") if request.method == "POST" else None
     name_form = NameForm(request.POST if which == "naam" else None, initial={"name": user.name})
     password_form = password_form_class(user, request.POST if which == "wachtwoord" else None)
-    password_form.fields[next(iter(password_form.fields))].widget.attrs.pop(
-        "autofocus", None
-    )  # the page is not only this
+    first_field = next(iter(password_form.fields.values()))
+    first_field.widget.attrs.pop("autofocus", None)  # Django's form focuses itself; on this page the name comes first
     password_form.fields["new_password1"].help_text = _(
         "Minstens 10 tekens. Niet alleen cijfers, niet een veelgebruikt wachtwoord en niet te veel lijkend op je naam "
         "of e-mailadres."
