@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.save_order import SaveOrder, is_stale
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
 from organisations.services import ConflictError, ServiceError  # noqa: F401 (ConflictError: re-exported)
@@ -23,9 +24,6 @@ DEFAULT_PARTICIPANT_ROLES = (
     Role.TRAINER_EXTERN,
     Role.SCHOOLLEIDING,
 )
-
-
-SaveOrder = tuple[str, int]  # (the page's random id, the number of this save on that page)
 
 
 def default_participants(school):
@@ -112,11 +110,6 @@ def _lock_editable(participant: Participant, *, allow_submitted=False) -> Partic
     if fresh.submitted_at is not None and not allow_submitted:
         raise ServiceError(_("Je hebt je antwoorden al ingediend. Trek je inzending eerst in om iets aan te passen."))
     return fresh
-
-
-def is_stale(stored_page: str, stored_seq: int, order: SaveOrder | None) -> bool:
-    """A save made earlier on the same open page than the one already stored (it arrived late)."""
-    return order is not None and stored_page == order[0] and stored_seq > order[1]
 
 
 @transaction.atomic

@@ -1,7 +1,5 @@
 """Assessment rounds: organise, fill in, consensus, present, result."""
 
-import re
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groeiwijzer import access
+from groeiwijzer import access, save_order
 from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_gespreksformulier
 from organisations.services import ServiceError
@@ -221,7 +219,10 @@ def fill_step(request, school_id, round_id, step):
             # so this is the same for real forms, and a truncated or tampered POST cannot wipe the layer.
             answers = form.answers(only_present=True)
             services.do_save_answers(
-                participant=participant, answers=answers, acting_user=request.user, order=_save_order(request)
+                participant=participant,
+                answers=answers,
+                acting_user=request.user,
+                order=save_order.from_request(request),
             )
             target = _chosen_step(request, ctx) or ctx["next_step"]
             messages.success(request, _("Je antwoorden zijn opgeslagen."))
@@ -243,17 +244,6 @@ def _accent_rows(form, layer):
     ]
 
 
-SAVE_PAGE_RE = re.compile(r"^[a-z0-9]{8,32}$")
-
-
-def _save_order(request):
-    """(page id, number) of this save, as static/js/app.js sends them; None without them or when they are odd."""
-    page, seq = request.POST.get("save_page", ""), request.POST.get("save_seq", "")
-    if SAVE_PAGE_RE.match(page) and seq.isdigit() and len(seq) <= 12:
-        return page, int(seq)
-    return None
-
-
 @require_POST
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
@@ -267,7 +257,10 @@ def fill_autosave(request, school_id, round_id, step):
         form = PrioritiesForm(request.POST, accents=round_.model.accents)
         if form.is_valid():
             services.do_save_priorities(
-                participant=participant, accent_codes=form.codes(), acting_user=request.user, order=_save_order(request)
+                participant=participant,
+                accent_codes=form.codes(),
+                acting_user=request.user,
+                order=save_order.from_request(request),
             )
             ctx["saved"] = True
         else:
@@ -284,7 +277,7 @@ def fill_autosave(request, school_id, round_id, step):
             participant=participant,
             answers=form.answers(only_present=True),
             acting_user=request.user,
-            order=_save_order(request),
+            order=save_order.from_request(request),
         )
         ctx["saved"] = True
     else:
@@ -308,7 +301,10 @@ def _fill_priorities(request, acc, round_, participant):
             return redirect(request.path)
         if form.is_valid():
             services.do_save_priorities(
-                participant=participant, accent_codes=form.codes(), acting_user=request.user, order=_save_order(request)
+                participant=participant,
+                accent_codes=form.codes(),
+                acting_user=request.user,
+                order=save_order.from_request(request),
             )
             messages.success(request, _("Je prioriteiten zijn opgeslagen."))
             target = _chosen_step(request, ctx)

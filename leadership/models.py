@@ -83,6 +83,22 @@ class Answer(models.Model):
         return f"{self.round} · {self.item_key}"  # never the value: answers are private
 
 
+class SaveMark(models.Model):
+    """The last save of one person's checklist in a round: from which open page, and its number there
+    (static/js/app.js numbers them). An older save from the same page that arrives late is ignored."""
+
+    round = models.ForeignKey(ChecklistRound, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=32)
+    seq = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="unique_leadership_save_mark")]
+
+    def __str__(self):
+        return f"{self.round} · {self.page}#{self.seq}"
+
+
 class ConversationNote(models.Model):
     round = models.ForeignKey(ChecklistRound, on_delete=models.CASCADE, related_name="notes")
     question_code = models.CharField(max_length=8)

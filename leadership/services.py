@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.save_order import SaveOrder, is_stale
 from organisations.services import ConflictError, ServiceError
 
 from .content import SCALE_VALUES, load_content
@@ -25,6 +26,7 @@ from .models import (
     ChecklistRound,
     ConversationNote,
     ExtraItem,
+    SaveMark,
 )
 
 
@@ -95,11 +97,12 @@ def do_start_round(*, school, title: str, acting_user) -> ChecklistRound:
 
 
 @transaction.atomic
-def do_save_answers(*, round_: ChecklistRound, answers: dict, acting_user) -> int:
+def do_save_answers(*, round_: ChecklistRound, answers: dict, acting_user, order: SaveOrder | None = None) -> int:
     """Store the acting user's own answers: {item key: 1-5, or None for "nog geen antwoord"}.
 
     Only the school's latest round can be filled in; keys must be a handbook item or an active item of
-    this school. Returns how many items this person has answered in the round.
+    this school. Returns how many items this person has answered in the round. ``order``: (page, number) of
+    this save; an older save from the same page than the last one stored changes nothing (SaveMark).
     """
     ChecklistRound.objects.select_for_update().filter(pk=round_.pk).first()  # two tabs saving at once: in turn
     if current_round(round_.school) != round_:
@@ -110,6 +113,11 @@ def do_save_answers(*, round_: ChecklistRound, answers: dict, acting_user) -> in
             raise ServiceError(_("Deze uitspraak hoort niet (meer) bij de checklist van jullie school."))
         if value is not None and value not in SCALE_VALUES:
             raise ServiceError(_("Kies een getal van 1 tot en met 5."))
+    if order is not None:
+        mark = SaveMark.objects.filter(round=round_, user=acting_user).first()
+        if mark is not None and is_stale(mark.page, mark.seq, order):
+            return Answer.objects.filter(round=round_, user=acting_user).count()  # arrived late: a newer one is in
+        SaveMark.objects.update_or_create(round=round_, user=acting_user, defaults={"page": order[0], "seq": order[1]})
     existing = {a.item_key: a for a in Answer.objects.filter(round=round_, user=acting_user)}
     changed = 0
     now = timezone.now()

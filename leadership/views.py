@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groeiwijzer import access
+from groeiwijzer import access, save_order
 from ontwikkelmodel.content import load_file
 from organisations.services import ConflictError, ServiceError
 
@@ -115,7 +115,12 @@ def fill(request, school_id, checklist_id):
             status = 409
         elif form.is_valid():
             try:
-                services.do_save_answers(round_=round_, answers=form.answers(), acting_user=request.user)
+                services.do_save_answers(
+                    round_=round_,
+                    answers=form.answers(),
+                    acting_user=request.user,
+                    order=save_order.from_request(request),
+                )
             except ServiceError as exc:
                 error, status = str(exc), 400
         else:

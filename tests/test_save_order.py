@@ -103,3 +103,26 @@ def test_priorities_keep_the_later_save(cast, login):
         "2.1",
         "2.2",
     ]
+
+
+# The leadership checklist (1-5 answers, autosaved, with a button): the same rule, per person and round -------
+
+
+def test_leadership_autosave_arriving_after_the_button_changes_nothing(cast, login):
+    from leadership import services as leadership_services
+    from leadership.models import Answer as LeadershipAnswer
+
+    round_ = leadership_services.do_start_round(school=cast.school, title="2026-2027", acting_user=cast.schoolleider)
+    client = login(cast.schoolleider)
+    url = reverse("leadership:fill", args=[cast.school.pk, round_.pk])
+    later = {"hb1": "4", "hb3": "2", "save_page": PAGE, "save_seq": "2"}
+    assert client.post(url, later).status_code == 302
+    earlier = {"hb1": "4", "hb3": "", "save_page": PAGE, "save_seq": "1"}  # made before hb3 was chosen
+    assert client.post(url, earlier, headers={"HX-Request": "true"}).status_code == 200
+    mine = dict(LeadershipAnswer.objects.filter(round=round_, user=cast.schoolleider).values_list("item_key", "value"))
+    assert mine == {"hb1": 4, "hb3": 2}
+    # Another page (tab) counts: the last save wins.
+    other = {"hb1": "4", "hb3": "", "save_page": "zzz999yyy888", "save_seq": "1"}
+    client.post(url, other, headers={"HX-Request": "true"})
+    mine = dict(LeadershipAnswer.objects.filter(round=round_, user=cast.schoolleider).values_list("item_key", "value"))
+    assert mine == {"hb1": 4}
