@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import render
@@ -75,7 +76,13 @@ class SchoolAdmin(admin.ModelAdmin):
         return render(
             request,
             "admin/organisations/school/invite_schoolleiding.html",
-            {**self.admin_site.each_context(request), "school": school, "form": form, "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "school": school,
+                "form": form,
+                "opts": self.model._meta,
+                "valid_days": settings.INVITATION_VALID_DAYS,
+            },
         )
 
 

@@ -33,6 +33,7 @@ def test_admin_invites_the_first_schoolleiding_of_a_new_school(db, on_commit):
     page = client.post(CHANGELIST, action)
     assert page.status_code == 200
     assert "Schoolleiding uitnodigen voor De Start" in page.content.decode()
+    assert "een link die 7 dagen geldig is" in page.content.decode()
 
     bad = client.post(CHANGELIST, action | {"apply": "1", "emails": "geen-adres"})
     assert "Deze adressen kloppen niet: geen-adres" in bad.content.decode()
