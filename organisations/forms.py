@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from groeiwijzer.fields import PlainDateField
+
 from .models import Role
 
 MAX_INVITES = 200
@@ -59,6 +61,16 @@ class InviteForm(forms.Form):
 
 class RolesForm(forms.Form):
     roles = RolesField()
+
+
+class MemberForm(RolesForm):
+    """Roles, and since when someone is in the team (the team training lists who joined after it began)."""
+
+    joined_on = PlainDateField(
+        label=_("In het team sinds"),
+        help_text=_("Wie na de start van de teamtraining in het team kwam, ziet welke modules nog te volgen zijn."),
+        required=False,  # left empty: unchanged
+    )
 
 
 class AcceptInvitationForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from datetime import timedelta
 
@@ -160,7 +161,8 @@ def _other_schoolleiding_exists(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def do_change_roles(*, membership: Membership, roles: list[str], acting_user) -> Membership:
+def do_change_roles(*, membership: Membership, roles: list[str], acting_user, joined_on=None) -> Membership:
+    """New roles; ``joined_on`` (a date), when given, is since when this person is in the team."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     roles = [Role(r).value for r in roles]
     if not roles:
@@ -171,13 +173,17 @@ def do_change_roles(*, membership: Membership, roles: list[str], acting_user) ->
         raise ServiceError(_("Een school heeft altijd minstens één lid van de schoolleiding nodig."))
     before = membership.roles
     membership.set_roles(roles)
+    data = {"before": before, "after": membership.roles, "user": membership.user.email}
+    if joined_on is not None and timezone.localtime(membership.joined_at).date() != joined_on:
+        data["joined"] = [timezone.localtime(membership.joined_at).date().isoformat(), joined_on.isoformat()]
+        membership.joined_at = timezone.make_aware(datetime.datetime.combine(joined_on, datetime.time.min))
     membership.save()
     record(
         action="membership.roles_changed",
         acting_user=acting_user,
         school=membership.school,
         target=membership,
-        data={"before": before, "after": membership.roles, "user": membership.user.email},
+        data=data,
     )
     return membership
 

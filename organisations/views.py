@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from trajectory.overview import dashboard_route
 
 from . import services
 from .board_overview import board_overview
-from .forms import AcceptInvitationForm, InviteForm, RolesForm
+from .forms import AcceptInvitationForm, InviteForm, MemberForm
 from .models import Invitation, Membership
 
 
@@ -118,10 +119,16 @@ def invitation_revoke(request, school_id, invitation_id):
 def member_edit(request, school_id, membership_id):
     acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
     membership = access.get_membership(acc, membership_id)
-    form = RolesForm(request.POST if request.method == "POST" else None, initial={"roles": membership.roles})
+    initial = {"roles": membership.roles, "joined_on": timezone.localtime(membership.joined_at).date()}
+    form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_change_roles(membership=membership, roles=form.cleaned_data["roles"], acting_user=request.user)
+            services.do_change_roles(
+                membership=membership,
+                roles=form.cleaned_data["roles"],
+                joined_on=form.cleaned_data["joined_on"],
+                acting_user=request.user,
+            )
         except services.ServiceError as exc:
             form.add_error("roles", str(exc))
         else:

@@ -19,6 +19,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import LoginCode, User
@@ -272,6 +273,44 @@ def test_role_change_is_saved_and_audited(cast, login):
     assert event.actor == cast.kartrekker
     assert event.school == cast.school
     assert event.data == {"before": ["teamlid"], "after": ["werkgroeplid", "teamlid"], "user": cast.teamlid.email}
+
+
+def test_member_page_sets_since_when_someone_is_in_the_team(cast, login):
+    """The team training's "nog te trainen" list counts from this date, so the school can correct it."""
+    import datetime
+
+    from training.overview import build_overview
+    from training.services import do_create_plan
+
+    target = membership(cast.school, cast.teamlid)
+    url = reverse("organisations:member_edit", args=[cast.school.pk, target.pk])
+    client = login(cast.kartrekker)
+    page = text(client.get(url))
+    assert "In het team sinds" in page and 'name="joined_on"' in page
+    response = client.post(url, {"roles": ["teamlid"], "joined_on": "2027-01-15"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert timezone.localtime(target.joined_at).date() == datetime.date(2027, 1, 15)
+    (event,) = audit("membership.roles_changed")
+    assert event.data["joined"][1] == "2027-01-15"
+    wim = membership(cast.school, cast.werkgroeplid)
+    wim_url = reverse("organisations:member_edit", args=[cast.school.pk, wim.pk])
+    assert client.post(wim_url, {"roles": wim.roles, "joined_on": "2026-01-05"}).status_code == 302
+    plan = do_create_plan(school=cast.school, school_year=2026, acting_user=cast.kartrekker)
+    rows = {row.user: row for row in build_overview(plan, today=datetime.date(2027, 6, 1)).people}
+    assert rows[cast.teamlid].joined_late and not rows[cast.werkgroeplid].joined_late
+
+    # Year 99999 or nonsense: a Dutch message, nothing changed.
+    for bad in ("99999-01-01", "morgen"):
+        response = client.post(url, {"roles": ["teamlid"], "joined_on": bad})
+        assert response.status_code == 400
+        assert "Vul een geldige datum in" in text(response) or "Kies een datum tussen 2000 en 2100" in text(response)
+    target.refresh_from_db()
+    assert timezone.localtime(target.joined_at).date() == datetime.date(2027, 1, 15)
+    # Left empty: the date stays.
+    assert client.post(url, {"roles": ["teamlid"], "joined_on": ""}).status_code == 302
+    target.refresh_from_db()
+    assert timezone.localtime(target.joined_at).date() == datetime.date(2027, 1, 15)
 
 
 def test_schoolleiding_can_be_handed_over(cast, login):
