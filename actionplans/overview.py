@@ -40,6 +40,13 @@ class LayerBlock:
     actions: list = field(default_factory=list)
 
 
+def meeting_is_overdue(days_since_meeting: int | None, *, plan_has_content: bool) -> bool:
+    """More than six weeks without a werkgroep meeting, or none yet while the plan has something in it."""
+    if days_since_meeting is None:
+        return plan_has_content
+    return days_since_meeting > MEETING_GAP_DAYS
+
+
 @dataclass
 class PlanOverview:
     layers: list[LayerBlock]
@@ -58,10 +65,7 @@ class PlanOverview:
 
     @property
     def meeting_overdue(self) -> bool:
-        """More than six weeks without a meeting (or none yet while the plan has content)."""
-        if self.days_since_meeting is None:
-            return bool(self.short_goals or self.actions)
-        return self.days_since_meeting > MEETING_GAP_DAYS
+        return meeting_is_overdue(self.days_since_meeting, plan_has_content=bool(self.short_goals or self.actions))
 
     @property
     def counts(self) -> dict:
@@ -162,12 +166,13 @@ def dashboard_summary(school, user, *, today: date | None = None) -> DashboardSu
     )
     goals = Goal.objects.alive().filter(school=school).count()
     last, upcoming = last_and_next_meeting(school, today)
-    if last is None:
-        meeting_overdue = goals > 0
-    else:
-        meeting_overdue = (today - last.date).days > MEETING_GAP_DAYS
+    days = (today - last.date).days if last else None
     return DashboardSummary(
-        goals=goals, last_meeting=last, next_meeting=upcoming, meeting_overdue=meeting_overdue, **counts
+        goals=goals,
+        last_meeting=last,
+        next_meeting=upcoming,
+        meeting_overdue=meeting_is_overdue(days, plan_has_content=goals > 0),
+        **counts,
     )
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from actionplans.models import MEETING_GAP_DAYS, OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
+from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
+from actionplans.overview import meeting_is_overdue
 from assessments.models import Round, RoundStatus
 from trajectory.content import load_route
 from trajectory.models import Step, Trajectory
@@ -62,7 +63,7 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
         row = rows[school_id]
         row.has_route = True
         row.phase = current_phase(steps, route, today)
-        row.late_steps = sum(1 for s in steps if s.is_open and s.late)
+        row.late_steps = sum(1 for s in steps if s.late)  # late: open and past its date
 
     for g in (
         Goal.objects.alive()
@@ -90,8 +91,6 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
     )
     for school_id, row in rows.items():
         row.last_meeting = last_meetings.get(school_id)
-        if row.last_meeting is None:
-            row.meeting_overdue = bool(row.short_goals or row.n_actions)
-        else:
-            row.meeting_overdue = (today - row.last_meeting).days > MEETING_GAP_DAYS
+        days = (today - row.last_meeting).days if row.last_meeting else None
+        row.meeting_overdue = meeting_is_overdue(days, plan_has_content=bool(row.short_goals or row.n_actions))
     return list(rows.values())

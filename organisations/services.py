@@ -174,8 +174,9 @@ def do_change_roles(*, membership: Membership, roles: list[str], acting_user, jo
     before = membership.roles
     membership.set_roles(roles)
     data = {"before": before, "after": membership.roles, "user": membership.user.email}
-    if joined_on is not None and timezone.localtime(membership.joined_at).date() != joined_on:
-        data["joined"] = [timezone.localtime(membership.joined_at).date().isoformat(), joined_on.isoformat()]
+    joined_before = timezone.localtime(membership.joined_at).date()
+    if joined_on is not None and joined_before != joined_on:
+        data["joined"] = [joined_before.isoformat(), joined_on.isoformat()]
         membership.joined_at = timezone.make_aware(datetime.datetime.combine(joined_on, datetime.time.min))
     membership.save()
     record(
