@@ -32,7 +32,7 @@ def check_a11y(page, label: str = ""):
 
     if _axe is None:
         _axe = Axe()
-    results = _axe.run(page)
+    results = _run_axe(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in A11Y_FAIL_IMPACTS]
     if bad:
         lines = [f"axe: {len(bad)} ernstige toegankelijkheidsproblemen op {label or 'de pagina'} ({page.url}):"]
@@ -42,6 +42,24 @@ def check_a11y(page, label: str = ""):
             lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} → {', '.join(targets)}{more}")
         pytest.fail("\n".join(lines), pytrace=False)
     return results
+
+
+def _run_axe(page, attempts: int = 3):
+    """Run axe once the page has loaded. A test often checks right after clicking a link; when the next page
+    replaces the document while axe is reading it, axe fails on a null document or a destroyed context. Then wait
+    for the new page and run again: the check is meant for the page the click leads to."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        page.wait_for_load_state("load")
+        try:
+            return _axe.run(page)
+        except PlaywrightError as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(100)
+    raise AssertionError("unreachable")
 
 
 def by_id(value: str) -> str:

@@ -46,7 +46,8 @@ def test_from_priorities_to_meeting_and_export(browser_cast, new_context, server
     page.get_by_role("link", name="Elke klas heeft een rustige plek", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Elke klas heeft een rustige plek")
     check_a11y(page, "doel")
-    page.get_by_role("link", name="Actiepunt toevoegen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Actiepunt toevoegen").click()
     check_a11y(page, "actiepunt toevoegen")
     page.get_by_text("Regulatie bevorderen", exact=True).click()  # open the <details>
     page.get_by_role("link", name="Inrichten van rustruimtes in de school").click()
@@ -76,7 +77,8 @@ def test_from_priorities_to_meeting_and_export(browser_cast, new_context, server
 
     # A werkgroep meeting: agenda from the plan, minutes saved as they are typed -----------------------------
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Actieplan").click()
-    page.get_by_role("link", name="Bijeenkomst plannen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bijeenkomst plannen").click()
     check_a11y(page, "bijeenkomst plannen")
     today = datetime.date.today()
     page.get_by_label("Datum").fill(today.isoformat())

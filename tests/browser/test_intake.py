@@ -32,7 +32,8 @@ def test_the_intake_form_to_a_go_decision(browser_cast, new_context, page_log):
     page.get_by_role("link", name="Naar de voorgesprekken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Voorgesprekken")
     check_a11y(page, "voorgesprekken")
-    page.get_by_role("link", name="Nieuw gesprek").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nieuw gesprek").click()
     check_a11y(page, "nieuw gesprek")
     page.get_by_label("Verkennend voorgesprek").check()
     page.get_by_label("Afspraak 1").fill("2026-10-05")
@@ -85,7 +86,8 @@ def test_the_intake_form_to_a_go_decision(browser_cast, new_context, page_log):
     assert conversation.decision == "go" and conversation.decided_by == cast.schoolleider
 
     # An agreement: who does what, when, what support, what feedback -------------------------------------------
-    page.get_by_role("link", name="Afspraak toevoegen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Afspraak toevoegen").click()
     check_a11y(page, "afspraak toevoegen")
     page.get_by_label("Wat wordt er gedaan?").fill("Introductiepresentatie voor het team plannen")
     page.get_by_label("Wie doet het?").select_option(label="Karel Kartrekker")

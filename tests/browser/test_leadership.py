@@ -37,7 +37,8 @@ def test_checklist_from_round_to_agreements(browser_cast, new_context):
     round_ = ChecklistRound.objects.get(school=school)
 
     # An own item for the school ---------------------------------------------------------------------------------
-    page.get_by_role("link", name=re.compile("Eigen uitspraken van de school beheren")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Eigen uitspraken van de school beheren")).click()
     check_a11y(page, "eigen uitspraken")
     page.get_by_role("textbox", name=re.compile("^Uitspraak")).fill("Ik vier successen met het team.")
     page.get_by_role("button", name="Toevoegen").click()
@@ -121,7 +122,8 @@ def test_kartrekker_reads_the_agreements(browser_cast, new_context, server_pause
     page.goto(f"/scholen/{cast.school.pk}/leidinggevenden/")
     check_a11y(page, "checklist leidinggevenden (kartrekker)")
     expect(page.get_by_role("link", name="Checklist invullen")).to_have_count(0)
-    page.get_by_role("link", name="Gesprek van het MT").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Gesprek van het MT").click()
     check_a11y(page, "gesprek van het MT (kartrekker)")
     expect(page.get_by_text("Elk MT-overleg: groeilaag 2.")).to_be_visible()
     expect(page.get_by_role("textbox")).to_have_count(0)

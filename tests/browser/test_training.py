@@ -28,7 +28,8 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
     page.get_by_role("link", name="Naar de teamtraining").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Teamtraining TSO")
     check_a11y(page, "teamtraining")
-    page.get_by_role("link", name="Nieuw trainingsplan maken").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nieuw trainingsplan maken").click()
     check_a11y(page, "nieuw trainingsplan")
     page.get_by_label("Schooljaar (beginjaar)").fill("99999")
     page.get_by_role("button", name="Trainingsplan maken").click()
@@ -43,7 +44,8 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
     expect(page.get_by_role("link", name="Werkmoment 1")).to_be_visible()
 
     # A training group with one trainer: a warning ----------------------------------------------------------
-    page.get_by_role("link", name="Trainingsgroep toevoegen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Trainingsgroep toevoegen").click()
     check_a11y(page, "trainingsgroep")
     page.get_by_label("Naam van de groep").fill("Onderbouw")
     page.get_by_role("group", name="Trainers").get_by_label("Tom Trainer").check()
@@ -56,7 +58,8 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
     assert group.members.count() == 3 and list(group.trainers.all()) == [cast.trainer]
 
     # Attendance for module 1 (the whole team), with the keyboard -------------------------------------------------
-    page.get_by_role("link", name="Module 1", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Module 1", exact=True).click()
     check_a11y(page, "sessie module 1")
     page.get_by_role("link", name="Aanwezigheid registreren").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aanwezigheid: Module 1")
@@ -105,7 +108,8 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
     assert TrainingSession.objects.get(pk=werkmoment.pk).reflection_sent_by == cast.kartrekker
 
     # Edit a session --------------------------------------------------------------------------------------------------
-    page.get_by_role("link", name="Sessie wijzigen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sessie wijzigen").click()
     check_a11y(page, "sessie wijzigen")
     page.get_by_label("Locatie").fill("Teamkamer")
     page.get_by_label("Trainingsgroep").select_option(label="Onderbouw")
@@ -127,7 +131,8 @@ def test_training_plan_attendance_and_werkmoment(browser_cast, new_context):
 
     # Add a session, then remove one with confirmation ----------------------------------------------------------------
     page.goto(f"/scholen/{school.pk}/teamtraining/{plan.pk}/")
-    page.get_by_role("link", name="Sessie toevoegen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sessie toevoegen").click()
     check_a11y(page, "sessie toevoegen")
     page.get_by_label("Titel").fill("Inhaalmiddag module 1")
     page.get_by_label("Datum").fill("2026-12-15")
