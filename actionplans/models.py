@@ -113,6 +113,14 @@ class Action(models.Model):
     monitoring = models.TextField(_("hoe wordt uitvoering gemonitord?"), blank=True, max_length=MAX_TEXT)
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     suggestion_code = models.CharField(max_length=40, blank=True)
+    meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="new_actions",
+        verbose_name=_("bedacht in de bijeenkomst"),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -40,11 +40,13 @@ class LayerBlock:
     actions: list = field(default_factory=list)
 
 
-def meeting_is_overdue(days_since_meeting: int | None, *, plan_has_content: bool) -> bool:
-    """More than six weeks without a werkgroep meeting, or none yet while the plan has something in it."""
-    if days_since_meeting is None:
-        return plan_has_content
-    return days_since_meeting > MEETING_GAP_DAYS
+def meeting_is_overdue(days_since_meeting: int | None, *, short_goals: int, open_actions: int) -> bool:
+    """The plan is in use (short-term goals or open actions) and the werkgroep has not met for more than six weeks,
+    or not at all. Long-term goals alone and finished actions alone ask for no meeting. The plan page, the school
+    page and the board page all call this with the same two counts."""
+    if not (short_goals or open_actions):
+        return False
+    return days_since_meeting is None or days_since_meeting > MEETING_GAP_DAYS
 
 
 @dataclass
@@ -65,7 +67,11 @@ class PlanOverview:
 
     @property
     def meeting_overdue(self) -> bool:
-        return meeting_is_overdue(self.days_since_meeting, plan_has_content=bool(self.short_goals or self.actions))
+        return meeting_is_overdue(
+            self.days_since_meeting,
+            short_goals=len(self.short_goals),
+            open_actions=sum(1 for a in self.actions if a.status in OPEN_STATUSES),
+        )
 
     @property
     def counts(self) -> dict:
@@ -149,7 +155,9 @@ class DashboardSummary:
     my_open: int
     my_overdue: int
     overdue: int
+    open_actions: int
     goals: int
+    short_goals: int
     last_meeting: Meeting | None
     next_meeting: Meeting | None
     meeting_overdue: bool
@@ -163,15 +171,20 @@ def dashboard_summary(school, user, *, today: date | None = None) -> DashboardSu
         my_open=Count("pk", filter=Q(owner=user)),
         my_overdue=Count("pk", filter=Q(owner=user, due_date__lt=today)),
         overdue=Count("pk", filter=Q(due_date__lt=today)),
+        open_actions=Count("pk"),
     )
-    goals = Goal.objects.alive().filter(school=school).count()
+    goals = (
+        Goal.objects.alive()
+        .filter(school=school)
+        .aggregate(goals=Count("pk"), short_goals=Count("pk", filter=Q(term=Term.SHORT)))
+    )
     last, upcoming = last_and_next_meeting(school, today)
     days = (today - last.date).days if last else None
     return DashboardSummary(
-        goals=goals,
         last_meeting=last,
         next_meeting=upcoming,
-        meeting_overdue=meeting_is_overdue(days, plan_has_content=goals > 0),
+        meeting_overdue=meeting_is_overdue(days, short_goals=goals["short_goals"], open_actions=counts["open_actions"]),
+        **goals,
         **counts,
     )
 

@@ -318,7 +318,10 @@ def do_create_action(
     monitoring="",
     status=ActionStatus.PLANNED,
     suggestion_code="",
+    meeting: Meeting | None = None,
 ) -> Action:
+    if meeting is not None and meeting.school_id != school.pk:
+        raise ServiceError(_("Kies een bijeenkomst van dit actieplan."))
     if goal is not None:
         if goal.school_id != school.pk or goal.deleted_at is not None:
             raise ServiceError(_("Kies een doel van dit actieplan."))
@@ -339,6 +342,7 @@ def do_create_action(
         monitoring=monitoring,
         status=ActionStatus(status),
         suggestion_code=suggestion_code,
+        meeting=meeting,
         created_at=now,
         created_by=acting_user,
         updated_at=now,
@@ -549,3 +553,17 @@ def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_
         data={"length": len(minutes)},
     )
     return meeting
+
+
+@transaction.atomic
+def do_delete_meeting(*, meeting: Meeting, acting_user) -> None:
+    """Remove a meeting planned by mistake (with its minutes). Updates and actions from it stay with their actions."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    record(
+        action="meeting.deleted",
+        acting_user=acting_user,
+        school=meeting.school,
+        target=meeting,
+        data={"date": meeting.date.isoformat(), "minutes_length": len(meeting.minutes)},
+    )
+    meeting.delete()

@@ -33,4 +33,5 @@ urlpatterns = [
     path(M, views.meeting_detail, name="meeting"),
     path(M + "wijzigen/", views.meeting_edit, name="meeting_edit"),
     path(M + "notulen/", views.meeting_minutes, name="meeting_minutes"),
+    path(M + "verwijderen/", views.meeting_delete, name="meeting_delete"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -268,6 +269,7 @@ def action_new(request, school_id):
                 school=acc.school,
                 acting_user=request.user,
                 suggestion_code=form.cleaned_data["suggestion"],
+                meeting=meeting,
                 **fields,
             )
         except ServiceError as exc:
@@ -483,7 +485,7 @@ def trash(request, school_id):
 
 def meeting_new(request, school_id):
     acc = _access(request, school_id, edit=True)
-    initial = {"date": timezone.localdate()}
+    initial = {}  # no date: a meeting dated today would count as held and silence the six-week reminder
     last = Meeting.objects.filter(school=acc.school).order_by("-date", "-id").first()
     if last is not None:  # same time, place and roles as last time: usually right
         initial |= {
@@ -545,6 +547,29 @@ def meeting_edit(request, school_id, meeting_id):
     )
 
 
+def meeting_delete(request, school_id, meeting_id):
+    acc = _access(request, school_id, edit=True)
+    meeting = access.get_meeting(acc, meeting_id)
+    if request.method == "POST":
+        services.do_delete_meeting(meeting=meeting, acting_user=request.user)
+        messages.success(
+            request,
+            _("De bijeenkomst van %(date)s is verwijderd.") % {"date": date_format(meeting.date, "j F Y")},
+        )
+        return redirect(_plan_url(acc))
+    return render(
+        request,
+        "actionplans/confirm_delete.html",
+        _ctx(
+            acc,
+            item=meeting,
+            kind="meeting",
+            n_updates=meeting.updates.count(),
+            n_actions=meeting.new_actions.alive().count(),
+        ),
+    )
+
+
 def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=None, status=200, conflict=None):
     proposed = agenda(meeting)
     given = update_forms or {}
@@ -563,6 +588,7 @@ def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=No
             can_edit=acc.can_edit_plan,
             conflict=conflict,
             meeting_updates=list(meeting.updates.select_related("action", "author")),
+            meeting_actions=list(meeting.new_actions.alive().select_related("owner")),
         ),
         status=status,
     )

@@ -92,5 +92,6 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
     for school_id, row in rows.items():
         row.last_meeting = last_meetings.get(school_id)
         days = (today - row.last_meeting).days if row.last_meeting else None
-        row.meeting_overdue = meeting_is_overdue(days, plan_has_content=bool(row.short_goals or row.n_actions))
+        open_actions = sum(n for status, n in row.actions.items() if status in OPEN_STATUSES)
+        row.meeting_overdue = meeting_is_overdue(days, short_goals=row.short_goals, open_actions=open_actions)
     return list(rows.values())

@@ -635,6 +635,15 @@ CASES = [
         data=meeting_form("Aula"),
         state=plan_rows,
     ),
+    Case("meeting-delete", "actionplans:meeting_delete", in_plan(meeting_id="meeting"), PLAN_EDITORS_200),
+    Case(
+        "meeting-delete-post",
+        "actionplans:meeting_delete",
+        in_plan(meeting_id="meeting"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
     #    the werkgroep's meetings: members only, the board gets a 403
     Case("meeting", "actionplans:meeting", in_plan(meeting_id="meeting"), MEMBERS_200),
     Case("meeting-edit", "actionplans:meeting_edit", in_plan(meeting_id="meeting"), PLAN_EDITORS_200),

@@ -399,3 +399,94 @@ def test_purge_command(cast, plan):
     assert "0 doelen en 1 actiepunten definitief verwijderd." in out.getvalue()
     assert not Action.objects.filter(pk=plan.deleted_action.pk).exists()
     assert Goal.objects.filter(pk=plan.deleted_goal.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("what", "expected"),
+    [
+        ("nothing", False),
+        ("open action without a goal", True),
+        ("long-term goal only", False),
+        ("finished action only", False),
+        ("short-term goal", True),
+    ],
+)
+def test_the_plan_school_and_board_pages_agree_on_the_meeting_reminder(cast, what, expected):
+    """One rule on all three pages: a plan in use (short-term goals or open actions) without a meeting in six weeks."""
+    from actionplans.overview import dashboard_summary
+    from organisations.board_overview import board_overview
+
+    from .factories import make_action, make_goal
+
+    k = cast.kartrekker
+    if what == "open action without a goal":
+        make_action(cast.school, k, layer_code="2")
+    elif what == "long-term goal only":
+        make_goal(cast.school, k, term="lang")
+    elif what == "finished action only":
+        make_action(cast.school, k, status=ActionStatus.DONE)
+    elif what == "short-term goal":
+        make_goal(cast.school, k)
+    [row] = [r for r in board_overview(cast.board) if r.school == cast.school]
+    assert plan_overview(cast.school).meeting_overdue is expected
+    assert dashboard_summary(cast.school, k).meeting_overdue is expected
+    assert row.meeting_overdue is expected
+
+
+def test_meeting_reminder_names_the_next_meeting_instead_of_asking_for_one(cast, plan, client):
+    from .factories import make_meeting
+
+    today = timezone.localdate()
+    Meeting.objects.filter(pk=plan.meeting.pk).update(date=today - timedelta(days=50))
+    make_meeting(cast.school, cast.kartrekker, today + timedelta(days=2))
+    client.force_login(cast.kartrekker)
+    for page in (url("plan", cast.school.pk), reverse("organisations:school", args=[cast.school.pk])):
+        body = client.get(page).content.decode()
+        assert "zes weken" in body, page  # the gap still shows: the kartrekker sees it
+        assert "Plan een bijeenkomst" not in body, page
+    assert "De volgende bijeenkomst staat gepland op" in client.get(url("plan", cast.school.pk)).content.decode()
+
+
+def test_a_meeting_planned_by_mistake_can_be_deleted_after_confirmation(cast, plan, client):
+    services.do_add_update(action=plan.action, text="Besproken", meeting=plan.meeting, acting_user=cast.kartrekker)
+    Meeting.objects.filter(pk=plan.meeting.pk).update(minutes="Korte notulen")
+    client.force_login(cast.kartrekker)
+    edit = client.get(url("meeting_edit", cast.school.pk, plan.meeting.pk)).content.decode()
+    assert url("meeting_delete", cast.school.pk, plan.meeting.pk) in edit
+    body = client.get(url("meeting_delete", cast.school.pk, plan.meeting.pk)).content.decode()
+    assert "Bijeenkomst verwijderen?" in body
+    assert "De notulen van deze bijeenkomst worden ook verwijderd." in body
+    assert "Updates en actiepunten uit deze bijeenkomst blijven bij hun actiepunt staan." in body
+    assert Meeting.objects.filter(pk=plan.meeting.pk).exists()  # asking changes nothing
+    response = client.post(url("meeting_delete", cast.school.pk, plan.meeting.pk))
+    assert response.status_code == 302 and response["Location"] == url("plan", cast.school.pk)
+    assert not Meeting.objects.filter(pk=plan.meeting.pk).exists()
+    update = ActionUpdate.objects.get(action=plan.action, text="Besproken")
+    assert update.meeting is None
+    event = AuditEvent.objects.get(action="meeting.deleted")
+    assert event.actor == cast.kartrekker and event.data["minutes_length"] == len("Korte notulen")
+
+
+def test_a_new_meeting_has_no_date_until_someone_picks_one(cast, plan, client):
+    client.force_login(cast.kartrekker)
+    response = client.get(url("meeting_new", cast.school.pk))
+    assert response.context["form"]["date"].value() in (None, "")
+    assert response.context["form"]["location"].value() == "Teamkamer"  # the rest comes from last time
+
+
+def test_an_action_made_in_a_meeting_is_listed_on_that_meeting(cast, plan, client):
+    client.force_login(cast.werkgroeplid)
+    client.post(
+        url("action_new", cast.school.pk),
+        action_post(title="Uit de vergadering", bijeenkomst=str(plan.meeting.pk)),
+    )
+    action = Action.objects.get(title="Uit de vergadering")
+    assert action.meeting == plan.meeting
+    body = client.get(url("meeting", cast.school.pk, plan.meeting.pk)).content.decode()
+    assert "Nieuwe actiepunten uit deze bijeenkomst" in body and "Uit de vergadering" in body
+    # Another school's meeting number in the form is a 404 and stores nothing.
+    response = client.post(
+        url("action_new", cast.school.pk),
+        action_post(title="Vreemd", bijeenkomst=str(plan.other_meeting.pk)),
+    )
+    assert response.status_code == 404 and not Action.objects.filter(title="Vreemd").exists()
