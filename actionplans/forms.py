@@ -123,7 +123,7 @@ class ActionForm(forms.Form):
 
     def clean_goal(self):
         value = self.data.get(self.add_prefix("goal"))
-        if value and str(value).strip().isdigit() and int(value) > 2**63 - 1:
+        if value and str(value).strip().isascii() and str(value).strip().isdigit() and int(value) > 2**63 - 1:
             raise forms.ValidationError(_("Kies een doel van dit actieplan."))
         return self.cleaned_data["goal"]
 

@@ -14,10 +14,15 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 TOO_LONG = _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")
 
 
+def _is_number(text: str) -> bool:
+    """Plain digits 0-9. str.isdigit() also accepts "²" or "١", which int() then refuses with a ValueError."""
+    return text.isascii() and text.isdigit()
+
+
 def reject_impossible_ids(field, values):
     """Keys beyond 64 bits make SQLite raise OverflowError; they are simply not a valid choice."""
     for value in values:
-        if str(value).strip().isdigit() and int(value) > MAX_ID:
+        if _is_number(str(value).strip()) and int(value) > MAX_ID:
             raise forms.ValidationError(
                 field.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:30]}
             )

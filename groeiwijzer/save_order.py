@@ -18,7 +18,7 @@ SaveOrder = tuple[str, int]
 def from_request(request) -> SaveOrder | None:
     """(page id, number) of this save; None without them, or when they are not what app.js sends."""
     page, seq = request.POST.get("save_page", ""), request.POST.get("save_seq", "")
-    if SAVE_PAGE_RE.match(page) and seq.isdigit() and len(seq) <= 12:
+    if SAVE_PAGE_RE.match(page) and seq.isascii() and seq.isdigit() and len(seq) <= 12:
         return page, int(seq)
     return None
 

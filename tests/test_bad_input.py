@@ -1085,6 +1085,7 @@ BAD_GOALS = [
     pytest.param({"term": "altijd"}, "Selecteer een geldige keuze", id="term-nonsense"),
     pytest.param({"monitored_by": str(BIG)}, "Kies iemand van deze school.", id="monitored-by-huge"),
     pytest.param({"monitored_by": "abc"}, "Kies iemand van deze school.", id="monitored-by-abc"),
+    pytest.param({"monitored_by": "²"}, "Kies iemand van deze school.", id="monitored-by-superscript"),
     *[pytest.param({"version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
 ]
 
@@ -1115,6 +1116,8 @@ BAD_ACTIONS = [
     pytest.param({"goal": str(BIG)}, "Kies een doel van dit actieplan.", id="goal-huge"),
     pytest.param({"goal": "abc"}, "Kies een doel van dit actieplan.", id="goal-abc"),
     pytest.param({"owner": str(BIG)}, "Kies iemand van deze school.", id="owner-huge"),
+    pytest.param({"owner": "¹²"}, "Kies iemand van deze school.", id="owner-superscript"),
+    pytest.param({"goal": "²"}, "Kies een doel van dit actieplan.", id="goal-superscript"),
     pytest.param({"steps": "\n".join(f"Stap {i}" for i in range(31))}, "Gebruik maximaal 30 stappen.", id="31-steps"),
     pytest.param({"steps": "x" * 301}, "Houd elke stap korter dan 300 tekens.", id="step-301"),
     pytest.param({"steps": LONG * 2}, "Gebruik maximaal 9030 tekens", id="steps-20000"),
@@ -1152,6 +1155,7 @@ BAD_MEETINGS = [
     pytest.param({"date": ""}, "Vul een datum in.", id="no-date"),
     pytest.param({"location": LONG}, "Gebruik maximaal 200 tekens (nu 10000)", id="location-10000"),
     pytest.param({"chair": str(BIG)}, "Kies iemand van deze school.", id="chair-huge"),
+    pytest.param({"chair": "²"}, "Kies iemand van deze school.", id="chair-superscript"),
     *[pytest.param({"version": p.values[0]}, p.values[1], id=p.id) for p in NOT_A_VERSION],
 ]
 

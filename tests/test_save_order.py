@@ -64,7 +64,15 @@ def test_a_later_save_of_the_same_page_and_any_save_of_another_page_count(cast, 
 
 @pytest.mark.parametrize(
     ("page", "seq"),
-    [("<script>", "5"), ("a" * 33, "5"), ("ABC123DEF", "5"), (PAGE, "-1"), (PAGE, "1e9"), (PAGE, "9" * 13)],
+    [
+        ("<script>", "5"),
+        ("a" * 33, "5"),
+        ("ABC123DEF", "5"),
+        (PAGE, "-1"),
+        (PAGE, "1e9"),
+        (PAGE, "9" * 13),
+        (PAGE, "²"),
+    ],
 )
 def test_odd_order_values_are_ignored_not_an_error(cast, login, page, seq):
     client = login(cast.werkgroeplid)

@@ -116,7 +116,7 @@ class SessionForm(forms.Form):
 
     def clean_group(self):
         value = self.data.get(self.add_prefix("group"))
-        if value and str(value).strip().isdigit() and int(value) > 2**63 - 1:
+        if value and str(value).strip().isascii() and str(value).strip().isdigit() and int(value) > 2**63 - 1:
             raise forms.ValidationError(_("Kies een trainingsgroep van dit trainingsplan."))
         return self.cleaned_data["group"]
 
