@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from groeiwijzer.fields import (
     TOO_LONG,
+    EditVersionMixin,
     MemberField,
     PlainDateField,
     VersionField,
+    require_a_version,
     text_field,
     title_field,
 )
@@ -35,7 +37,7 @@ def accent_choices():
     return choices
 
 
-class GoalForm(forms.Form):
+class GoalForm(EditVersionMixin, forms.Form):
     title = _title(_("Ontwikkeldoel"), _("Wat willen we bereiken? Schrijf het zo concreet mogelijk op."))
     term = forms.ChoiceField(label=_("Termijn"), choices=Term.choices, initial=Term.SHORT, widget=forms.RadioSelect)
     layer_code = forms.ChoiceField(label=_("Groeilaag"), choices=layer_choices)
@@ -96,7 +98,7 @@ class StepsField(forms.CharField):
         return lines
 
 
-class ActionForm(forms.Form):
+class ActionForm(EditVersionMixin, forms.Form):
     title = _title(_("Actiepunt"))
     layer_code = forms.ChoiceField(
         label=_("Groeilaag"),
@@ -159,7 +161,7 @@ class StepForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(EditVersionMixin, forms.Form):
     date = PlainDateField(label=_("Datum"), error_messages={"required": _("Vul een datum in.")})
     start_time = forms.TimeField(
         label=_("Begintijd"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -197,6 +199,11 @@ class MinutesForm(forms.Form):
     minutes = _text(_("Notulen"), max_length=MAX_MINUTES, rows=12)
     version = VersionField()
     force_version = VersionField()  # "Mijn versie opslaan" after a conflict: the version the user has seen
+
+    def clean(self):
+        data = super().clean()
+        require_a_version(self, data)
+        return data
 
     def expected_version(self, default):
         return self.cleaned_data.get("force_version") or self.cleaned_data.get("version") or default

@@ -81,6 +81,30 @@ class MemberField(forms.ModelChoiceField):
         return obj.display_name
 
 
+MISSING_VERSION = _(
+    "Dit formulier is niet volledig verstuurd: het versienummer ontbreekt. Er is niets opgeslagen. "
+    "Laad de pagina opnieuw en probeer het nog eens."
+)
+
+
+class EditVersionMixin:
+    """A form opened on an existing item (its initial data has a version) must send that version back. Without it a
+    save could overwrite someone else's change unseen, so a missing version is an error, not "no check".
+    Put it before forms.Form in the bases; the form's own clean() must call super().clean()."""
+
+    def clean(self):
+        data = super().clean()
+        if self.initial.get("version") is not None and "version" not in self._errors and data.get("version") is None:
+            self.add_error(None, MISSING_VERSION)
+        return data
+
+
+def require_a_version(form, data: dict, names=("version", "force_version")) -> None:
+    """For autosave forms, which are always about an existing text: one of the version fields must be there."""
+    if not any(n in form._errors for n in names) and all(data.get(n) is None for n in names):
+        form.add_error(None, MISSING_VERSION)
+
+
 class VersionField(forms.IntegerField):
     """The version of the item the form was loaded with (optimistic locking); hidden."""
 

@@ -4,7 +4,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import TOO_LONG, MemberField, PlainDateField, VersionField, reject_impossible_ids
+from groeiwijzer.fields import (
+    TOO_LONG,
+    EditVersionMixin,
+    MemberField,
+    PlainDateField,
+    VersionField,
+    reject_impossible_ids,
+    require_a_version,
+)
 
 from .content import load_agenda
 from .models import MAX_AGREEMENT_TEXT, MAX_DATES, MAX_NOTE, MAX_SHORT, Decision, Kind
@@ -68,7 +76,7 @@ class DatesField(forms.Field):
             raise forms.ValidationError(_("Vul minstens één gespreksdatum in."))
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(EditVersionMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Soort gesprek"),
         choices=Kind.choices,
@@ -126,12 +134,17 @@ class NoteForm(forms.Form):
     )
     force_version = VersionField()  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
+    def clean(self):
+        data = super().clean()
+        require_a_version(self, data)
+        return data
+
     def expected_version(self):
         forced = self.cleaned_data.get("force_version")
         return forced if forced is not None else self.cleaned_data.get("version")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(EditVersionMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Besluit"),
         choices=Decision.choices,
@@ -166,7 +179,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(EditVersionMixin, forms.Form):
     what = _text(_("Wat wordt er gedaan?"), max_length=MAX_AGREEMENT_TEXT, required=True, rows=2)
     owner_text = forms.CharField(
         label=_("Of: wie (naam of groep)"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.forms import TOO_LONG
+from groeiwijzer.fields import EditVersionMixin, require_a_version
 
 from .content import load_content
 from .models import MAX_ITEM_TEXT, MAX_NOTE, MAX_ROUND_TITLE
@@ -33,7 +34,7 @@ class RoundForm(forms.Form):
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(EditVersionMixin, forms.Form):
     text = forms.CharField(
         label=_("Uitspraak"),
         help_text=_("Schrijf in de ik-vorm, zoals de voorbeelden uit het handboek: ‘Ik …’."),
@@ -84,6 +85,11 @@ class NoteForm(forms.Form):
     )
     version = _version_field(0)  # 0: nothing was written for this question yet
     force_version = _version_field(0)  # "Mijn versie opslaan" after a conflict: the version the user has seen
+
+    def clean(self):
+        data = super().clean()
+        require_a_version(self, data)
+        return data
 
     def expected_version(self):
         forced = self.cleaned_data.get("force_version")

@@ -177,23 +177,29 @@ def in_plan(**items):
     return lambda c: {"school_id": c.school.pk, **{key: getattr(c.plan, attr).pk for key, attr in items.items()}}
 
 
-def goal_form(title):
-    return lambda c: {"title": title, "term": "kort", "layer_code": "3B", "accent_code": "3B.1", "version": ""}
+def goal_form(title, version=""):
+    return lambda c: {"title": title, "term": "kort", "layer_code": "3B", "accent_code": "3B.1", "version": version}
 
 
-def action_form(title):
+def action_form(title, version=""):
     return lambda c: {
         "title": title,
         "layer_code": "1",
         "steps": "Eerste stap",
         "due_date": "2027-03-01",
         "status": "gepland",
-        "version": "",
+        "version": version,
     }
 
 
-def meeting_form(location):
-    return lambda c: {"date": "2027-01-15", "start_time": "15:00", "end_time": "16:00", "location": location}
+def meeting_form(location, version=""):
+    return lambda c: {
+        "date": "2027-01-15",
+        "start_time": "15:00",
+        "end_time": "16:00",
+        "location": location,
+        "version": version,
+    }
 
 
 def plan_rows(c):
@@ -530,7 +536,7 @@ CASES = [
         in_plan(goal_id="goal"),
         PLAN_EDITORS_302,
         method="post",
-        data=goal_form("Andere titel"),
+        data=goal_form("Andere titel", version="1"),
         state=plan_rows,
     ),
     Case("goal-delete", "actionplans:goal_delete", in_plan(goal_id="goal"), PLAN_EDITORS_200),
@@ -568,7 +574,7 @@ CASES = [
         in_plan(action_id="action"),
         PLAN_EDITORS_302,
         method="post",
-        data=action_form("Andere titel"),
+        data=action_form("Andere titel", version="1"),
         state=plan_rows,
     ),
     Case("action-delete", "actionplans:action_delete", in_plan(action_id="action"), PLAN_EDITORS_200),
@@ -653,7 +659,7 @@ CASES = [
         in_plan(meeting_id="meeting"),
         PLAN_EDITORS_302,
         method="post",
-        data=meeting_form("Aula"),
+        data=meeting_form("Aula", version="1"),
         state=plan_rows,
     ),
     Case(
@@ -662,7 +668,7 @@ CASES = [
         in_plan(meeting_id="meeting"),
         PLAN_EDITORS_302,
         method="post",
-        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": ""},
+        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": "1"},
         state=plan_rows,
     ),
     Case(
@@ -672,7 +678,7 @@ CASES = [
         (200, 200, 200, 403, 403, 403, 404, 401),
         method="post",
         htmx=True,
-        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": ""},
+        data=lambda c: {"minutes": "Besproken: de rustruimte.", "version": "1"},
         state=plan_rows,
     ),
 ]

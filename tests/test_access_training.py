@@ -28,7 +28,7 @@ def kw(**items):
     return lambda c: {"school_id": c.school.pk, **{k: getattr(c.training, a).pk for k, a in items.items()}}
 
 
-def session_form(location):
+def session_form(location, version=lambda c: ""):
     return lambda c: {
         "kind": "overig",
         "title": "Extra werkmoment",
@@ -37,12 +37,12 @@ def session_form(location):
         "end_time": "16:30",
         "location": location,
         "group": "",
-        "version": "",
+        "version": version(c),
     }
 
 
-def group_form(name):
-    return lambda c: {"name": name, "members": [c.teamlid.pk], "trainers": [c.trainer.pk], "version": ""}
+def group_form(name, version=lambda c: ""):
+    return lambda c: {"name": name, "members": [c.teamlid.pk], "trainers": [c.trainer.pk], "version": version(c)}
 
 
 def attendance_form(c):
@@ -75,7 +75,11 @@ CASES = [
     row("training-missed", "training:missed", kw(plan_id="plan"), TAKERS_200),
     row("training-group-edit", "training:group_edit", kw(group_id="group"), ORGANISERS_200),
     post(
-        "training-group-edit-post", "training:group_edit", kw(group_id="group"), ORGANISERS_302, group_form("Groep A2")
+        "training-group-edit-post",
+        "training:group_edit",
+        kw(group_id="group"),
+        ORGANISERS_302,
+        group_form("Groep A2", version=lambda c: str(c.training.group.version)),
     ),
     row("training-group-delete", "training:group_delete", kw(group_id="group"), ORGANISERS_200),
     post(
@@ -92,7 +96,7 @@ CASES = [
         "training:session_edit",
         kw(session_id="session"),
         ORGANISERS_302,
-        session_form("Gymzaal"),
+        session_form("Gymzaal", version=lambda c: str(c.training.session.version)),
     ),
     row("training-session-delete", "training:session_delete", kw(session_id="session"), ORGANISERS_200),
     post(

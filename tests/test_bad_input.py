@@ -1462,7 +1462,12 @@ def test_html_in_the_plan_is_stored_as_text_and_shown_escaped(cast, plan, login)
     response = client.post(
         plan_url("action_edit", cast, action.pk),
         action_post(
-            title=SCRIPT + " (2)", goal=str(goal.pk), steps=SCRIPT, monitoring=SCRIPT, owner=str(cast.kartrekker.pk)
+            title=SCRIPT + " (2)",
+            goal=str(goal.pk),
+            steps=SCRIPT,
+            monitoring=SCRIPT,
+            owner=str(cast.kartrekker.pk),
+            version=str(Action.objects.get(pk=action.pk).version),
         ),
     )
     assert response.status_code == 302
@@ -1487,3 +1492,35 @@ def test_html_in_the_plan_is_stored_as_text_and_shown_escaped(cast, plan, login)
     client.post(plan_url("goal_delete", cast, goal.pk))
     response = client.get(plan_url("trash", cast))
     assert SCRIPT not in text(response) and ESCAPED in text(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "obj", "data"),
+    [
+        ("goal_edit", "goal", {"title": "Zonder versie", "term": "kort", "layer_code": "3B", "accent_code": "3B.1"}),
+        ("action_edit", "action", {"title": "Zonder versie", "layer_code": "3B", "status": "gepland"}),
+        ("meeting_edit", "meeting", {"date": "2027-01-15", "location": "Zonder versie"}),
+        ("meeting_minutes", "meeting", {"minutes": "Zonder versie"}),
+    ],
+)
+@pytest.mark.parametrize("version", [None, ""], ids=["left-out", "empty"])
+def test_an_edit_without_its_version_is_refused_and_changes_nothing(cast, plan, client, name, obj, data, version):
+    """Without the version the form was loaded with, a save could overwrite someone else's change unseen."""
+    if version is not None:
+        data = data | {"version": version}
+    client.force_login(cast.kartrekker)
+    before = (
+        list(Goal.objects.values_list("title", "version")),
+        list(Action.objects.values_list("title", "version")),
+        list(Meeting.objects.values_list("location", "minutes", "version")),
+    )
+    response = client.post(plan_url(name, cast, getattr(plan, obj).pk), data)
+    assert response.status_code == 400
+    assert "het versienummer ontbreekt" in response.content.decode()
+    assert "Zonder versie" in response.content.decode()  # the typed text is still in the form
+    after = (
+        list(Goal.objects.values_list("title", "version")),
+        list(Action.objects.values_list("title", "version")),
+        list(Meeting.objects.values_list("location", "minutes", "version")),
+    )
+    assert after == before

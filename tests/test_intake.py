@@ -87,7 +87,9 @@ def test_two_note_takers_see_both_versions_on_conflict(cast, intake, login):
 
 def test_plain_post_of_a_note_redirects_to_the_question(cast, intake, login):
     target = conv_url("note", cast, intake)
-    response = login(cast.schoolleider).post(target, {"question": "2.training.c", "text": "Studiedag 12 maart"})
+    response = login(cast.schoolleider).post(
+        target, {"question": "2.training.c", "text": "Studiedag 12 maart", "version": "0"}
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#vraag-2-training-c")
 

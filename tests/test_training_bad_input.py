@@ -121,7 +121,8 @@ def test_session_edit_conflict_keeps_input(cast, training, login):
 def test_html_is_stored_as_text_and_escaped(cast, training, login):
     client = login(cast.kartrekker)
     url = reverse("training:session_edit", args=[cast.school.pk, training.session.pk])
-    assert client.post(url, session_data(title=SCRIPT)).status_code == 302
+    version = str(training.session.version)
+    assert client.post(url, session_data(title=SCRIPT, version=version)).status_code == 302
     assert TrainingSession.objects.get(pk=training.session.pk).title == SCRIPT
     html = client.get(reverse("training:session", args=[cast.school.pk, training.session.pk])).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.forms import TOO_LONG, PlainDateField, VersionField
 from assessments.forms import _reject_impossible_ids
+from groeiwijzer.fields import EditVersionMixin
 
 from .content import load_content
 from .models import MAX_NAME, MAX_SCHOOL_YEAR, MAX_TOPIC, MIN_SCHOOL_YEAR, AttendanceStatus
@@ -82,7 +83,7 @@ def kind_choices():
     return [(k.code, k.label) for k in load_content().all_kinds] + [(OTHER_KIND, _("Andere sessie"))]
 
 
-class SessionForm(forms.Form):
+class SessionForm(EditVersionMixin, forms.Form):
     title = _name(_("Titel"))
     date = PlainDateField(label=_("Datum"), error_messages={"required": _("Vul een datum in.")})
     start_time = forms.TimeField(label=_("Begintijd"), required=False, widget=TIME_WIDGET, error_messages=TIME_ERRORS)
@@ -135,7 +136,7 @@ class SessionForm(forms.Form):
         return fields | {"title": d["title"].strip(), "location": d["location"].strip()}
 
 
-class GroupForm(forms.Form):
+class GroupForm(EditVersionMixin, forms.Form):
     name = _name(_("Naam van de groep"))
     version = VersionField()
 

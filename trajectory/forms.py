@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import MemberField, PlainDateField, VersionField, text_field
+from groeiwijzer.fields import EditVersionMixin, MemberField, PlainDateField, VersionField, text_field
 
 from .models import MAX_NOTE, StepStatus
 
 
-class StartForm(forms.Form):
+class StartForm(EditVersionMixin, forms.Form):
     training_start = PlainDateField(
         label=_("Wanneer start de teamtraining (gepland)?"),
         help_text=_(
@@ -20,7 +20,7 @@ class StartForm(forms.Form):
     version = VersionField()
 
 
-class StepForm(forms.Form):
+class StepForm(EditVersionMixin, forms.Form):
     """Editors change everything; the owner of a step (``owner_only``) only its status and note."""
 
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices, widget=forms.RadioSelect)
