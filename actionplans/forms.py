@@ -15,7 +15,7 @@ from groeiwijzer.fields import (
 )
 from ontwikkelmodel.content import load_file
 
-from .models import MAX_MINUTES, MAX_STEPS, MAX_TEXT, MAX_TITLE, ActionStatus, Term
+from .models import MAX_MINUTES, MAX_STEPS, MAX_TEXT, MAX_TITLE, SHORT_TERM_ADVICE, ActionStatus, Term
 
 
 def _text(label, *, help_text="", required=False, max_length=MAX_TEXT, rows=2):
@@ -28,6 +28,11 @@ def _title(label, help_text=""):
 
 def layer_choices():
     return [(layer.code, f"{layer.code}. {layer.name}") for layer in load_file().layers]
+
+
+def phase_choices():
+    model = load_file()
+    return [("", _("— nog niet bepaald —"))] + [(str(p), model.phase_label(p)) for p in range(1, 5)]
 
 
 def accent_choices():
@@ -46,12 +51,22 @@ class GoalForm(EditVersionMixin, forms.Form):
         _("Hoe monitoren we de ontwikkeling?"), help_text=_("Hoe meten we of we dichterbij komen, en wanneer?")
     )
     feedback = _text(_("Hoe koppelen we de resultaten terug aan het team?"))
+    start_phase = forms.TypedChoiceField(
+        label=_("Groeifase bij de start"),
+        help_text=_("Waar staat de school nu op dit accent? Bij een doel uit een ronde is dit de afgesproken fase."),
+        choices=phase_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Kies groeifase 1, 2, 3 of 4.")},
+    )
     version = VersionField()
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["monitored_by"] = MemberField(school=school, label=_("Wie monitort?"))
-        order = ["title", "term", "layer_code", "accent_code", "monitoring", "monitored_by", "feedback", "version"]
+        order = ["title", "term", "layer_code", "accent_code", "start_phase", "monitoring", "monitored_by", "feedback"]
+        order.append("version")
         self.order_fields(order)
 
     def clean(self):
@@ -72,6 +87,7 @@ class GoalForm(EditVersionMixin, forms.Form):
             "monitoring": d["monitoring"].strip(),
             "monitored_by": d["monitored_by"],
             "feedback": d["feedback"].strip(),
+            "start_phase": d["start_phase"],
         }
 
 
@@ -212,7 +228,9 @@ class MinutesForm(forms.Form):
 class FromRoundForm(forms.Form):
     """One row per consensus priority: take it over, with which wording and term."""
 
-    def __init__(self, *args, items, model, taken, **kwargs):
+    def __init__(self, *args, items, model, taken, short_slots=SHORT_TERM_ADVICE, **kwargs):
+        """short_slots: how many more short-term goals fit the handbook's advice; the highest priorities that are
+        not yet goals get those, the rest start as long term (people can change every row)."""
         super().__init__(*args, **kwargs)
         self.rows = []
         for item in items:
@@ -235,10 +253,12 @@ class FromRoundForm(forms.Form):
             self.fields[f"term_{key}"] = forms.ChoiceField(
                 label=_("Termijn"),
                 choices=Term.choices,
-                initial=Term.SHORT if item.priority <= 3 else Term.LONG,
+                initial=Term.SHORT if not done and short_slots > 0 else Term.LONG,
                 required=False,  # only needed for ticked rows (checked in clean)
                 disabled=done,
             )
+            if not done:
+                short_slots -= 1
             self.rows.append(
                 {
                     "item": item,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import ConsensusItem, Round, RoundStatus
 from audit.models import record
@@ -35,12 +36,19 @@ from .models import (
     Term,
 )
 
-GOAL_FIELDS = ("title", "term", "layer_code", "accent_code", "monitoring", "monitored_by", "feedback")
+GOAL_FIELDS = ("title", "term", "layer_code", "accent_code", "start_phase", "monitoring", "monitored_by", "feedback")
 ACTION_FIELDS = ("title", "goal", "layer_code", "owner", "due_date", "monitoring", "status")
 MEETING_FIELDS = ("date", "start_time", "end_time", "location", "chair", "timekeeper", "note_taker")
 
 
 # Helpers -----------------------------------------------------------------------
+
+
+DELETED_MEANWHILE = gettext_lazy(
+    "%(item)s is intussen verwijderd, dus er is niets opgeslagen. Wil je het bewaren? Zet het terug via "
+    "‘Verwijderd (terugzetten)’ in het actieplan en sla dan opnieuw op; tot die tijd blijft je invoer in dit "
+    "formulier staan."
+)
 
 
 def _display(value) -> str:
@@ -238,26 +246,51 @@ def do_create_goals_from_round(*, round_: Round, choices: list[dict], acting_use
     return goals
 
 
+def _follow_new_accent(goal: Goal, *, keep_start_phase: bool) -> None:
+    """A goal moved to another accent: its start phase and priority belonged to the old one. From a round, take
+    what the consensus agreed for the new accent; otherwise leave them open (unless the user set a phase now)."""
+    item = None
+    if goal.source_round_id and goal.accent_code:
+        item = ConsensusItem.objects.filter(round_id=goal.source_round_id, accent_code=goal.accent_code).first()
+    if not keep_start_phase:
+        goal.start_phase = item.phase if item is not None else None
+    goal.priority = item.priority if item is not None else None
+
+
 @transaction.atomic
 def do_update_goal(*, goal: Goal, expected_version, acting_user, **fields) -> Goal:
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     if goal.deleted_at is not None:
-        raise ServiceError(_("Dit doel is verwijderd. Zet het eerst terug."))
+        raise ServiceError(DELETED_MEANWHILE % {"item": _("Dit doel")})
     _check_version(goal, expected_version)
     _check_layer(fields["layer_code"], fields.get("accent_code", ""))
     _check_member(goal.school, fields.get("monitored_by"), _("Wie monitort"))
-    before = _snapshot(goal, GOAL_FIELDS)
+    before = _snapshot(goal, (*GOAL_FIELDS, "priority"))
+    start_phase_given = fields.get("start_phase", goal.start_phase) != goal.start_phase
     for name in GOAL_FIELDS:
-        setattr(goal, name, fields[name])
-    changes = _diff(before, _snapshot(goal, GOAL_FIELDS))
+        setattr(goal, name, fields.get(name, getattr(goal, name)))
+    if before["accent_code"] != _display(goal.accent_code):
+        _follow_new_accent(goal, keep_start_phase=start_phase_given)
+    changes = _diff(before, _snapshot(goal, (*GOAL_FIELDS, "priority")))
     if not changes:
         return goal
     goal.version += 1
     goal.updated_at, goal.updated_by = timezone.now(), acting_user
     goal.save()
-    if "layer_code" in changes:  # actions follow their goal's growth layer
-        goal.actions.alive().update(layer_code=goal.layer_code)
     _log(obj=goal, kind="updated", acting_user=acting_user, changes=changes)
+    if "layer_code" in changes:  # actions follow their goal's growth layer, each with a new version and history
+        now = timezone.now()
+        for action in goal.actions.alive().select_for_update(of=("self",)).exclude(layer_code=goal.layer_code):
+            old_layer = _display(action.layer_code)
+            action.layer_code, action.version = goal.layer_code, action.version + 1
+            action.updated_at, action.updated_by = now, acting_user
+            action.save(update_fields=["layer_code", "version", "updated_at", "updated_by"])
+            _log(
+                obj=action,
+                kind="updated",
+                acting_user=acting_user,
+                changes={"layer_code": [old_layer, _display(action.layer_code)]},
+            )
     return goal
 
 
@@ -359,7 +392,7 @@ def do_create_action(
 def _lock_action(action: Action) -> Action:
     action = Action.objects.select_for_update(of=("self",)).select_related("school").get(pk=action.pk)
     if action.deleted_at is not None:
-        raise ServiceError(_("Dit actiepunt is verwijderd. Zet het eerst terug."))
+        raise ServiceError(DELETED_MEANWHILE % {"item": _("Dit actiepunt")})
     return action
 
 

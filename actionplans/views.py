@@ -127,7 +127,9 @@ def from_round(request, school_id, round_id):
         return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
     items = services.consensus_priorities(round_)
     taken = set(Goal.objects.alive().filter(source_round=round_).values_list("accent_code", flat=True))
-    form = FromRoundForm(_data(request), items=items, model=round_.model, taken=taken)
+    existing_short = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT).count()
+    short_slots = max(0, SHORT_TERM_ADVICE - existing_short)
+    form = FromRoundForm(_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots)
     if request.method == "POST" and form.is_valid():
         try:
             goals = services.do_create_goals_from_round(round_=round_, choices=form.choices, acting_user=request.user)
@@ -135,8 +137,17 @@ def from_round(request, school_id, round_id):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(n)d doelen toegevoegd, elk met een eerste actiepunt.") % {"n": len(goals)})
+            now_short = existing_short + sum(1 for g in goals if g.term == Term.SHORT)
+            if now_short > SHORT_TERM_ADVICE:
+                messages.warning(
+                    request,
+                    _(
+                        "Er staan nu %(n)d doelen op de korte termijn. Het handboek raadt twee of drie concrete doelen "
+                        "voor het komende halfjaar aan; zet de rest op de lange termijn."
+                    )
+                    % {"n": now_short},
+                )
             return redirect(_plan_url(acc))
-    existing_short = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT).count()
     return render(
         request,
         "actionplans/from_round.html",
@@ -146,6 +157,14 @@ def from_round(request, school_id, round_id):
 
 
 # Goals -------------------------------------------------------------------------
+
+
+def _short_term_context(acc, goal=None) -> dict:
+    """How many other short-term goals the plan has: the goal form warns past the handbook's two or three."""
+    others = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT)
+    if goal is not None:
+        others = others.exclude(pk=goal.pk)
+    return {"other_short_goals": others.count(), "short_term_advice": SHORT_TERM_ADVICE}
 
 
 def goal_new(request, school_id):
@@ -160,7 +179,9 @@ def goal_new(request, school_id):
         else:
             messages.success(request, _("Het doel is toegevoegd."))
             return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
-    return render(request, "actionplans/goal_form.html", _ctx(acc, form=form), status=_status(request))
+    return render(
+        request, "actionplans/goal_form.html", _ctx(acc, form=form, **_short_term_context(acc)), status=_status(request)
+    )
 
 
 def goal_detail(request, school_id, goal_id):
@@ -178,7 +199,8 @@ def goal_detail(request, school_id, goal_id):
 
 def goal_edit(request, school_id, goal_id):
     acc = _access(request, school_id, edit=True)
-    goal = access.get_goal(acc, goal_id)
+    # A save may meet a delete made meanwhile: then the service says so and the input stays in the form.
+    goal = access.get_goal(acc, goal_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(goal, f) for f in services.GOAL_FIELDS} | {"version": goal.version}
     form = GoalForm(_data(request), school=acc.school, initial=initial)
     conflict = None
@@ -204,7 +226,7 @@ def goal_edit(request, school_id, goal_id):
     return render(
         request,
         "actionplans/goal_form.html",
-        _ctx(acc, form=form, goal=goal, conflict=conflict, saved_by=goal.updated_by),
+        _ctx(acc, form=form, goal=goal, conflict=conflict, saved_by=goal.updated_by, **_short_term_context(acc, goal)),
         status=status,
     )
 
@@ -313,7 +335,7 @@ def action_detail(request, school_id, action_id):
 
 def action_edit(request, school_id, action_id):
     acc = _access(request, school_id, edit=True)
-    action = access.get_action(acc, action_id)
+    action = access.get_action(acc, action_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(action, f) for f in ("title", "layer_code", "due_date", "monitoring", "status")}
     initial |= {
         "goal": action.goal_id,

@@ -282,26 +282,26 @@ def get_invitation(access: SchoolAccess, invitation_id):
     return _one_or_404(Invitation.objects.filter(school=access.school), invitation_id)
 
 
-def get_goal(access: SchoolAccess, goal_id, *, deleted: bool = False):
-    """A goal of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
+def _alive_or_deleted(queryset, deleted: bool | None):
+    """deleted=False: live items; True: only deleted ones (to restore); None: either (a save that meets a
+    delete made meanwhile gets the service's message instead of a bare 404)."""
+    return queryset if deleted is None else queryset.filter(deleted_at__isnull=not deleted)
+
+
+def get_goal(access: SchoolAccess, goal_id, *, deleted: bool | None = False):
+    """A goal of this school's plan, or 404."""
     from actionplans.models import Goal
 
-    return _one_or_404(
-        Goal.objects.select_related("source_round", "monitored_by").filter(
-            school=access.school, deleted_at__isnull=not deleted
-        ),
-        goal_id,
-    )
+    goals = Goal.objects.select_related("source_round", "monitored_by").filter(school=access.school)
+    return _one_or_404(_alive_or_deleted(goals, deleted), goal_id)
 
 
-def get_action(access: SchoolAccess, action_id, *, deleted: bool = False):
-    """An action of this school's plan, or 404. deleted=True: only a deleted one (to restore)."""
+def get_action(access: SchoolAccess, action_id, *, deleted: bool | None = False):
+    """An action of this school's plan, or 404."""
     from actionplans.models import Action
 
-    return _one_or_404(
-        Action.objects.select_related("goal", "owner").filter(school=access.school, deleted_at__isnull=not deleted),
-        action_id,
-    )
+    actions = Action.objects.select_related("goal", "owner").filter(school=access.school)
+    return _one_or_404(_alive_or_deleted(actions, deleted), action_id)
 
 
 def get_step(action, step_id):

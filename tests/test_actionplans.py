@@ -490,3 +490,112 @@ def test_an_action_made_in_a_meeting_is_listed_on_that_meeting(cast, plan, clien
         action_post(title="Vreemd", bijeenkomst=str(plan.other_meeting.pk)),
     )
     assert response.status_code == 404 and not Action.objects.filter(title="Vreemd").exists()
+
+
+@pytest.mark.parametrize("kind", ["goal", "action"])
+def test_saving_something_deleted_meanwhile_keeps_the_input_and_says_where_to_restore(cast, plan, client, kind):
+    item = getattr(plan, kind)
+    if kind == "goal":
+        data = {"title": "Mijn nieuwe titel", "term": "kort", "layer_code": "3B", "version": str(item.version)}
+        services.do_delete_goal(goal=item, acting_user=cast.kartrekker)
+    else:
+        data = action_post(title="Mijn nieuwe titel", version=str(item.version))
+        services.do_delete_action(action=item, acting_user=cast.kartrekker)
+    client.force_login(cast.werkgroeplid)
+    assert client.get(url(f"{kind}_edit", cast.school.pk, item.pk)).status_code == 404  # opening it: gone
+    response = client.post(url(f"{kind}_edit", cast.school.pk, item.pk), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "is intussen verwijderd, dus er is niets opgeslagen" in body and "Verwijderd (terugzetten)" in body
+    assert 'value="Mijn nieuwe titel"' in body
+    item.refresh_from_db()
+    assert item.title != "Mijn nieuwe titel" and item.deleted_at is not None
+
+
+def test_moving_a_goal_to_another_accent_takes_that_accents_consensus(cast, plan, client):
+    """A goal from a round keeps the start phase and priority of the accent it is about, also after a change."""
+    from assessments.models import ConsensusItem
+
+    ConsensusItem.objects.filter(round=cast.closed_round, accent_code="1.1").update(phase=3)
+    goals = services.do_create_goals_from_round(
+        round_=cast.closed_round,
+        choices=[{"accent_code": "3B.1", "title": "Rustplekken", "term": "kort"}],
+        acting_user=cast.kartrekker,
+    )
+    goal = goals[0]
+    assert (goal.priority, goal.start_phase) == (1, 2)
+    client.force_login(cast.kartrekker)
+    data = {"title": "Kennis delen", "term": "kort", "layer_code": "1", "accent_code": "1.1", "start_phase": "2"}
+    response = client.post(url("goal_edit", cast.school.pk, goal.pk), data | {"version": str(goal.version)})
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.layer_code, goal.accent_code, goal.priority, goal.start_phase) == ("1", "1.1", 2, 3)
+    change = goal.changes.latest("id").changes
+    assert change["priority"] == ["1", "2"] and change["start_phase"] == ["2", "3"]
+    # The round page offers 3B.1 again (it has no goal now) and shows 1.1 as taken.
+    body = client.get(url("from_round", cast.school.pk, cast.closed_round.pk)).content.decode()
+    assert body.count("Al overgenomen als doel") == 1
+    # An accent without a priority in the round: no priority, and the phase someone sets now is kept.
+    data |= {"layer_code": "2", "accent_code": "2.2", "start_phase": "4", "version": str(goal.version)}
+    assert client.post(url("goal_edit", cast.school.pk, goal.pk), data).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.accent_code, goal.priority, goal.start_phase) == ("2.2", None, 4)
+
+
+def test_a_goal_added_by_hand_can_record_its_start_phase(cast, plan, client):
+    client.force_login(cast.werkgroeplid)
+    body = client.get(url("goal_new", cast.school.pk)).content.decode()
+    assert "Groeifase bij de start" in body
+    data = {"title": "Ouders betrekken", "term": "lang", "layer_code": "3A", "accent_code": "", "start_phase": "1"}
+    assert client.post(url("goal_new", cast.school.pk), data).status_code == 302
+    assert Goal.objects.get(title="Ouders betrekken").start_phase == 1
+    response = client.post(url("goal_new", cast.school.pk), data | {"title": "Fout", "start_phase": "7"})
+    assert response.status_code == 400 and "Kies groeifase 1, 2, 3 of 4." in response.content.decode()
+    assert not Goal.objects.filter(title="Fout").exists()
+
+
+def test_the_goal_form_and_the_round_page_warn_past_three_short_term_goals(cast, plan, client):
+    from .factories import make_goal
+
+    client.force_login(cast.kartrekker)
+    assert "Let op:" not in client.get(url("goal_new", cast.school.pk)).content.decode()  # one short-term goal
+    for title in ("Twee", "Drie"):
+        make_goal(cast.school, cast.kartrekker, title, "1")
+    body = client.get(url("goal_new", cast.school.pk)).content.decode()
+    assert "Er staan al 3 andere doelen voor de korte termijn in het actieplan." in body
+    # Editing one of the three counts the other two: no warning.
+    assert "Let op:" not in client.get(url("goal_edit", cast.school.pk, plan.goal.pk)).content.decode()
+    # The round page: three short-term goals already, so every priority starts as long term.
+    response = client.get(url("from_round", cast.school.pk, cast.closed_round.pk))
+    assert "Daarom staan de nieuwe doelen hieronder op de lange termijn" in response.content.decode()
+    form = response.context["form"]
+    assert {row["term"].value() for row in form.rows if not row["done"]} == {"lang"}
+    # Taking one over as short term anyway is allowed, with a warning.
+    response = client.post(
+        url("from_round", cast.school.pk, cast.closed_round.pk),
+        {"take_1_1": "on", "title_1_1": "Kennis delen", "term_1_1": "kort"},
+        follow=True,
+    )
+    assert "Er staan nu 4 doelen op de korte termijn." in response.content.decode()
+
+
+def test_the_round_page_gives_short_term_only_to_the_free_places(cast, plan, client):
+    Goal.objects.filter(pk=plan.goal.pk).update(accent_code="", source_round=None)  # one short-term goal already
+    client.force_login(cast.kartrekker)
+    form = client.get(url("from_round", cast.school.pk, cast.closed_round.pk)).context["form"]
+    terms = [(row["item"].priority, row["term"].value()) for row in form.rows]
+    assert terms == [(1, "kort"), (2, "kort"), (3, "lang")]
+
+
+def test_actions_that_follow_their_goal_to_another_layer_get_a_history_row_and_a_new_version(cast, plan):
+    before = plan.action.version
+    services.do_update_goal(
+        goal=plan.goal,
+        expected_version=plan.goal.version,
+        acting_user=cast.werkgroeplid,
+        **{f: getattr(plan.goal, f) for f in services.GOAL_FIELDS} | {"layer_code": "2", "accent_code": ""},
+    )
+    plan.action.refresh_from_db()
+    assert plan.action.layer_code == "2" and plan.action.version == before + 1
+    change = plan.action.changes.latest("id")
+    assert change.actor == cast.werkgroeplid and change.changes == {"layer_code": ["3B", "2"]}
