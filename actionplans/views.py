@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -270,19 +270,22 @@ def action_new(request, school_id):
     acc = _access(request, school_id, edit=True)
     suggestions = load_suggestions()
     initial = {"status": ActionStatus.PLANNED}
-    goal_id = request.GET.get("doel", "")
-    if goal_id:
-        goal = access.get_goal(acc, goal_id)
-        initial |= {"goal": goal.pk, "layer_code": goal.layer_code}
+    keep = {}  # what a click on a suggestion must not forget: the goal, the layer, the meeting
     if request.GET.get("laag"):
-        initial["layer_code"] = request.GET["laag"][:8]
+        initial["layer_code"] = keep["laag"] = request.GET["laag"][:8]
     picked = suggestions.get(request.GET.get("suggestie", "")[:40])
     if picked is not None:
         initial |= {"title": picked.text[:300], "layer_code": picked.layer_code, "suggestion": picked.code}
+    goal = None
+    if request.GET.get("doel", ""):
+        goal = access.get_goal(acc, request.GET["doel"])
+        initial |= {"goal": goal.pk, "layer_code": goal.layer_code}  # an action has its goal's layer
+        keep["doel"] = goal.pk
     meeting = None
     meeting_id = request.POST.get("bijeenkomst") or request.GET.get("bijeenkomst")
     if meeting_id:
         meeting = access.get_meeting(acc, meeting_id)
+        keep["bijeenkomst"] = meeting.pk
     form = ActionForm(_data(request), school=acc.school, goals=_goals(acc), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.action_fields()
@@ -306,14 +309,21 @@ def action_new(request, school_id):
     return render(
         request,
         "actionplans/action_form.html",
-        _ctx(acc, form=form, suggestions=suggestions, picked=picked, meeting=meeting),
+        _ctx(
+            acc,
+            form=form,
+            suggestions=suggestions,
+            picked=picked,
+            meeting=meeting,
+            open_layer=picked.layer_code if picked else initial.get("layer_code", ""),
+            keep_query=urlencode(keep),
+        ),
         status=_status(request),
     )
 
 
-def action_detail(request, school_id, action_id):
-    acc = _access(request, school_id)
-    action = access.get_action(acc, action_id)
+def _render_action(request, acc, action, *, update_form=None, status=200):
+    """The action page; also after an update that did not validate (then with that form and its errors)."""
     action.overdue = action.is_overdue()
     return render(
         request,
@@ -326,11 +336,17 @@ def action_detail(request, school_id, action_id):
             updates=list(action.updates.select_related("author", "meeting")),
             history=_history(action=action),
             can_work=acc.can_work_on_action(action),
-            update_form=UpdateForm(),
+            update_form=update_form or UpdateForm(),
             statuses=ActionStatus.choices,
             suggestion=load_suggestions().get(action.suggestion_code) if action.suggestion_code else None,
         ),
+        status=status,
     )
+
+
+def action_detail(request, school_id, action_id):
+    acc = _access(request, school_id)
+    return _render_action(request, acc, access.get_action(acc, action_id))
 
 
 def action_edit(request, school_id, action_id):
@@ -456,23 +472,7 @@ def action_update(request, school_id, action_id):
     if form.errors:
         if meeting is not None:
             return _render_meeting(request, acc, meeting, update_forms={action.pk: form}, status=400)
-        action.overdue = action.is_overdue()
-        return render(
-            request,
-            "actionplans/action_detail.html",
-            _ctx(
-                acc,
-                action=action,
-                layer=load_file().layer(action.layer_code),
-                steps=list(action.steps.all()),
-                updates=list(action.updates.select_related("author", "meeting")),
-                history=_history(action=action),
-                can_work=True,
-                update_form=form,
-                statuses=ActionStatus.choices,
-            ),
-            status=400,
-        )
+        return _render_action(request, acc, action, update_form=form, status=400)
     messages.success(request, _("De update is toegevoegd."))
     if meeting is not None:
         return redirect(reverse("actionplans:meeting", args=[acc.school.pk, meeting.pk]) + f"#action-{action.pk}")

@@ -599,3 +599,30 @@ def test_actions_that_follow_their_goal_to_another_layer_get_a_history_row_and_a
     assert plan.action.layer_code == "2" and plan.action.version == before + 1
     change = plan.action.changes.latest("id")
     assert change.actor == cast.werkgroeplid and change.changes == {"layer_code": ["3B", "2"]}
+
+
+def test_picking_a_suggestion_keeps_the_goal_and_the_meeting(cast, plan, client):
+    client.force_login(cast.werkgroeplid)
+    start = url("action_new", cast.school.pk) + f"?doel={plan.goal.pk}&bijeenkomst={plan.meeting.pk}"
+    body = client.get(start).content.decode()
+    link = f"?suggestie=1.a&amp;doel={plan.goal.pk}&amp;bijeenkomst={plan.meeting.pk}"
+    assert link in body
+    page = client.get(url("action_new", cast.school.pk) + link.replace("&amp;", "&"))
+    form = page.context["form"]
+    assert form["title"].value() == "Opzetten van intervisie"
+    assert form["goal"].value() == plan.goal.pk
+    assert form["layer_code"].value() == plan.goal.layer_code  # the goal's layer, not the suggestion's
+    assert page.context["meeting"] == plan.meeting
+
+
+def test_a_failed_update_shows_the_whole_action_page_again(cast, client):
+    action = services.do_create_action(
+        school=cast.school, title="Intervisie", layer_code="1", suggestion_code="1.a", acting_user=cast.kartrekker
+    )
+    client.force_login(cast.kartrekker)
+    full = client.get(url("action", cast.school.pk, action.pk)).content.decode()
+    response = client.post(url("action_update", cast.school.pk, action.pk), {"text": "   "})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Voorbeeld uit het handboek" in full and "Voorbeeld uit het handboek" in body
+    assert not ActionUpdate.objects.filter(action=action).exists()
