@@ -32,7 +32,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import RESTORE_DAYS, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, PlanChange, Term
-from .overview import actions_queryset, agenda, mark, plan_overview
+from .overview import actions_queryset, agenda, last_and_next_meeting, mark, plan_overview
 
 
 def _access(request, school_id, *, edit=False, member=False):
@@ -593,9 +593,14 @@ def meeting_delete(request, school_id, meeting_id):
 
 
 def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=None, status=200, conflict=None):
-    proposed = agenda(meeting)
+    # The agenda is proposed from the actions as they are now: it belongs to the current and coming meetings,
+    # not to one that an other meeting has followed (its updates and minutes stay readable).
+    today = timezone.localdate()
+    current, _next = last_and_next_meeting(acc.school, today)
+    earlier = meeting.date < today and current is not None and current.pk != meeting.pk
+    proposed = None if earlier else agenda(meeting, today=today)
     given = update_forms or {}
-    for action in proposed["all"]:
+    for action in proposed["all"] if proposed else ():
         action.update_form = given.get(action.pk) or UpdateForm(auto_id=f"id_update_{action.pk}_%s")
     if minutes_form is None:
         minutes_form = MinutesForm(initial={"minutes": meeting.minutes, "version": meeting.version})
@@ -606,6 +611,7 @@ def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=No
             acc,
             meeting=meeting,
             agenda=proposed,
+            current_meeting=current if earlier else None,
             minutes_form=minutes_form,
             can_edit=acc.can_edit_plan,
             conflict=conflict,

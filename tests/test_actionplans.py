@@ -626,3 +626,20 @@ def test_a_failed_update_shows_the_whole_action_page_again(cast, client):
     body = response.content.decode()
     assert "Voorbeeld uit het handboek" in full and "Voorbeeld uit het handboek" in body
     assert not ActionUpdate.objects.filter(action=action).exists()
+
+
+def test_an_earlier_meeting_shows_no_agenda_of_today_but_points_to_the_current_one(cast, plan, client):
+    from .factories import make_meeting
+
+    today = timezone.localdate()
+    old = make_meeting(cast.school, cast.kartrekker, today - timedelta(days=40))
+    client.force_login(cast.kartrekker)
+    body = client.get(url("meeting", cast.school.pk, old.pk)).content.decode()
+    assert "Voorstel voor de agenda" not in body and "Update schrijven" not in body
+    assert "Dit is een eerdere bijeenkomst." in body
+    assert url("meeting", cast.school.pk, plan.meeting.pk) in body
+    # The current meeting (last week) and a coming one do have the proposed agenda.
+    coming = make_meeting(cast.school, cast.kartrekker, today + timedelta(days=20))
+    for meeting in (plan.meeting, coming):
+        body = client.get(url("meeting", cast.school.pk, meeting.pk)).content.decode()
+        assert "Voorstel voor de agenda" in body and "Dit is een eerdere bijeenkomst." not in body
