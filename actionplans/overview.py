@@ -6,23 +6,52 @@ import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from ontwikkelmodel.content import load_file
 
-from .models import MEETING_GAP_DAYS, OPEN_STATUSES, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, Term
+from .models import (
+    MEETING_GAP_DAYS,
+    OPEN_STATUSES,
+    SHORT_TERM_ADVICE,
+    Action,
+    ActionStatus,
+    ActionStep,
+    ActionUpdate,
+    Goal,
+    Meeting,
+    Term,
+)
 
 
 def actions_queryset(school):
-    """Live actions with what every action row shows (owner, goal, step counts)."""
+    """Live actions with what every action row shows: the six Bijlage 7 columns (owner, goal, the steps with their
+    ticks, the newest of the notes/updates and how many there are). Two queries, whatever the number of actions."""
+    newest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-id")
     return (
         Action.objects.alive()
         .filter(school=school)
         .select_related("owner", "goal")
+        .prefetch_related(Prefetch("steps", queryset=ActionStep.objects.order_by("position", "id")))
         .annotate(
             steps_total=Count("steps", distinct=True),
             steps_done=Count("steps", filter=Q(steps__done_at__isnull=False), distinct=True),
+            updates_total=Subquery(
+                ActionUpdate.objects.filter(action=OuterRef("pk"))
+                .order_by()
+                .values("action")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            newest_update_text=Subquery(newest.values("text")[:1]),
+            newest_update_at=Subquery(newest.values("created_at")[:1]),
+            newest_update_by=Subquery(
+                newest.annotate(
+                    who=Coalesce(NullIf("author__name", Value("")), "author__email", output_field=CharField())
+                ).values("who")[:1]
+            ),
         )
     )
 

@@ -643,3 +643,17 @@ def test_an_earlier_meeting_shows_no_agenda_of_today_but_points_to_the_current_o
     for meeting in (plan.meeting, coming):
         body = client.get(url("meeting", cast.school.pk, meeting.pk)).content.decode()
         assert "Voorstel voor de agenda" in body and "Dit is een eerdere bijeenkomst." not in body
+
+
+def test_the_plan_table_has_the_six_bijlage_7_columns_with_steps_and_the_newest_update(cast, plan, client):
+    services.do_set_step_done(step=plan.step, done=True, acting_user=cast.teamlid)
+    services.do_add_update(action=plan.action, text="Eerste notitie", acting_user=cast.teamlid)
+    services.do_add_update(action=plan.action, text="Plek gevonden in de bibliotheek", acting_user=cast.kartrekker)
+    client.force_login(cast.werkgroeplid)
+    body = client.get(url("plan", cast.school.pk)).content.decode()
+    row = body[body.index(f'id="action-{plan.action.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Notities/updates" in body
+    assert "gedaan: </span>Plek kiezen" in row and "Inrichten" in row and "1 van 2 gedaan" in row
+    assert "Plek gevonden in de bibliotheek" in row and "Eerste notitie" not in row
+    assert "Karel Kartrekker" in row and "alle 2 updates" in row
