@@ -166,7 +166,10 @@ def test_texts_are_verbatim_from_the_handbook(handbook):
     for group in (g for layer in suggestions.layers for g in layer.groups if g.heading):
         assert group.heading in handbook
     assert suggestions.intro in handbook
-    assert suggestions.footnote in handbook
+    # The one repaired word break (see editorial_note): the PDF text lost the space in the book's title.
+    assert "‘Lesgeven aan getraumatiseerde kinderen’" in suggestions.footnote
+    assert suggestions.footnote.replace("getraumatiseerde kinderen’", "getraumatiseerdekinderen’") in handbook
+    assert "‘Lesgeven aan getraumatiseerde kinderen’" in handbook  # how the handbook writes the title elsewhere
     assert "Uitgelicht: Het actieplan implementatie Traumasensitief Onderwijs: Waar kan ik aan denken?" in handbook
 
 
