@@ -19,6 +19,7 @@ text (it cannot change how openpyxl types the cell).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
@@ -42,9 +43,18 @@ def set_text(cell, value):
     text = safe_text(value)
     cell.value = text
     cell.data_type = "s"  # also when openpyxl took it for a formula ("=...") or an error ("#N/A")
-    if text.startswith(FORMULA_TRIGGERS):
+    if looks_like_formula(text):
         cell.quotePrefix = True
     return cell
+
+
+def looks_like_formula(text: str) -> bool:
+    """Starts with a formula character, also after leading spaces or line breaks, or as its full-width form
+    ("＝", "﹦"), which some spreadsheet programs take for "=" when the cell is edited."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return True
+    first = unicodedata.normalize("NFKC", text.lstrip()[:1])
+    return first != "" and first in "=+-@"
 
 
 def append_row(ws, values) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -264,6 +265,7 @@ def test_xlsx_sheets_and_action_rows(cast, filled, login):
     evil_goal = make_goal(cast.school, k, "+SUM(2)", "1", term="lang", priority=2, start_phase=1)
     make_action(cast.school, k, '=HYPERLINK("http://evil")', goal=evil_goal, steps=["-1+2"])
     make_action(cast.school, k, "@SUM(1)", layer_code="2")
+    make_action(cast.school, k, "＝1+1 (vol breed)", layer_code="2", monitoring=" =1+1")
     response = download(login(cast.kartrekker), "plan_xlsx", cast.school)
     today = timezone.localdate()
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -276,7 +278,7 @@ def test_xlsx_sheets_and_action_rows(cast, filled, login):
     assert ws.freeze_panes == "A2" and ws[1][0].font.bold and ws.auto_filter.ref == f"A1:L{ws.max_row}"
     rows = {r[2].value: r for r in ws.iter_rows(min_row=2)}
     live = Action.objects.alive().filter(school=cast.school)
-    assert sorted(rows) == sorted(live.values_list("title", flat=True)) and len(rows) == ws.max_row - 1 == 4
+    assert sorted(rows) == sorted(live.values_list("title", flat=True)) and len(rows) == ws.max_row - 1 == 5
 
     row = rows["Rustruimte inrichten"]
     assert [c.value for c in row[:6]] == [
@@ -302,9 +304,14 @@ def test_xlsx_sheets_and_action_rows(cast, filled, login):
     assert changed == timezone.localtime(action.updated_at).replace(tzinfo=None, microsecond=0)
     assert rows["Ouderavond plannen"][9].value == "ja"
 
-    for title in ('=HYPERLINK("http://evil")', "@SUM(1)"):
+    for title in ('=HYPERLINK("http://evil")', "@SUM(1)", "＝1+1 (vol breed)"):
         cell = rows[title][2]
-        assert cell.data_type == "s" and cell.value == title
+        assert cell.data_type == "s" and cell.value == title and cell.quotePrefix
+    assert rows["＝1+1 (vol breed)"][7].value == " =1+1"  # a leading space does not hide a formula
+    assert rows["＝1+1 (vol breed)"][7].quotePrefix
+    assert not rows["Rustruimte inrichten"][2].quotePrefix  # ordinary text gets no flag
+    sheet_xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
     assert rows['=HYPERLINK("http://evil")'][1].value == "+SUM(2)"
     assert rows['=HYPERLINK("http://evil")'][1].data_type == "s"
     assert rows['=HYPERLINK("http://evil")'][3].value == "☐ -1+2"
