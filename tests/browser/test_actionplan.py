@@ -1,5 +1,7 @@
 """From the consensus priorities to a living action plan, as the werkgroep does it in the browser:
-goals → actions (from a handbook suggestion) → steps ticked → a werkgroep meeting with minutes → exports."""
+goals → actions (from a handbook suggestion) → steps ticked → a werkgroep meeting with minutes → exports of the
+plan and of the round (whose report now shows the goals and actions that followed). The consensus meeting itself is
+in test_cycle, which ends by turning its priorities into goals."""
 
 from __future__ import annotations
 
@@ -7,8 +9,11 @@ import datetime
 import io
 import re
 
+import docx
+import openpyxl
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from actionplans.models import Action, ActionUpdate, Goal, Meeting
 from tests.factories import agree_priorities
@@ -107,19 +112,34 @@ def test_from_priorities_to_meeting_and_export(browser_cast, new_context, server
     expect(page.get_by_role("row", name=re.compile("Huidige bijeenkomst"))).to_contain_text("Teamkamer")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Actieplan (Word)").click()
-    import docx
-
     document = docx.Document(io.BytesIO(download_info.value.path().read_bytes()))
     text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Inrichten van rustruimtes in de school" in text
     assert "Tina Teamlid" in text and "Teamkamer" in text
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Actieplan (Excel)").click()
-    import openpyxl
-
     workbook = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
     titles = [c.value for row in workbook.worksheets[0].iter_rows() for c in row]
     assert "Inrichten van rustruimtes in de school" in titles
+
+    # The round's own exports now carry what followed: the goals and their actions ---------------------------
+    page.goto(f"/scholen/{school.pk}/rondes/{cast.closed_round.pk}/resultaat/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Resultaat")
+    check_a11y(page, "resultaat met vervolg")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Rapport (PDF)").click()
+    pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
+    pdf_text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
+    assert "Elke klas heeft een rustige plek" in pdf_text and "Inrichten van rustruimtes in de school" in pdf_text
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Gespreksformulier (Word)").click()
+    form = docx.Document(io.BytesIO(download_info.value.path().read_bytes()))
+    form_text = "\n".join(cell.text for table in form.tables for row in table.rows for cell in row.cells)
+    assert "3B.2" in form_text
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Overzicht (Excel)").click()
+    overview = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    assert "Consensus" in overview.sheetnames
 
     # The other plan pages pass axe too ---------------------------------------------------------------------
     for path, label in [

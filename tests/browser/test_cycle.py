@@ -1,4 +1,5 @@
-"""The whole yearly cycle as people do it in the browser: invite, accept, open a round, fill in, consensus, result."""
+"""The whole yearly cycle as people do it in the browser: invite, accept, open a round, fill in, consensus, result,
+and the priorities taken over as goals of the action plan."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
+from actionplans.models import Goal
 from assessments.models import Answer, ConsensusItem, Participant, Round, RoundStatus
 from organisations.models import Invitation, Membership
 from tests.factories import fill_completely
@@ -225,6 +227,19 @@ def test_whole_cycle(browser_cast, new_context, page_log, server_paused):
         row = matrix.get_by_role("row").filter(has=k.get_by_role("rowheader", name=re.compile(rf"^{re.escape(code)} ")))
         expect(row.locator("td.gw-phase-cell")).to_have_text(str(item["phase"]))
     expect(matrix.get_by_role("row")).to_have_count(1 + len(round_.model.accents))
+
+    # The priorities become goals of the action plan (the rest of the plan: test_actionplan) ------------------
+    k.get_by_role("link", name=re.compile("Doelen maken")).first.click()
+    expect(k.get_by_role("heading", level=1)).to_contain_text("Van prioriteiten naar doelen")
+    check_a11y(k, "van prioriteiten naar doelen")
+    k.get_by_role("button", name="Doelen toevoegen aan het actieplan").click()
+    expect(k.get_by_role("heading", level=1)).to_contain_text("Actieplan TSO")
+    goals = Goal.objects.filter(source_round=round_).order_by("priority")
+    assert [(g.accent_code, g.start_phase, g.priority) for g in goals] == [
+        (code, item["phase"], item["priority"])
+        for code, item in sorted(CONSENSUS.items(), key=lambda kv: kv[1]["priority"] or 99)
+        if item["priority"]
+    ]
 
     # The Ontwikkelmodel itself, from the menu.
     k.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Ontwikkelmodel").click()
