@@ -1212,6 +1212,12 @@ def test_stale_versions_are_a_conflict_and_change_nothing(cast, plan, login):
         response = client.post(url, data)
         assert response.status_code == 409, url
         assert "Iemand anders heeft" in text(response), url
+    # The goal's conflict shows both versions side by side, and the form still holds the werkgroeplid's input.
+    response = client.post(*posts[0])
+    html = response.content.decode()
+    assert "Zo heeft Karel Kartrekker het opgeslagen" in html
+    assert "<td>Rust</td><td>Elke klas een rustplek</td>" in html.replace("\n", "")
+    assert 'value="Elke klas een rustplek"' in html
     response = client.post(posts[2][0], posts[2][1], **HTMX)
     assert response.status_code == 409
     assert_plan_unchanged(before)

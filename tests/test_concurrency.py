@@ -1,6 +1,6 @@
 """Two people saving the same thing at the same moment: one wins, the other is told (a conflict).
 
-A consensus item (two facilitators), an action point and a meeting's minutes (two plan editors).
+A consensus item (two facilitators), a goal, an action point and a meeting's minutes (two plan editors).
 
 Runs on PostgreSQL (real row locks across connections); SQLite serialises whole-database writes
 and is skipped here. CI runs the suite on both.
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from actionplans import services as plan_services
-from actionplans.models import Action, Meeting, PlanChange
+from actionplans.models import Action, Goal, Meeting, PlanChange
 from assessments import services
 from assessments.models import ConsensusItem
 from audit.models import AuditEvent
@@ -22,6 +22,7 @@ from organisations.services import ConflictError
 from .factories import (
     fill_completely,
     make_action,
+    make_goal,
     make_board,
     make_meeting,
     make_member,
@@ -157,6 +158,31 @@ def test_concurrent_action_edits_never_lose_work():
         assert change.changes["title"][1] == winner
         assert PlanChange.objects.count() == changes_before + 1
         assert AuditEvent.objects.count() == audit_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_goal_edits_never_lose_work():
+    school, karel, wim = editors()
+    goal = make_goal(school, karel, "Rust in de school", "3B")
+    for n in range(ROUNDS):
+        mine, theirs = Goal.objects.get(pk=goal.pk), Goal.objects.get(pk=goal.pk)
+        assert mine.version == theirs.version == n + 1
+        changes_before = PlanChange.objects.filter(goal=goal).count()
+
+        def save(copy, user, title):
+            fields = {f: getattr(copy, f) for f in plan_services.GOAL_FIELDS} | {"title": title}
+            return lambda: plan_services.do_update_goal(
+                goal=copy, expected_version=copy.version, acting_user=user, **fields
+            )
+
+        titles = {karel: f"Doel van Karel {n}", wim: f"Doel van Wim {n}"}
+        outcomes = race({titles[karel]: save(mine, karel, titles[karel]), titles[wim]: save(theirs, wim, titles[wim])})
+
+        assert sorted(outcomes.values()) == ["conflict", "saved"], outcomes
+        winner = next(title for title, outcome in outcomes.items() if outcome == "saved")
+        stored = Goal.objects.get(pk=goal.pk)
+        assert (stored.title, stored.version) == (winner, n + 2)
+        assert PlanChange.objects.filter(goal=goal).count() == changes_before + 1
 
 
 @pytest.mark.django_db(transaction=True)
