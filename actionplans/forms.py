@@ -97,7 +97,10 @@ class StepsField(forms.CharField):
     def __init__(self):
         super().__init__(
             label=_("Welke stappen zijn er?"),
-            help_text=_("Eén stap per regel, in de volgorde waarin je ze zet. Afgevinkte stappen blijven afgevinkt."),
+            help_text=_(
+                "Eén stap per regel, in de volgorde waarin je ze zet. Afgevinkte stappen blijven afgevinkt, "
+                "ook als je hun tekst op dezelfde regel een beetje aanpast."
+            ),
             required=False,
             max_length=MAX_STEPS * (MAX_TITLE + 1),
             widget=forms.Textarea(attrs={"rows": 4}),

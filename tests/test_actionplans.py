@@ -657,3 +657,24 @@ def test_the_plan_table_has_the_six_bijlage_7_columns_with_steps_and_the_newest_
     assert "gedaan: </span>Plek kiezen" in row and "Inrichten" in row and "1 van 2 gedaan" in row
     assert "Plek gevonden in de bibliotheek" in row and "Eerste notitie" not in row
     assert "Karel Kartrekker" in row and "alle 2 updates" in row
+
+
+def test_a_ticked_step_keeps_its_tick_when_reworded_in_place_but_not_when_replaced(cast, plan):
+    k = cast.kartrekker
+    services.do_set_step_done(step=plan.step, done=True, acting_user=cast.teamlid)  # "Plek kiezen" ticked
+    action = Action.objects.get(pk=plan.action.pk)
+    fields = {f: getattr(action, f) for f in services.ACTION_FIELDS}
+
+    def edit(lines):
+        current = Action.objects.get(pk=plan.action.pk)
+        services.do_update_action(
+            action=current, expected_version=current.version, acting_user=k, steps=lines, **fields
+        )
+        return list(current.steps.order_by("position").values_list("text", "done_at"))
+
+    steps = edit(["Plek kiezen (twee plekken)", "Inrichten"])
+    assert [(t, d is not None) for t, d in steps] == [("Plek kiezen (twee plekken)", True), ("Inrichten", False)]
+    steps = edit(["Inrichten", "Plek kiezen (twee plekken)"])  # moved: same text, still ticked
+    assert [(t, d is not None) for t, d in steps] == [("Inrichten", False), ("Plek kiezen (twee plekken)", True)]
+    steps = edit(["Inrichten", "Ouders uitnodigen"])  # a different step in its place starts open
+    assert [(t, d is not None) for t, d in steps] == [("Inrichten", False), ("Ouders uitnodigen", False)]
