@@ -8,8 +8,8 @@ both versions. Deleting is soft and can be undone for RESTORE_DAYS days.
 from __future__ import annotations
 
 import datetime
-from difflib import SequenceMatcher
 from datetime import timedelta
+from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils import timezone

@@ -22,8 +22,8 @@ from organisations.services import ConflictError
 from .factories import (
     fill_completely,
     make_action,
-    make_goal,
     make_board,
+    make_goal,
     make_meeting,
     make_member,
     make_round,
