@@ -159,11 +159,11 @@ def _sync_steps(action: Action, lines: list[str]) -> tuple[list[str], list[str]]
     # it keeps its tick. A different step in its place starts open.
     left_over = {step.position: step for steps in by_text.values() for step in steps}
     for pos, text in pending:
-        step = left_over.get(pos)
-        if step is not None and _reworded(step.text, text):
+        old = left_over.get(pos)
+        if old is not None and _reworded(old.text, text):
             del left_over[pos]
-            step.text = text
-            reworded.append(step)
+            old.text = text
+            reworded.append(old)
         else:
             create.append(ActionStep(action=action, position=pos, text=text))
     kept_ids = {s.pk for s in keep + reworded}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -135,8 +137,9 @@ def do_save_answers(
         if is_stale(answer.save_page, answer.save_seq, order):
             continue
         dirty = answer.pk is None
-        stamped = order is not None and (answer.save_page, answer.save_seq) != order
-        if stamped:
+        stamped = False
+        if order is not None and (answer.save_page, answer.save_seq) != order:
+            stamped = True
             answer.save_page, answer.save_seq = order
         for name in ("phase", "strengths", "goal"):
             if name in fields and getattr(answer, name) != fields[name]:
@@ -237,7 +240,7 @@ def do_send_reminders(*, round_: Round, acting_user, base_url: str) -> int:
     for p in pending:
         body = render_to_string("assessments/email/reminder.txt", {"round": round_, "user": p.user, "link": link})
         subject = _("Herinnering: %(title)s") % {"title": round_.title}
-        transaction.on_commit(lambda s=subject, b=body, e=p.user.email: send_mail(s, b, None, [e]))
+        transaction.on_commit(partial(send_mail, subject, body, None, [p.user.email]))
     round_.participants.filter(pk__in=[p.pk for p in pending]).update(reminded_at=now)
     record(
         action="round.reminders_sent",

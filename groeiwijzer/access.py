@@ -9,11 +9,15 @@ Chain: board → school → membership → role.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from organisations.models import Board, Membership, Role, School
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ORGANISER_ROLES = (Role.SCHOOLLEIDING, Role.KARTREKKER)
 CONSENSUS_VIEW_ROLES = (
@@ -32,7 +36,7 @@ PLAN_EDITOR_ROLES = (Role.SCHOOLLEIDING, Role.KARTREKKER, Role.WERKGROEPLID)
 class SchoolAccess:
     """What the current user is in one school."""
 
-    user: object
+    user: User
     school: School
     membership: Membership | None  # None: a board member looking on, read-only
 

@@ -9,8 +9,10 @@ form onto the saved version, so the next save overwrites knowingly. The template
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.formats import date_format
 
 
@@ -24,7 +26,7 @@ def _comparable(value):
 
 def _choice_labels(field: forms.ChoiceField) -> dict[str, str]:
     labels = {}
-    for key, label in field.choices:
+    for key, label in getattr(field, "choices", ()):  # Django has normalised them to (value, label) pairs
         if isinstance(label, (list, tuple)):  # an optgroup
             labels.update({str(k): str(v) for k, v in label})
         else:
@@ -57,6 +59,7 @@ def conflict_rows(form: forms.Form, obj, names) -> list[dict]:
         if _comparable(saved) != _comparable(mine):
             field = form.fields[name]
             rows.append({"label": field.label, "saved": readable(field, saved), "mine": readable(field, mine)})
-    form.data = form.data.copy()
-    form.data["version"] = obj.version
+    data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
+    data["version"] = obj.version
+    form.data = data
     return rows

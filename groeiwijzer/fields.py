@@ -87,21 +87,21 @@ MISSING_VERSION = _(
 )
 
 
-class EditVersionMixin:
+class EditVersionMixin(forms.Form):
     """A form opened on an existing item (its initial data has a version) must send that version back. Without it a
     save could overwrite someone else's change unseen, so a missing version is an error, not "no check".
-    Put it before forms.Form in the bases; the form's own clean() must call super().clean()."""
+    Form classes list it first in their bases; their own clean() must call super().clean()."""
 
     def clean(self):
-        data = super().clean()
-        if self.initial.get("version") is not None and "version" not in self._errors and data.get("version") is None:
+        data = super().clean() or self.cleaned_data
+        if self.initial.get("version") is not None and not self.has_error("version") and data.get("version") is None:
             self.add_error(None, MISSING_VERSION)
         return data
 
 
 def require_a_version(form, data: dict, names=("version", "force_version")) -> None:
     """For autosave forms, which are always about an existing text: one of the version fields must be there."""
-    if not any(n in form._errors for n in names) and all(data.get(n) is None for n in names):
+    if not any(form.has_error(n) for n in names) and all(data.get(n) is None for n in names):
         form.add_error(None, MISSING_VERSION)
 
 

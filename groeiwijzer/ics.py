@@ -63,7 +63,9 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets, continuation lines starting with a space."""
-    out, current, size = [], [], 0
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74  # a continuation line's leading space counts
@@ -85,7 +87,8 @@ def _local(value: datetime.datetime) -> str:
 def _event_lines(event: Event, stamp: str) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{stamp}"]
     if isinstance(event.start, datetime.datetime):
-        end = event.end or event.start + datetime.timedelta(hours=1)
+        # A timed event ends at a time; an end without one (a date) falls back to an hour, like no end at all.
+        end = event.end if isinstance(event.end, datetime.datetime) else event.start + datetime.timedelta(hours=1)
         lines += [f"DTSTART;TZID={TZID}:{_local(event.start)}", f"DTEND;TZID={TZID}:{_local(end)}"]
     else:
         last = event.end or event.start

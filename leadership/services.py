@@ -41,7 +41,7 @@ def items_for(school, *, round_=None, user=None):
     (their answers are kept), after the active ones.
     """
     content = load_content()
-    rows = [(item.code, item.text, None) for item in content.items]
+    rows: list[tuple[str, str, ExtraItem | None]] = [(item.code, item.text, None) for item in content.items]
     extras = list(ExtraItem.objects.filter(school=school).order_by("created_at", "id"))
     answered = set()
     if round_ is not None and user is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -83,7 +84,7 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
         }
         subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": school.name}
         body = render_to_string("organisations/email/invitation.txt", context)
-        transaction.on_commit(lambda s=subject, b=body, e=email: send_mail(s, b, None, [e]))
+        transaction.on_commit(partial(send_mail, subject, body, None, [email]))
         created.append(invitation)
     return created
 

@@ -110,6 +110,9 @@ def parse(data: dict) -> Content:
     codes = [k.code for k in sessions + separate]
     if len(codes) != len(set(codes)):
         raise ContentError("session codes must be unique")
+    for needed in ("module1", "module34"):  # the plan is dated from module 1; 3 and 4 can be split
+        if needed not in {k.code for k in sessions}:
+            raise ContentError(f"the sessions need {needed!r}")
     if len(data["table"]["months"]) != 12:
         raise ContentError("Tabel 4.1 has twelve months")
     wm = data["werkmoment"]

@@ -108,6 +108,7 @@ def default_sessions(school_year: int, *, module1_date: datetime.date | None = N
         i = next(i for i, k in enumerate(kinds) if k.code == "module34")
         kinds[i : i + 1] = list(content.separate_modules)
     module1 = content.kind("module1")
+    assert module1 is not None, "the training content always has module 1 (checked when it loads)"
     if module1_date is not None:
         weekday, n = module1_date.weekday(), min((module1_date.day - 1) // 7 + 1, 4)
         base = module1_date.year * 12 + module1_date.month - 1
