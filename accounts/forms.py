@@ -29,7 +29,7 @@ class PasswordLoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if self.errors:
             return data
         if throttle.is_locked(data["email"]):

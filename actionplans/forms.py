@@ -1,5 +1,7 @@
 """Forms for the action plan. They only validate; services do the writing."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,9 @@ from groeiwijzer.fields import (
 from ontwikkelmodel.content import load_file
 
 from .models import MAX_MINUTES, MAX_STEPS, MAX_TEXT, MAX_TITLE, SHORT_TERM_ADVICE, ActionStatus, Term
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _text(label, *, help_text="", required=False, max_length=MAX_TEXT, rows=2):
@@ -36,7 +41,7 @@ def phase_choices():
 
 
 def accent_choices():
-    choices = [("", _("— geen accent —"))]
+    choices: list[tuple[str, StrOrPromise | list[tuple[str, str]]]] = [("", _("— geen accent —"))]
     for layer in load_file().layers:
         choices.append((layer.name, [(a.code, f"{a.code} {a.name}") for a in layer.accents]))
     return choices
@@ -220,7 +225,7 @@ class MinutesForm(forms.Form):
     force_version = VersionField()  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         require_a_version(self, data)
         return data
 
@@ -274,7 +279,7 @@ class FromRoundForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         chosen = []
         for row in self.rows:
             key = row["item"].accent_code.replace(".", "_")

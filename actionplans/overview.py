@@ -10,7 +10,7 @@ from django.db.models import CharField, Count, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from ontwikkelmodel.content import load_file
+from ontwikkelmodel.content import Layer, load_file
 
 from .models import (
     MEETING_GAP_DAYS,
@@ -64,7 +64,7 @@ def mark(actions, today: date):
 
 @dataclass
 class LayerBlock:
-    layer: object
+    layer: Layer
     goals: list = field(default_factory=list)
     actions: list = field(default_factory=list)
 

@@ -1,5 +1,7 @@
 """The action plan: goals, actions, the werkgroep's meetings. Thin views; access and services decide."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -269,7 +271,7 @@ def _goals(acc):
 def action_new(request, school_id):
     acc = _access(request, school_id, edit=True)
     suggestions = load_suggestions()
-    initial = {"status": ActionStatus.PLANNED}
+    initial: dict[str, Any] = {"status": ActionStatus.PLANNED}
     keep = {}  # what a click on a suggestion must not forget: the goal, the layer, the meeting
     if request.GET.get("laag"):
         initial["layer_code"] = keep["laag"] = request.GET["laag"][:8]
@@ -507,7 +509,7 @@ def trash(request, school_id):
 
 def meeting_new(request, school_id):
     acc = _access(request, school_id, edit=True)
-    initial = {}  # no date: a meeting dated today would count as held and silence the six-week reminder
+    initial: dict[str, Any] = {}  # no date: a meeting dated today would count as held and silence the six-week reminder
     last = Meeting.objects.filter(school=acc.school).order_by("-date", "-id").first()
     if last is not None:  # same time, place and roles as last time: usually right
         initial |= {

@@ -21,7 +21,7 @@ def text_field(label, help_text=""):
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         _reject_impossible_ids(self, value)
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
     def label_from_instance(self, obj):
         roles = ", ".join(str(r) for r in obj.role_labels)
@@ -33,6 +33,9 @@ class FacilitatorField(forms.ModelChoiceField):
         if value not in self.empty_values:
             _reject_impossible_ids(self, [value])
         return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return obj.user.display_name
 
 
 class RoundForm(forms.Form):
@@ -72,9 +75,10 @@ class RoundForm(forms.Form):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         members = Membership.objects.filter(school=school).select_related("user").order_by("user__name")
-        self.fields["participants"].queryset = members
-        self.fields["facilitator"].queryset = members.filter(models_q_trainer())
-        self.fields["facilitator"].label_from_instance = lambda m: m.user.display_name
+        participants, facilitator = self.fields["participants"], self.fields["facilitator"]
+        assert isinstance(participants, MemberChoiceField) and isinstance(facilitator, FacilitatorField)
+        participants.queryset = members
+        facilitator.queryset = members.filter(models_q_trainer())
 
     def round_fields(self) -> dict:
         """The cleaned data as keyword arguments for do_create_round / do_update_round."""
@@ -89,7 +93,7 @@ class RoundForm(forms.Form):
         }
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         d, m = data.get("deadline"), data.get("meeting_date")
         for name in ("deadline", "meeting_date"):
             value = data.get(name)
@@ -171,10 +175,10 @@ class PrioritiesForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if any(key.startswith("rank-") and key not in self.fields for key in self.data):
             raise forms.ValidationError(_("Kies maximaal vijf prioriteiten."), code="too_many")
-        seen = {}
+        seen: dict[str, int] = {}  # accent code → rank
         for rank in range(1, 6):
             code = data.get(f"rank-{rank}")
             if code:

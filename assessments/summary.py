@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ontwikkelmodel.content import Accent, Layer
+
 from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, ConsensusItem, Participant, Priority, Round
 
 MAX_GOALS_PER_LAYER = 2
@@ -26,7 +28,7 @@ class Written:
 
 @dataclass
 class AccentSummary:
-    accent: object
+    accent: Accent
     counts: dict[int, int]  # phase 1-4 → number of submitted participants
     dont_know: int
     unanswered: int
@@ -46,7 +48,7 @@ class AccentSummary:
 
     @property
     def spread(self) -> int | None:
-        if self.min_phase is None:
+        if self.min_phase is None or self.max_phase is None:  # both are None when no phase was given
             return None
         return self.max_phase - self.min_phase
 
@@ -63,7 +65,7 @@ class AccentSummary:
 
 @dataclass
 class LayerSummary:
-    layer: object
+    layer: Layer
     accents: list[AccentSummary]
 
     @property

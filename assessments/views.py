@@ -1,7 +1,10 @@
 """Assessment rounds: organise, fill in, consensus, present, result."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -124,11 +127,12 @@ def round_transition(request, school_id, round_id, action):
         "heropen-invullen": (services.do_reopen_filling, acc.can_organise_rounds, _("Invullen staat weer open.")),
         "afsluiten": (services.do_close_round, acc.can_facilitate(round_), _("De ronde is afgesloten.")),
     }
+    fn: Callable[..., object]
     if action == "heropenen":
         access.require(acc.can_reopen_rounds)
         form = ReopenForm(request.POST)
         if not form.is_valid():
-            messages.error(request, form.errors["reason"][0])
+            messages.error(request, form.errors["reason"][0])  # type: ignore[arg-type]  # ErrorList[i] is the message
             return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
         fn = lambda **kw: services.do_reopen_round(reason=form.cleaned_data["reason"], **kw)  # noqa: E731
         msg = _("De ronde is heropend. Dit is vastgelegd.")
@@ -249,23 +253,23 @@ def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
     acc, round_ = _round_access(request, school_id, round_id)
     participant = access.get_participant(acc, round_)
-    ctx = {"saved": False, "error": None}
+    ctx: dict[str, Any] = {"saved": False, "error": None}
     if not (round_.is_open and not participant.is_submitted):
         ctx["error"] = _("Niet opgeslagen: je antwoorden zijn al ingediend of de ronde is dicht.")
         return render(request, "assessments/_save_status.html", ctx, status=409)
     if step == "prioriteiten":
-        form = PrioritiesForm(request.POST, accents=round_.model.accents)
-        if form.is_valid():
+        priorities_form = PrioritiesForm(request.POST, accents=round_.model.accents)
+        if priorities_form.is_valid():
             services.do_save_priorities(
                 participant=participant,
-                accent_codes=form.codes(),
+                accent_codes=priorities_form.codes(),
                 acting_user=request.user,
                 order=save_order.from_request(request),
             )
             ctx["saved"] = True
         else:
             ctx["error"] = _("Niet opgeslagen: %(errors)s") % {
-                "errors": " ".join(str(e) for errs in form.errors.values() for e in errs)
+                "errors": " ".join(str(e) for errs in priorities_form.errors.values() for e in errs)
             }
         return render(request, "assessments/_save_status.html", ctx, status=200 if ctx["saved"] else 400)
     layer = round_.model.layer(step)
@@ -373,7 +377,7 @@ def consensus_item(request, school_id, round_id, accent_code):
     if accent is None:
         raise Http404
     item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
-    initial = {"version": services.item_version(item)}
+    initial: dict[str, Any] = {"version": services.item_version(item)}
     if item:
         initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
     form = ConsensusItemForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -397,8 +401,9 @@ def consensus_item(request, school_id, round_id, accent_code):
                 conflict = True
                 item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
                 form.add_error(None, str(exc))
-                form.data = form.data.copy()
-                form.data["version"] = services.item_version(item)  # the next save may overwrite, knowingly
+                data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
+                data["version"] = services.item_version(item)  # the next save may overwrite, knowingly
+                form.data = data
                 status = 409
             except ServiceError as exc:
                 form.add_error(None, str(exc))

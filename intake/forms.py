@@ -41,7 +41,7 @@ class MembersField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         reject_impossible_ids(self, value)
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
     def label_from_instance(self, obj):
         return obj.display_name
@@ -135,7 +135,7 @@ class NoteForm(forms.Form):
     force_version = VersionField()  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         require_a_version(self, data)
         return data
 

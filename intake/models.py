@@ -134,6 +134,7 @@ class Agreement(models.Model):
 
     @property
     def who(self) -> str:
-        if self.owner_id and self.owner_text:
-            return f"{self.owner.display_name} ({self.owner_text})"
-        return self.owner.display_name if self.owner_id else self.owner_text
+        owner = self.owner  # None without a query when there is no owner_id
+        if owner is not None and self.owner_text:
+            return f"{owner.display_name} ({self.owner_text})"
+        return owner.display_name if owner is not None else self.owner_text

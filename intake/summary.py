@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import F, Max
 
@@ -18,9 +18,9 @@ class LatestDecision:
     kind_label: str
     decision: str  # "open", "go" or "twijfel"
     decision_label: str
-    date: date | None  # the conversation's last meeting date
-    decided_at: object  # datetime or None
-    follow_up_date: date | None  # only after a Twijfel
+    date: datetime.date | None  # the conversation's last meeting date
+    decided_at: datetime.datetime | None
+    follow_up_date: datetime.date | None  # only after a Twijfel
 
 
 def latest_conversation(school):

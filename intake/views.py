@@ -285,8 +285,9 @@ def note(request, school_id, conversation_id):
         )
     if code is None:  # a question that is not on the agenda: nothing to attach the text to
         for error in form.errors.get("question", []) or form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, error)  # type: ignore[arg-type]  # iterating an ErrorList gives the messages
     if status == 200:
+        assert code is not None  # a valid form's question is on the agenda
         messages.success(request, _("De aantekeningen zijn opgeslagen."))
         return redirect(_conversation_url(acc, conversation, "#vraag-" + code.replace(".", "-")))
     return _render_conversation(

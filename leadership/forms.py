@@ -87,7 +87,7 @@ class NoteForm(forms.Form):
     force_version = _version_field(0)  # "Mijn versie opslaan" after a conflict: the version the user has seen
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         require_a_version(self, data)
         return data
 

@@ -1,11 +1,15 @@
 """Boards (schoolbesturen), schools, memberships with roles, and invitations."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Board(models.Model):
@@ -111,7 +115,7 @@ class Membership(models.Model):
         return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
 
     @property
-    def role_labels(self) -> list[str]:
+    def role_labels(self) -> list["StrOrPromise"]:
         return [Role(r).label for r in self.roles]
 
     def has_role(self, *roles: str) -> bool:
@@ -160,5 +164,5 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
     @property
-    def role_labels(self) -> list[str]:
+    def role_labels(self) -> list["StrOrPromise"]:
         return [Role(r).label for r in self.roles if r in Role.values]

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from groeiwijzer.content_checks import ContentError
 from groeiwijzer.content_checks import optional_text as _optional_text
@@ -195,7 +196,7 @@ def _screeningsinstrumenten(data) -> dict:
         if number in notes:
             raise ContentError(f"note {number} appears twice")
         notes[number] = {"number": number, "text": _text(n["text"], f"note {number}"), "url": _url(n["url"], number)}
-    topics = []
+    topics: list[dict[str, Any]] = []
     for t in data["topics"]:
         instruments = []
         for ins in t["instruments"]:
@@ -283,7 +284,7 @@ def _prevalentie(data) -> dict:
         where = s["where"]
         if where != "handboek" and where not in articles:
             raise ContentError(f"study {code}: 'where' must be 'handboek' or an article code")
-        groups = []
+        groups: list[dict[str, Any]] = []
         for g in s["groups"]:
             groups.append(
                 {

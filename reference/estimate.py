@@ -99,8 +99,8 @@ def estimate(figures, *, pupil_count: int, education_type: str, cluster: int | N
                 measure=measure,
                 low_percent=low_p,
                 high_percent=high_p,
-                low=share_floor(pupil_count, low_p) if numbers else None,
-                high=share_ceil(pupil_count, high_p) if numbers else None,
+                low=share_floor(pupil_count, low_p) if low_p is not None else None,
+                high=share_ceil(pupil_count, high_p) if high_p is not None else None,
                 figures=tuple(
                     FigureEstimate(
                         figure=f, pupils=share_round(pupil_count, f.percent) if f.percent is not None else None

@@ -24,13 +24,15 @@ def session_events(school) -> list[dict]:
         .order_by("date", "start_time", "id")
     )
     for s in sessions:
+        start: datetime.date  # a datetime (a subclass of date) or, for an all-day event, a date
+        end: datetime.date
         if s.start_time and s.end_time:
             start = datetime.datetime.combine(s.date, s.start_time, tzinfo=tz)
             end = datetime.datetime.combine(s.date, s.end_time, tzinfo=tz)
         else:
             start, end = s.date, s.date + datetime.timedelta(days=1)
         parts = [_("Teamtraining TSO %(year)s") % {"year": s.plan.school_year_label}]
-        if s.group_id:
+        if s.group is not None:  # select_related: no query
             parts.append(_("Trainingsgroep: %(name)s") % {"name": s.group.name})
         events.append(
             {

@@ -27,7 +27,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         _reject_impossible_ids(self, value)
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
     def label_from_instance(self, obj):
         return obj.display_name
@@ -68,7 +68,7 @@ class PlanForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         year, date = data.get("school_year"), data.get("module1_date")
         if year and date and not (year * 12 + 7 <= date.year * 12 + date.month - 1 <= year * 12 + 18):
             self.add_error(

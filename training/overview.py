@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -16,35 +17,44 @@ from .content import load_content
 from .models import MISSED_STATUSES, Attendance, AttendanceStatus, TrainingGroup
 from .services import team_memberships
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+    from organisations.models import Membership
+
+    from .models import TrainingPlan, TrainingSession
+
 # Which handbook modules a session covers: module 3 + 4 on one day covers both.
 MODULE_UNITS = {"module1": ("1",), "module2": ("2",), "module3": ("3",), "module4": ("4",), "module34": ("3", "4")}
 
 
 @dataclass
 class Missed:
-    session: object
+    session: TrainingSession
     status: str  # afwezig / afgemeld / "" (not registered)
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return AttendanceStatus(self.status).label if self.status else ""
 
 
 @dataclass
 class PersonRow:
-    user: object
-    membership: object
-    missed: list = field(default_factory=list)
-    missing_modules: list = field(default_factory=list)
+    user: User
+    membership: Membership
+    missed: list[Missed] = field(default_factory=list)
+    missing_modules: list[str] = field(default_factory=list)
+    module_labels: list[str] = field(default_factory=list)  # filled in by the view, for the template
     joined_late: bool = False
 
 
 @dataclass
 class Overview:
-    plan: object
-    sessions: list
-    people: list  # PersonRow for every team member
-    catch_up: dict  # session pk → [(user, status)]
+    plan: TrainingPlan
+    sessions: list[TrainingSession]
+    people: list[PersonRow]  # every team member
+    catch_up: dict[int, list[tuple[User, str]]]  # session pk → [(user, status)]
     first_training: datetime.date | None
 
     @property
@@ -82,9 +92,9 @@ def build_overview(plan, *, today: datetime.date | None = None) -> Overview:
     }
     past = [s for s in sessions if s.date <= today]
     rows = {m.user_id: PersonRow(user=m.user, membership=m) for m in team}
-    catch_up = {}
-    units_held = set()
-    present_units = defaultdict(set)
+    catch_up: dict[int, list[tuple[User, str]]] = {}
+    units_held: set[str] = set()
+    present_units: defaultdict[int, set[str]] = defaultdict(set)
     trainings = [s for s in sessions if (s.content_kind and s.content_kind.training)]
     first_training = trainings[0].date if trainings else None
     for s in past:

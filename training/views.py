@@ -131,8 +131,8 @@ def session_detail(request, school_id, session_id):
         topics = list(Topic.objects.filter(session=session).prefetch_related("signups"))
         for topic in topics:
             people = list(topic.signups.all())
-            topic.people = people
-            topic.mine = any(p.pk == request.user.pk for p in people)
+            topic.people = people  # type: ignore[attr-defined]  # for the template
+            topic.mine = any(p.pk == request.user.pk for p in people)  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "training/session_detail.html",

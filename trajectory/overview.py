@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +13,9 @@ from organisations.models import Membership
 
 from .content import load_route
 from .models import Step, Trajectory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NEXT_COUNT = 3
 
@@ -29,7 +33,7 @@ class PhaseBlock:
 @dataclass
 class RoleHours:
     role: str
-    label: str
+    label: StrOrPromise
     guidelines: tuple
     people: list
 

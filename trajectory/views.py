@@ -1,7 +1,9 @@
 """The school's implementation route. Thin views; access and services decide."""
 
+from typing import cast
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -122,8 +124,9 @@ def edit_start(request, school_id):
         except ConflictError as exc:
             trajectory.refresh_from_db()
             form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["version"] = trajectory.version
+            data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
+            data["version"] = trajectory.version
+            form.data = data
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -173,7 +176,7 @@ def step_detail(request, school_id, step_id):
         access.require(can_work)
     form = _step_form(request, acc, step, request.POST if request.method == "POST" else None) if can_work else None
     conflict, status = None, _status(request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():  # a POST without can_work was refused
         try:
             services.do_update_step(
                 step=step,
