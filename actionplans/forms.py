@@ -103,8 +103,8 @@ class StepsField(forms.CharField):
         super().__init__(
             label=_("Welke stappen zijn er?"),
             help_text=_(
-                "Eén stap per regel, in de volgorde waarin je ze zet. Afgevinkte stappen blijven afgevinkt, "
-                "ook als je hun tekst op dezelfde regel een beetje aanpast."
+                "Eén stap per regel, in de volgorde waarin je ze zet. Afgevinkte stappen blijven afgevinkt zolang "
+                "hun tekst gelijk blijft; een stap die je anders opschrijft, staat weer open."
             ),
             required=False,
             max_length=MAX_STEPS * (MAX_TITLE + 1),

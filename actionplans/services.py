@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
-from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils import timezone
@@ -129,49 +128,27 @@ def _clean_steps(steps) -> list[str]:
     return lines
 
 
-REWORDED = 0.6  # similarity (difflib ratio) from which a changed line is the same step, reworded
-
-
-def _reworded(old: str, new: str) -> bool:
-    """The same step in other words: a detail added or left out, or a small fix."""
-    old, new = old.lower().strip(), new.lower().strip()
-    return old in new or new in old or SequenceMatcher(None, old, new).ratio() >= REWORDED
-
-
 def _sync_steps(action: Action, lines: list[str]) -> tuple[list[str], list[str]]:
-    """Make the action's steps match the lines. A step keeps its tick when its text stays the same (wherever it
-    moves), or when a similar line takes its place in the list (reworded)."""
+    """Make the action's steps match the lines; a step keeps its tick when its text stays the same (wherever it
+    moves)."""
     existing = list(action.steps.all())
     before = [s.text for s in existing]
     by_text: dict[str, list[ActionStep]] = {}
     for step in existing:
         by_text.setdefault(step.text, []).append(step)
-    keep, reworded, create, pending = [], [], [], []
+    keep, create = [], []
     for pos, text in enumerate(lines):
         match = by_text.get(text)
         if match:
             step = match.pop(0)
             step.position = pos
             keep.append(step)
-        else:
-            pending.append((pos, text))
-    # A line that replaces a similar step at the same place is that step reworded (a typo fixed, a detail added):
-    # it keeps its tick. A different step in its place starts open.
-    left_over = {step.position: step for steps in by_text.values() for step in steps}
-    for pos, text in pending:
-        old = left_over.get(pos)
-        if old is not None and _reworded(old.text, text):
-            del left_over[pos]
-            old.text = text
-            reworded.append(old)
-        else:
+        else:  # new or reworded: a changed text is a new step, open (a guess could show undone work as done)
             create.append(ActionStep(action=action, position=pos, text=text))
-    kept_ids = {s.pk for s in keep + reworded}
+    kept_ids = {s.pk for s in keep}
     action.steps.exclude(pk__in=kept_ids).delete()
     if keep:
         ActionStep.objects.bulk_update(keep, ["position"])
-    if reworded:
-        ActionStep.objects.bulk_update(reworded, ["position", "text"])
     ActionStep.objects.bulk_create(create)
     return before, lines
 
