@@ -58,7 +58,10 @@ class GoalForm(EditVersionMixin, forms.Form):
     feedback = _text(_("Hoe koppelen we de resultaten terug aan het team?"))
     start_phase = forms.TypedChoiceField(
         label=_("Groeifase bij de start"),
-        help_text=_("Waar staat de school nu op dit accent? Bij een doel uit een ronde is dit de afgesproken fase."),
+        help_text=_(
+            "Waar staat de school nu op dit accent? Bij een doel uit een ronde is dit de afgesproken fase; kies je "
+            "een ander accent, dan neemt het doel de fase over die in die ronde voor dat accent is afgesproken."
+        ),
         choices=phase_choices,
         coerce=int,
         empty_value=None,

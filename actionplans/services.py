@@ -248,10 +248,13 @@ def do_create_goals_from_round(*, round_: Round, choices: list[dict], acting_use
 
 
 def _follow_new_accent(goal: Goal, *, keep_start_phase: bool) -> None:
-    """A goal moved to another accent: its start phase and priority belonged to the old one. From a round, take
-    what the consensus agreed for the new accent; otherwise leave them open (unless the user set a phase now)."""
+    """A goal from a round moved to another accent: its start phase and priority were agreed for the old one.
+    Take what the consensus agreed for the new accent (a phase the user changed in this same save wins). A goal
+    added by hand keeps the phase people gave it: nobody agreed on another one."""
+    if not goal.source_round_id:
+        return
     item = None
-    if goal.source_round_id and goal.accent_code:
+    if goal.accent_code:
         item = ConsensusItem.objects.filter(round_id=goal.source_round_id, accent_code=goal.accent_code).first()
     if not keep_start_phase:
         goal.start_phase = item.phase if item is not None else None

@@ -532,6 +532,9 @@ def test_moving_a_goal_to_another_accent_takes_that_accents_consensus(cast, plan
     assert (goal.layer_code, goal.accent_code, goal.priority, goal.start_phase) == ("1", "1.1", 2, 3)
     change = goal.changes.latest("id").changes
     assert change["priority"] == ["1", "2"] and change["start_phase"] == ["2", "3"]
+    history = client.get(url("goal", cast.school.pk, goal.pk)).content.decode()
+    assert "Groeifase bij de start" in history and "Prioriteit" in history
+    assert "start_phase" not in history and ">priority<" not in history
     # The round page offers 3B.1 again (it has no goal now) and shows 1.1 as taken.
     body = client.get(url("from_round", cast.school.pk, cast.closed_round.pk)).content.decode()
     assert body.count("Al overgenomen als doel") == 1
@@ -548,7 +551,13 @@ def test_a_goal_added_by_hand_can_record_its_start_phase(cast, plan, client):
     assert "Groeifase bij de start" in body
     data = {"title": "Ouders betrekken", "term": "lang", "layer_code": "3A", "accent_code": "", "start_phase": "1"}
     assert client.post(url("goal_new", cast.school.pk), data).status_code == 302
-    assert Goal.objects.get(title="Ouders betrekken").start_phase == 1
+    hand = Goal.objects.get(title="Ouders betrekken")
+    assert hand.start_phase == 1
+    # Another accent for a goal added by hand: the phase people gave it stays (nobody agreed on another one).
+    moved = data | {"layer_code": "1", "accent_code": "1.1", "version": str(hand.version)}
+    assert client.post(url("goal_edit", cast.school.pk, hand.pk), moved).status_code == 302
+    hand.refresh_from_db()
+    assert (hand.accent_code, hand.start_phase, hand.priority) == ("1.1", 1, None)
     response = client.post(url("goal_new", cast.school.pk), data | {"title": "Fout", "start_phase": "7"})
     assert response.status_code == 400 and "Kies groeifase 1, 2, 3 of 4." in response.content.decode()
     assert not Goal.objects.filter(title="Fout").exists()
