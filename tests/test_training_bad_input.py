@@ -211,3 +211,47 @@ def test_ids_beyond_64_bits_are_404(cast, training, login, name, key):
     url = reverse(name, kwargs={"school_id": cast.school.pk, key: 2**64})
     assert login(cast.kartrekker).get(url).status_code == 404
     assert login(cast.kartrekker).post(url, {}).status_code == 404
+
+
+def test_a_session_conflict_shows_both_versions_and_the_next_save_goes_through(cast, training, login):
+    """Before, the 409 page kept the stale version: saving again gave another 409, and again."""
+    from training import services
+
+    seen = training.session.version
+    fields = {f: getattr(training.session, f) for f in services.SESSION_FIELDS} | {"location": "Aula (verbouwd)"}
+    services.do_update_session(session=training.session, expected_version=seen, acting_user=cast.schoolleider, **fields)
+    client = login(cast.kartrekker)
+    url = reverse("training:session_edit", args=[cast.school.pk, training.session.pk])
+    response = client.post(url, session_data(location="Gymzaal", version=str(seen)))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "<td>Aula (verbouwd)</td><td>Gymzaal</td>" in html.replace("\n", "")
+    assert f'name="version" value="{seen + 1}"' in html
+    assert client.post(url, session_data(location="Gymzaal", version=str(seen + 1))).status_code == 302
+    assert TrainingSession.objects.get(pk=training.session.pk).location == "Gymzaal"
+
+
+def test_a_group_conflict_shows_both_versions_and_the_next_save_goes_through(cast, training, login):
+    from training import services
+
+    group = training.group
+    seen = group.version
+    services.do_save_group(
+        plan=training.plan,
+        group=group,
+        name="Bovenbouw",
+        members=list(group.members.all()),
+        trainers=list(group.trainers.all()),
+        expected_version=seen,
+        acting_user=cast.schoolleider,
+    )
+    client = login(cast.kartrekker)
+    url = reverse("training:group_edit", args=[cast.school.pk, group.pk])
+    data = {"name": "Groep Z", "members": [str(cast.teamlid.pk)], "trainers": [str(cast.trainer.pk)]}
+    response = client.post(url, data | {"version": str(seen)})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "<td>Bovenbouw</td><td>Groep Z</td>" in html.replace("\n", "")
+    assert client.post(url, data | {"version": str(seen + 1)}).status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Groep Z"

@@ -157,8 +157,8 @@ def _check_version(obj, expected_version):
     if expected_version is not None and int(expected_version) != obj.version:
         raise ConflictError(
             _(
-                "Iemand anders heeft dit intussen opgeslagen. Laad de pagina opnieuw om die versie te zien; "
-                "jouw invoer staat nog in het formulier."
+                "Iemand anders heeft dit intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
+                "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
             )
         )
 

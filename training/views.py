@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access
+from groeiwijzer.conflicts import conflict_rows
 from organisations.services import ConflictError, ServiceError
 
 from . import services
@@ -156,6 +157,7 @@ def session_edit(request, school_id, session_id):
     initial |= {"group": session.group_id, "trainers": list(session.trainers.all()), "version": session.version}
     form = SessionForm(_data(request), plan=session.plan, initial=initial)
     status = _status(request)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.do_update_session(
@@ -166,7 +168,10 @@ def session_edit(request, school_id, session_id):
                 **form.session_fields(),
             )
         except ConflictError as exc:
+            session.refresh_from_db()
             form.add_error(None, str(exc))
+            conflict = conflict_rows(form, session, services.SESSION_FIELDS)
+            conflict += _people_conflict(form, "trainers", session.trainers.all())
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -176,7 +181,7 @@ def session_edit(request, school_id, session_id):
     return render(
         request,
         "training/session_form.html",
-        _ctx(acc, form=form, plan=session.plan, session=session),
+        _ctx(acc, form=form, plan=session.plan, session=session, conflict=conflict),
         status=status,
     )
 
@@ -315,6 +320,18 @@ def group_delete(request, school_id, group_id):
     )
 
 
+def _people_conflict(form, name, saved) -> list[dict]:
+    """A conflict row for a list of people (trainers, members) when the saved list and the form's differ."""
+    saved, mine = list(saved), list(form.cleaned_data.get(name) or [])
+    if {p.pk for p in saved} == {p.pk for p in mine}:
+        return []
+    return [{"label": form.fields[name].label, "saved": _names(saved), "mine": _names(mine)}]
+
+
+def _names(people) -> str:
+    return ", ".join(sorted(p.display_name for p in people))
+
+
 def _group_form(request, acc, plan, group):
     initial = {}
     if group is not None:
@@ -326,6 +343,7 @@ def _group_form(request, acc, plan, group):
         }
     form = GroupForm(_data(request), plan=plan, initial=initial)
     status = _status(request)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -339,7 +357,12 @@ def _group_form(request, acc, plan, group):
                 acting_user=request.user,
             )
         except ConflictError as exc:
+            assert group is not None  # only an edit has a version to conflict with
+            group.refresh_from_db()
             form.add_error(None, str(exc))
+            conflict = conflict_rows(form, group, ("name",))
+            conflict += _people_conflict(form, "members", group.members.all())
+            conflict += _people_conflict(form, "trainers", group.trainers.all())
             status = 409
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -349,7 +372,12 @@ def _group_form(request, acc, plan, group):
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect(reverse("training:plan", args=[acc.school.pk, plan.pk]) + "#groepen")
-    return render(request, "training/group_form.html", _ctx(acc, form=form, plan=plan, group=group), status=status)
+    return render(
+        request,
+        "training/group_form.html",
+        _ctx(acc, form=form, plan=plan, group=group, conflict=conflict),
+        status=status,
+    )
 
 
 def missed(request, school_id, plan_id):
