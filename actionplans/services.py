@@ -595,7 +595,10 @@ def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_
 @transaction.atomic
 def do_delete_meeting(*, meeting: Meeting, acting_user) -> None:
     """Remove a meeting planned by mistake (with its minutes). Updates and actions from it stay with their actions."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if locked is None:  # deleted a moment ago (a double click): nothing left to do
+        return
+    meeting = locked
     record(
         action="meeting.deleted",
         acting_user=acting_user,

@@ -472,7 +472,8 @@ def action_update(request, school_id, action_id):
         except ServiceError as exc:
             form.add_error("text", str(exc))
     if form.errors:
-        if meeting is not None:
+        # Back to the meeting's agenda with the form; an earlier meeting shows no agenda: then the action page.
+        if meeting is not None and _current_meeting_if_later(acc, meeting, timezone.localdate()) is None:
             return _render_meeting(request, acc, meeting, update_forms={action.pk: form}, status=400)
         return _render_action(request, acc, action, update_form=form, status=400)
     messages.success(request, _("De update is toegevoegd."))
@@ -594,12 +595,21 @@ def meeting_delete(request, school_id, meeting_id):
     )
 
 
+def _current_meeting_if_later(acc, meeting, today):
+    """The current meeting when ``meeting`` is an earlier one (the agenda and its update forms belong to the
+    current and coming meetings); None when ``meeting`` is the current one or still to come."""
+    current, _upcoming = last_and_next_meeting(acc.school, today)
+    if meeting.date < today and current is not None and current.pk != meeting.pk:
+        return current
+    return None
+
+
 def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=None, status=200, conflict=None):
     # The agenda is proposed from the actions as they are now: it belongs to the current and coming meetings,
     # not to one that an other meeting has followed (its updates and minutes stay readable).
     today = timezone.localdate()
-    current, _next = last_and_next_meeting(acc.school, today)
-    earlier = meeting.date < today and current is not None and current.pk != meeting.pk
+    current = _current_meeting_if_later(acc, meeting, today)
+    earlier = current is not None
     proposed = None if earlier else agenda(meeting, today=today)
     given = update_forms or {}
     for action in proposed["all"] if proposed else ():

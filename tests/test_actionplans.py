@@ -688,3 +688,24 @@ def test_a_ticked_step_keeps_its_tick_while_its_text_stays_the_same(cast, plan):
         ("Inrichten", False),
         ("Plek kiezen (twee plekken)", False),
     ]
+
+
+def test_a_failed_update_from_an_earlier_meetings_tab_shows_the_form_with_its_error(cast, plan, client):
+    """A tab opened when that meeting was current, posted after a newer one took its place."""
+    from .factories import make_meeting
+
+    old = make_meeting(cast.school, cast.kartrekker, timezone.localdate() - timedelta(days=40))
+    client.force_login(cast.kartrekker)
+    response = client.post(url("action_update", cast.school.pk, plan.action.pk), {"text": "", "bijeenkomst": old.pk})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Nieuwe update" in body and "Vul dit in." in body
+    assert response.templates[0].name == "actionplans/action_detail.html"
+
+
+def test_deleting_a_meeting_twice_is_no_error(cast, plan):
+    stale = Meeting.objects.get(pk=plan.meeting.pk)  # the second click's copy, fetched before the first delete
+    services.do_delete_meeting(meeting=plan.meeting, acting_user=cast.kartrekker)
+    services.do_delete_meeting(meeting=stale, acting_user=cast.kartrekker)
+    assert not Meeting.objects.filter(pk=plan.meeting.pk).exists()
+    assert AuditEvent.objects.filter(action="meeting.deleted").count() == 1
