@@ -402,23 +402,30 @@ def test_purge_command(cast, plan):
 
 
 @pytest.mark.parametrize(
-    ("what", "expected"),
+    ("what", "days_ago", "expected"),
     [
-        ("nothing", False),
-        ("open action without a goal", True),
-        ("long-term goal only", False),
-        ("finished action only", False),
-        ("short-term goal", True),
+        ("nothing", None, False),
+        ("open action without a goal", None, True),
+        ("open action without a goal", 10, False),
+        ("open action without a goal", 43, True),
+        ("long-term goal only", None, False),
+        ("long-term goal only", 60, False),
+        ("finished action only", None, False),
+        ("short-term goal", None, True),
+        ("short-term goal", 42, False),
+        ("short-term goal", 43, True),
     ],
 )
-def test_the_plan_school_and_board_pages_agree_on_the_meeting_reminder(cast, what, expected):
+def test_the_plan_school_and_board_pages_agree_on_the_meeting_reminder(cast, client, what, days_ago, expected):
     """One rule on all three pages: a plan in use (short-term goals or open actions) without a meeting in six weeks."""
     from actionplans.overview import dashboard_summary
     from organisations.board_overview import board_overview
 
-    from .factories import make_action, make_goal
+    from .factories import make_action, make_goal, make_meeting
 
     k = cast.kartrekker
+    if days_ago is not None:
+        make_meeting(cast.school, k, timezone.localdate() - timedelta(days=days_ago))
     if what == "open action without a goal":
         make_action(cast.school, k, layer_code="2")
     elif what == "long-term goal only":
@@ -431,6 +438,15 @@ def test_the_plan_school_and_board_pages_agree_on_the_meeting_reminder(cast, wha
     assert plan_overview(cast.school).meeting_overdue is expected
     assert dashboard_summary(cast.school, k).meeting_overdue is expected
     assert row.meeting_overdue is expected
+    # And what the kartrekker reads on the plan and school pages.
+    client.force_login(k)
+    plan_page = client.get(url("plan", cast.school.pk)).content.decode()
+    school_page = client.get(reverse("organisations:school", args=[cast.school.pk])).content.decode()
+    reminders = (
+        "zes weken" in plan_page or "nog geen bijeenkomst gehad" in plan_page,
+        "zes weken geleden" in school_page or "nog niet in een bijeenkomst besproken" in school_page,
+    )
+    assert reminders == (expected, expected)
 
 
 def test_meeting_reminder_names_the_next_meeting_instead_of_asking_for_one(cast, plan, client):

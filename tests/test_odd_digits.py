@@ -6,11 +6,11 @@ replaced.
 """
 
 import pytest
-from django.db import transaction
 
 from .intake_fixtures import build_intake
 from .leadership_fixtures import leadership_fixture  # noqa: F401  (fixture)
-from .test_access import all_cases, first_allowed, request, rolled_back
+from .test_access import all_cases, first_allowed, rolled_back
+from .test_access import request as send
 from .training_fixtures import training  # noqa: F401  (fixture)
 
 
@@ -55,12 +55,7 @@ def test_odd_digits_never_crash(case, cast, request: pytest.FixtureRequest):
         tried += 1
         odd_case = type(case)(**{**case.__dict__, "data": lambda c, d=odd_data: d})
         with rolled_back():
-            url, response = request_(odd_case, cast, who)
+            url, response = send(odd_case, cast, who)
         assert response.status_code < 500, f"{case.id}: {who} posted {odd_data} to {url}: {response.status_code}"
     if not tried:
         pytest.skip("no numbers in this row's data")
-
-
-def request_(case, cast, who):
-    with transaction.atomic():
-        return request(case, cast, who)
