@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-"""Server time of the action plan exports (Word and Excel) for a plan of 200 actions.
+"""Server time of the action plan page and its exports (Word and Excel) for a plan of 200 actions.
 
 A throwaway test database (scripts/benchlib.py), a school whose plan has 200 actions
 over the four growth layers, each with 3 steps (one done) and 3 updates, plus 6 goals and two meetings. Each
-export is requested N times after a warm-up by the kartrekker; prints median, p95 and fastest time in
+page and export is requested N times after a warm-up by the kartrekker; prints median, p95 and fastest time in
 milliseconds, the number of queries per request and the size of the file.
 
     .venv/bin/python scripts/bench_plan_exports.py
@@ -18,6 +18,7 @@ import time
 from benchlib import Client, header, in_throwaway_database, measure, reverse, table_header, table_row  # sets Django up
 
 EXPORTS = [
+    ("Actieplan (pagina)", "plan"),
     ("Word (Bijlage 7)", "plan_docx"),
     ("Excel (tabellen)", "plan_xlsx"),
 ]
