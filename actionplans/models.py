@@ -168,8 +168,18 @@ class ActionStep(models.Model):
         return self.done_at is not None
 
 
+class LiveMeetingManager(models.Manager):
+    """Meetings that are not in the trash: what every page, export and count works with."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Meeting(models.Model):
-    """A werkgroep meeting (the Bijlage 7 header: date, time, location, chair, timekeeper, note taker)."""
+    """A werkgroep meeting (the Bijlage 7 header: date, time, location, chair, timekeeper, note taker).
+
+    A deleted meeting stays RESTORE_DAYS days in the trash (``deleted_at``), like goals and actions: ``objects``
+    leaves it out everywhere, ``all_objects`` (the trash, restoring, purging) sees it."""
 
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="plan_meetings")
     date = models.DateField(_("datum"))
@@ -205,6 +215,11 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = LiveMeetingManager()
+    all_objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bijeenkomst werkgroep")

@@ -507,13 +507,18 @@ def do_restore_action(*, action: Action, acting_user) -> Action:
     return action
 
 
-def purge_deleted(*, now=None) -> tuple[int, int]:
-    """Remove goals and actions deleted more than RESTORE_DAYS ago (for good). Returns counts."""
+def purge_deleted(*, now=None) -> tuple[int, int, int]:
+    """Remove goals, actions and meetings deleted more than RESTORE_DAYS ago (for good). Returns the counts."""
     cutoff = (now or timezone.now()) - timedelta(days=RESTORE_DAYS)
     with transaction.atomic():
         _n, actions = Action.objects.filter(deleted_at__lt=cutoff).delete()
         _n, goals = Goal.objects.filter(deleted_at__lt=cutoff).delete()
-    return goals.get("actionplans.Goal", 0), actions.get("actionplans.Action", 0)
+        _n, meetings = Meeting.all_objects.filter(deleted_at__lt=cutoff).delete()
+    return (
+        goals.get("actionplans.Goal", 0),
+        actions.get("actionplans.Action", 0),
+        meetings.get("actionplans.Meeting", 0),
+    )
 
 
 # Meetings ----------------------------------------------------------------------
@@ -529,6 +534,13 @@ def _check_meeting_people(school, fields):
     start, end = fields.get("start_time"), fields.get("end_time")
     if start and end and end <= start:
         raise ServiceError(_("De eindtijd moet na de begintijd liggen."))
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if locked is None:
+        raise ServiceError(DELETED_MEANWHILE % {"item": _("Deze bijeenkomst")})
+    return locked
 
 
 @transaction.atomic
@@ -549,7 +561,7 @@ def do_create_meeting(*, school, acting_user, **fields) -> Meeting:
 
 @transaction.atomic
 def do_update_meeting(*, meeting: Meeting, expected_version, acting_user, **fields) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _lock_meeting(meeting)
     _check_version(meeting, expected_version)
     _check_meeting_people(meeting.school, fields)
     before = _snapshot(meeting, MEETING_FIELDS)
@@ -574,7 +586,7 @@ def do_update_meeting(*, meeting: Meeting, expected_version, acting_user, **fiel
 @transaction.atomic
 def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_user) -> Meeting:
     """Autosaved as the note taker types; another person's save in between is a conflict, never overwritten."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _lock_meeting(meeting)
     _check_version(meeting, expected_version)
     if meeting.minutes == minutes:
         return meeting
@@ -594,16 +606,33 @@ def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_
 
 @transaction.atomic
 def do_delete_meeting(*, meeting: Meeting, acting_user) -> None:
-    """Remove a meeting planned by mistake (with its minutes). Updates and actions from it stay with their actions."""
+    """Put a meeting in the trash (minutes included) for RESTORE_DAYS days. Updates and actions from it stay with
+    their actions. A second delete (a double click) finds nothing live and does nothing."""
     locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-    if locked is None:  # deleted a moment ago (a double click): nothing left to do
+    if locked is None:
         return
-    meeting = locked
+    locked.deleted_at, locked.deleted_by = timezone.now(), acting_user
+    locked.save(update_fields=["deleted_at", "deleted_by"])
     record(
         action="meeting.deleted",
         acting_user=acting_user,
+        school=locked.school,
+        target=locked,
+        data={"date": locked.date.isoformat(), "minutes_length": len(locked.minutes)},
+    )
+
+
+@transaction.atomic
+def do_restore_meeting(*, meeting: Meeting, acting_user) -> Meeting:
+    meeting = Meeting.all_objects.select_for_update().get(pk=meeting.pk)
+    _check_restorable(meeting)
+    meeting.deleted_at, meeting.deleted_by = None, None
+    meeting.save(update_fields=["deleted_at", "deleted_by"])
+    record(
+        action="meeting.restored",
+        acting_user=acting_user,
         school=meeting.school,
         target=meeting,
-        data={"date": meeting.date.isoformat(), "minutes_length": len(meeting.minutes)},
+        data={"date": meeting.date.isoformat()},
     )
-    meeting.delete()
+    return meeting

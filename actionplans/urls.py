@@ -34,4 +34,5 @@ urlpatterns = [
     path(M + "wijzigen/", views.meeting_edit, name="meeting_edit"),
     path(M + "notulen/", views.meeting_minutes, name="meeting_minutes"),
     path(M + "verwijderen/", views.meeting_delete, name="meeting_delete"),
+    path(M + "terugzetten/", views.meeting_restore, name="meeting_restore"),
 ]

@@ -502,7 +502,12 @@ def trash(request, school_id):
         .exclude(goal__in=[g.pk for g in goals], deleted_at__in=[g.deleted_at for g in goals])
         .select_related("deleted_by", "goal")
     )
-    return render(request, "actionplans/trash.html", _ctx(acc, goals=goals, actions=actions, days=RESTORE_DAYS))
+    meetings = list(Meeting.all_objects.restorable().filter(school=acc.school).select_related("deleted_by"))
+    return render(
+        request,
+        "actionplans/trash.html",
+        _ctx(acc, goals=goals, actions=actions, meetings=meetings, days=RESTORE_DAYS),
+    )
 
 
 # Meetings ----------------------------------------------------------------------
@@ -579,7 +584,8 @@ def meeting_delete(request, school_id, meeting_id):
         services.do_delete_meeting(meeting=meeting, acting_user=request.user)
         messages.success(
             request,
-            _("De bijeenkomst van %(date)s is verwijderd.") % {"date": date_format(meeting.date, "j F Y")},
+            _("De bijeenkomst van %(date)s is verwijderd. Je kunt hem %(days)d dagen terugzetten via de prullenbak.")
+            % {"date": date_format(meeting.date, "j F Y"), "days": RESTORE_DAYS},
         )
         return redirect(_plan_url(acc))
     return render(
@@ -593,6 +599,19 @@ def meeting_delete(request, school_id, meeting_id):
             n_actions=meeting.new_actions.alive().count(),
         ),
     )
+
+
+@require_POST
+def meeting_restore(request, school_id, meeting_id):
+    acc = _access(request, school_id, edit=True)
+    meeting = access.get_meeting(acc, meeting_id, deleted=True)
+    try:
+        services.do_restore_meeting(meeting=meeting, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("actionplans:trash", school_id=acc.school.pk)
+    messages.success(request, _("De bijeenkomst staat weer in het actieplan, met haar notulen."))
+    return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
 
 
 def _current_meeting_if_later(acc, meeting, today):
@@ -661,6 +680,9 @@ def meeting_minutes(request, school_id, meeting_id):
             form.add_error(None, str(exc))
             conflict = {"saved": meeting.minutes, "version": meeting.version}
             status = 409
+        except ServiceError as exc:  # the meeting went to the trash meanwhile: the text stays in the browser
+            form.add_error(None, str(exc))
+            status = 400
     else:
         status = 400
     if request.htmx:

@@ -314,12 +314,14 @@ def get_step(action, step_id):
     return _one_or_404(ActionStep.objects.filter(action=action), step_id)
 
 
-def get_meeting(access: SchoolAccess, meeting_id):
+def get_meeting(access: SchoolAccess, meeting_id, *, deleted: bool = False):
+    """A meeting of this school, or 404. deleted=True: only one in the trash (to restore)."""
     from actionplans.models import Meeting
 
     require(access.can_view_meetings)
+    meetings = Meeting.all_objects.restorable() if deleted else Meeting.objects.all()
     return _one_or_404(
-        Meeting.objects.select_related("chair", "timekeeper", "note_taker").filter(school=access.school), meeting_id
+        meetings.select_related("chair", "timekeeper", "note_taker").filter(school=access.school), meeting_id
     )
 
 

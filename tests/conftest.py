@@ -142,6 +142,7 @@ class Plan:
     meeting: object
     deleted_goal: object
     deleted_action: object
+    deleted_meeting: object  # in the trash
     other_goal: object  # the outsider's school
     other_action: object
     other_meeting: object
@@ -167,6 +168,8 @@ def plan(cast) -> Plan:
     plan_services.do_delete_goal(goal=deleted_goal, acting_user=k)
     deleted_action = make_action(cast.school, k, "Weggegooide actie", layer_code="2")
     plan_services.do_delete_action(action=deleted_action, acting_user=k)
+    deleted_meeting = make_meeting(cast.school, k, datetime.date.today() - datetime.timedelta(days=100))
+    plan_services.do_delete_meeting(meeting=deleted_meeting, acting_user=k)
     o = cast.outsider
     other_goal = make_goal(cast.other_school, o, "Vreemd doel", "2")
     other_action = make_action(cast.other_school, o, "Vreemde actie", goal=other_goal)
@@ -178,6 +181,7 @@ def plan(cast) -> Plan:
         meeting=meeting,
         deleted_goal=deleted_goal,
         deleted_action=deleted_action,
+        deleted_meeting=deleted_meeting,
         other_goal=other_goal,
         other_action=other_action,
         other_meeting=other_meeting,

@@ -650,6 +650,14 @@ CASES = [
         method="post",
         state=plan_rows,
     ),
+    Case(
+        "meeting-restore",
+        "actionplans:meeting_restore",
+        in_plan(meeting_id="deleted_meeting"),
+        PLAN_EDITORS_302,
+        method="post",
+        state=plan_rows,
+    ),
     #    the werkgroep's meetings: members only, the board gets a 403
     Case("meeting", "actionplans:meeting", in_plan(meeting_id="meeting"), MEMBERS_200),
     Case("meeting-edit", "actionplans:meeting_edit", in_plan(meeting_id="meeting"), PLAN_EDITORS_200),
@@ -695,6 +703,7 @@ POST_ONLY = {
     "actionplans:action_step",
     "actionplans:action_update",
     "actionplans:meeting_minutes",
+    "actionplans:meeting_restore",
 }
 
 

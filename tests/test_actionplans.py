@@ -244,8 +244,8 @@ def test_restore_refused_after_30_days_and_purged(cast, plan):
     Goal.objects.filter(pk=plan.deleted_goal.pk).update(deleted_at=timezone.now() - timedelta(days=31))
     with pytest.raises(ServiceError):
         services.do_restore_goal(goal=Goal.objects.get(pk=plan.deleted_goal.pk), acting_user=cast.kartrekker)
-    n_goals, n_actions = services.purge_deleted()
-    assert n_goals == 1
+    n_goals, n_actions, n_meetings = services.purge_deleted()
+    assert (n_goals, n_meetings) == (1, 0)
     assert not Goal.objects.filter(pk=plan.deleted_goal.pk).exists()
     assert Action.objects.filter(pk=plan.deleted_action.pk).exists()  # deleted only a moment ago
 
@@ -396,7 +396,7 @@ def test_purge_command(cast, plan):
     Action.objects.filter(pk=plan.deleted_action.pk).update(deleted_at=timezone.now() - timedelta(days=40))
     out = StringIO()
     call_command("purge_deleted_plan_items", stdout=out)
-    assert "0 doelen en 1 actiepunten definitief verwijderd." in out.getvalue()
+    assert "0 doelen, 1 actiepunten en 0 bijeenkomsten definitief verwijderd." in out.getvalue()
     assert not Action.objects.filter(pk=plan.deleted_action.pk).exists()
     assert Goal.objects.filter(pk=plan.deleted_goal.pk).exists()
 
@@ -463,7 +463,7 @@ def test_meeting_reminder_names_the_next_meeting_instead_of_asking_for_one(cast,
     assert "De volgende bijeenkomst staat gepland op" in client.get(url("plan", cast.school.pk)).content.decode()
 
 
-def test_a_meeting_planned_by_mistake_can_be_deleted_after_confirmation(cast, plan, client):
+def test_a_meeting_planned_by_mistake_goes_to_the_trash_after_confirmation_and_can_come_back(cast, plan, client):
     services.do_add_update(action=plan.action, text="Besproken", meeting=plan.meeting, acting_user=cast.kartrekker)
     Meeting.objects.filter(pk=plan.meeting.pk).update(minutes="Korte notulen")
     client.force_login(cast.kartrekker)
@@ -471,16 +471,47 @@ def test_a_meeting_planned_by_mistake_can_be_deleted_after_confirmation(cast, pl
     assert url("meeting_delete", cast.school.pk, plan.meeting.pk) in edit
     body = client.get(url("meeting_delete", cast.school.pk, plan.meeting.pk)).content.decode()
     assert "Bijeenkomst verwijderen?" in body
-    assert "De notulen van deze bijeenkomst worden ook verwijderd." in body
+    assert "De notulen gaan mee naar de prullenbak." in body
     assert "Updates en actiepunten uit deze bijeenkomst blijven bij hun actiepunt staan." in body
+    assert "30 dagen lang terugzetten" in body
     assert Meeting.objects.filter(pk=plan.meeting.pk).exists()  # asking changes nothing
     response = client.post(url("meeting_delete", cast.school.pk, plan.meeting.pk))
     assert response.status_code == 302 and response["Location"] == url("plan", cast.school.pk)
+    # Gone from the plan, its page and the counts; kept in the trash with its minutes and its updates' link.
     assert not Meeting.objects.filter(pk=plan.meeting.pk).exists()
-    update = ActionUpdate.objects.get(action=plan.action, text="Besproken")
-    assert update.meeting is None
-    event = AuditEvent.objects.get(action="meeting.deleted")
+    assert client.get(url("meeting", cast.school.pk, plan.meeting.pk)).status_code == 404
+    assert plan_overview(cast.school).last_meeting is None
+    stored = Meeting.all_objects.get(pk=plan.meeting.pk)
+    assert stored.minutes == "Korte notulen" and stored.deleted_by == cast.kartrekker
+    event = AuditEvent.objects.get(action="meeting.deleted", object_id=str(plan.meeting.pk))
     assert event.actor == cast.kartrekker and event.data["minutes_length"] == len("Korte notulen")
+    trash = client.get(url("trash", cast.school.pk)).content.decode()
+    assert "Bijeenkomst van" in trash and url("meeting_restore", cast.school.pk, plan.meeting.pk) in trash
+    # Back again: the meeting, its minutes and the update filed under it.
+    response = client.post(url("meeting_restore", cast.school.pk, plan.meeting.pk))
+    assert response["Location"] == url("meeting", cast.school.pk, plan.meeting.pk)
+    body = client.get(response["Location"]).content.decode()
+    assert "Korte notulen" in body and "Besproken" in body
+    assert AuditEvent.objects.filter(action="meeting.restored").count() == 1
+
+
+def test_a_meeting_in_the_trash_for_over_30_days_is_purged_and_cannot_come_back(cast, plan, client):
+    services.do_delete_meeting(meeting=plan.meeting, acting_user=cast.kartrekker)
+    Meeting.all_objects.filter(pk=plan.meeting.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    client.force_login(cast.kartrekker)
+    assert client.post(url("meeting_restore", cast.school.pk, plan.meeting.pk)).status_code == 404
+    assert services.purge_deleted()[2] == 1
+    assert not Meeting.all_objects.filter(pk=plan.meeting.pk).exists()
+
+
+def test_saving_minutes_of_a_meeting_deleted_meanwhile_keeps_the_text_and_says_so(cast, plan, client):
+    client.force_login(cast.kartrekker)
+    seen = Meeting.objects.get(pk=plan.meeting.pk)
+    services.do_delete_meeting(meeting=plan.meeting, acting_user=cast.schoolleider)
+    with pytest.raises(ServiceError, match="intussen verwijderd"):
+        services.do_save_minutes(meeting=seen, minutes="Mijn notulen", expected_version=1, acting_user=cast.kartrekker)
+    with pytest.raises(ServiceError, match="intussen verwijderd"):
+        services.do_update_meeting(meeting=seen, expected_version=1, acting_user=cast.kartrekker, date=seen.date)
 
 
 def test_a_new_meeting_has_no_date_until_someone_picks_one(cast, plan, client):
@@ -724,4 +755,5 @@ def test_deleting_a_meeting_twice_is_no_error(cast, plan):
     services.do_delete_meeting(meeting=plan.meeting, acting_user=cast.kartrekker)
     services.do_delete_meeting(meeting=stale, acting_user=cast.kartrekker)
     assert not Meeting.objects.filter(pk=plan.meeting.pk).exists()
-    assert AuditEvent.objects.filter(action="meeting.deleted").count() == 1
+    assert Meeting.all_objects.filter(pk=plan.meeting.pk).exists()  # in the trash
+    assert AuditEvent.objects.filter(action="meeting.deleted", object_id=str(plan.meeting.pk)).count() == 1

@@ -1,4 +1,4 @@
-"""Remove goals and actions deleted more than RESTORE_DAYS days ago. Run daily (cron, systemd timer)."""
+"""Remove goals, actions and meetings deleted more than RESTORE_DAYS days ago. Run daily (cron, systemd timer)."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,8 +7,8 @@ from actionplans.services import purge_deleted
 
 
 class Command(BaseCommand):
-    help = f"Verwijder doelen en actiepunten die langer dan {RESTORE_DAYS} dagen in de prullenbak staan."
+    help = f"Verwijder doelen, actiepunten en bijeenkomsten die langer dan {RESTORE_DAYS} dagen in de prullenbak staan."
 
     def handle(self, *args, **options):
-        goals, actions = purge_deleted()
-        self.stdout.write(f"{goals} doelen en {actions} actiepunten definitief verwijderd.")
+        goals, actions, meetings = purge_deleted()
+        self.stdout.write(f"{goals} doelen, {actions} actiepunten en {meetings} bijeenkomsten definitief verwijderd.")
