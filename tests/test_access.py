@@ -877,16 +877,21 @@ def post_only_problems(case: Case, cast, post_only=frozenset()) -> list[str]:
     return [] if response.status_code == 405 else [f"{who} GET {url}: expected 405, got {response.status_code}"]
 
 
-def check_case(case: Case, cast, request, post_only=frozenset()) -> None:
-    """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once.
-
-    Other apps keep their rows in tests/test_access_<app>.py (``CASES`` and ``POST_ONLY`` there) and call this.
-    """
+def prepare_case(case: Case, cast, request) -> None:
+    """Put the row's fixtures on the cast (the plan for every plan URL) and run its setup."""
     fixtures = ("plan", *case.fixtures) if case.name.startswith("actionplans:") else case.fixtures
     for name in fixtures:
         setattr(cast, name, request.getfixturevalue(name))
     if case.setup:
         case.setup(cast)
+
+
+def check_case(case: Case, cast, request, post_only=frozenset()) -> None:
+    """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once.
+
+    Other apps keep their rows in tests/test_access_<app>.py (``CASES`` and ``POST_ONLY`` there) and call this.
+    """
+    prepare_case(case, cast, request)
     problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast, post_only)
     assert not problems, f"{case.id}:\n" + "\n".join(problems)
 

@@ -4,11 +4,13 @@ Without that version a save could overwrite someone else's change unseen (groeiw
 require_a_version). The rows come from the access matrix: each POST row whose data carries a version.
 """
 
+from dataclasses import replace
+
 import pytest
 
 from .intake_fixtures import build_intake
 from .leadership_fixtures import leadership_fixture  # noqa: F401  (fixture)
-from .test_access import all_cases, first_allowed, rolled_back, snapshot
+from .test_access import all_cases, first_allowed, prepare_case, rolled_back, snapshot
 from .test_access import request as send
 from .training_fixtures import training  # noqa: F401  (fixture)
 
@@ -26,17 +28,13 @@ POST_CASES = [c for c in all_cases() if c.method == "post" and c.data is not Non
 @pytest.mark.parametrize("case", POST_CASES, ids=[c.id for c in POST_CASES])
 @pytest.mark.parametrize("how", ["left-out", "empty"])
 def test_an_edit_without_its_version_changes_nothing(case, how, cast, request: pytest.FixtureRequest):
-    fixtures = ("plan", *case.fixtures) if case.name.startswith("actionplans:") else case.fixtures
-    for name in fixtures:
-        setattr(cast, name, request.getfixturevalue(name))
-    if case.setup:
-        case.setup(cast)
+    prepare_case(case, cast, request)
     who = first_allowed(case)
     data = case.data(cast)
     if who is None or not str(data.get("version", "")).strip():
         pytest.skip("not an edit with a version")
     data = {k: v for k, v in data.items() if k != "version"} | ({"version": ""} if how == "empty" else {})
-    versionless = type(case)(**{**case.__dict__, "data": lambda c: data})
+    versionless = replace(case, data=lambda c: data)
     with rolled_back():
         before = snapshot(case, cast)
         url, response = send(versionless, cast, who)

@@ -5,11 +5,13 @@ POST row of the access matrix is sent again by a caller who may post it, with ev
 replaced.
 """
 
+from dataclasses import replace
+
 import pytest
 
 from .intake_fixtures import build_intake
 from .leadership_fixtures import leadership_fixture  # noqa: F401  (fixture)
-from .test_access import all_cases, first_allowed, rolled_back
+from .test_access import all_cases, first_allowed, prepare_case, rolled_back
 from .test_access import request as send
 from .training_fixtures import training  # noqa: F401  (fixture)
 
@@ -38,11 +40,7 @@ def with_odd_digits(data: dict, odd: str) -> tuple[dict, int]:
 
 @pytest.mark.parametrize("case", POST_CASES, ids=[c.id for c in POST_CASES])
 def test_odd_digits_never_crash(case, cast, request: pytest.FixtureRequest):
-    fixtures = ("plan", *case.fixtures) if case.name.startswith("actionplans:") else case.fixtures
-    for name in fixtures:
-        setattr(cast, name, request.getfixturevalue(name))
-    if case.setup:
-        case.setup(cast)
+    prepare_case(case, cast, request)
     who = first_allowed(case)
     if who is None:
         pytest.skip("nobody may post this row")
@@ -53,7 +51,7 @@ def test_odd_digits_never_crash(case, cast, request: pytest.FixtureRequest):
         if not changed:
             continue
         tried += 1
-        odd_case = type(case)(**{**case.__dict__, "data": lambda c, d=odd_data: d})
+        odd_case = replace(case, data=lambda c, d=odd_data: d)
         with rolled_back():
             url, response = send(odd_case, cast, who)
         assert response.status_code < 500, f"{case.id}: {who} posted {odd_data} to {url}: {response.status_code}"
