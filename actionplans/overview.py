@@ -36,8 +36,6 @@ def actions_queryset(school):
         .select_related("owner", "goal")
         .prefetch_related(Prefetch("steps", queryset=ActionStep.objects.order_by("position", "id")))
         .annotate(
-            steps_total=Count("steps", distinct=True),
-            steps_done=Count("steps", filter=Q(steps__done_at__isnull=False), distinct=True),
             updates_total=Subquery(
                 ActionUpdate.objects.filter(action=OuterRef("pk"))
                 .order_by()
@@ -57,8 +55,12 @@ def actions_queryset(school):
 
 
 def mark(actions, today: date):
+    """What a row shows beyond the columns: late or not, and the step counts (from the prefetched steps)."""
     for action in actions:
         action.overdue = action.is_overdue(today)
+        steps = action.steps.all()
+        action.steps_total = len(steps)
+        action.steps_done = sum(1 for step in steps if step.done_at is not None)
     return actions
 
 
