@@ -129,7 +129,7 @@ def from_round(request, school_id, round_id):
         return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
     items = services.consensus_priorities(round_)
     taken = set(Goal.objects.alive().filter(source_round=round_).values_list("accent_code", flat=True))
-    existing_short = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT).count()
+    existing_short = _short_goal_count(acc)
     short_slots = max(0, SHORT_TERM_ADVICE - existing_short)
     form = FromRoundForm(_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots)
     if request.method == "POST" and form.is_valid():
@@ -161,12 +161,15 @@ def from_round(request, school_id, round_id):
 # Goals -------------------------------------------------------------------------
 
 
+def _short_goal_count(acc, *, besides=None) -> int:
+    """The plan's short-term goals (besides the one being edited): the handbook advises two or three."""
+    goals = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT)
+    return (goals.exclude(pk=besides.pk) if besides is not None else goals).count()
+
+
 def _short_term_context(acc, goal=None) -> dict:
-    """How many other short-term goals the plan has: the goal form warns past the handbook's two or three."""
-    others = Goal.objects.alive().filter(school=acc.school, term=Term.SHORT)
-    if goal is not None:
-        others = others.exclude(pk=goal.pk)
-    return {"other_short_goals": others.count(), "short_term_advice": SHORT_TERM_ADVICE}
+    """For the goal form, which warns past the handbook's advice."""
+    return {"other_short_goals": _short_goal_count(acc, besides=goal), "short_term_advice": SHORT_TERM_ADVICE}
 
 
 def goal_new(request, school_id):
