@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.mail import queue_mail
 from groeiwijzer.save_order import SaveOrder, is_stale
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
@@ -240,7 +238,7 @@ def do_send_reminders(*, round_: Round, acting_user, base_url: str) -> int:
     for p in pending:
         body = render_to_string("assessments/email/reminder.txt", {"round": round_, "user": p.user, "link": link})
         subject = _("Herinnering: %(title)s") % {"title": round_.title}
-        transaction.on_commit(partial(send_mail, subject, body, None, [p.user.email]))
+        queue_mail(subject=subject, body=body, to=p.user.email)  # after commit, retried when the server is down
     round_.participants.filter(pk__in=[p.pk for p in pending]).update(reminded_at=now)
     record(
         action="round.reminders_sent",

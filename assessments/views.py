@@ -115,7 +115,11 @@ def round_remind(request, school_id, round_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Herinnering verstuurd aan %(n)d deelnemer(s).") % {"n": n})
+        messages.success(
+            request,
+            _("Herinnering klaargezet voor %(n)d deelnemer(s): de e-mail staat in de wachtrij en gaat zo de deur uit.")
+            % {"n": n},
+        )
     return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
 
 

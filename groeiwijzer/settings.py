@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",  # the queue of background tasks (mail) in the database; `manage.py db_worker` runs it
+    "groeiwijzer",  # the core: mail (groeiwijzer/mail.py), the scheduler of daily jobs (`manage.py scheduler`)
     "accounts",
     "organisations",
     "audit",
@@ -110,6 +112,13 @@ MAILERS: dict[str, dict[str, object]] = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groeiwijzer TSO <noreply@groeiwijzer.localhost>")
+
+# Background tasks (Django's tasks framework): queued in the database, run by `manage.py db_worker` (started by
+# `make run`; a separate process in production). Mail goes out this way (groeiwijzer/mail.py): a failed message is
+# tried again after MAIL_RETRY_DELAYS seconds (the last pause repeats), MAIL_MAX_ATTEMPTS times in all.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+MAIL_MAX_ATTEMPTS = 6
+MAIL_RETRY_DELAYS = [60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60]
 
 # Content Security Policy: everything from our own origin, nothing inline, no third parties.
 SECURE_CSP = {

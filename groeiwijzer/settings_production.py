@@ -52,6 +52,8 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
+            # A mail server that hangs must not hold up the worker: the attempt fails and is retried later.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
         },
     }
 }

@@ -69,7 +69,11 @@ class SchoolAdmin(admin.ModelAdmin):
                 return None
             self.message_user(
                 request,
-                _("%(n)d uitnodiging(en) verstuurd voor %(school)s.") % {"n": len(created), "school": school.name},
+                _(
+                    "%(n)d uitnodiging(en) aangemaakt voor %(school)s; de e-mail staat in de wachtrij en gaat zo "
+                    "de deur uit."
+                )
+                % {"n": len(created), "school": school.name},
                 messages.SUCCESS,
             )
             return None
@@ -91,7 +95,7 @@ class InvitationAdmin(admin.ModelAdmin):
     """Invitations are made by the app (the team page, or the school action above): they carry a token and send
     the email. Here they can be looked up and revoked, not added."""
 
-    list_display = ["email", "school", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = ["email", "school", "created_at", "expires_at", "accepted_at", "revoked_at", "mail_status"]
     exclude = ["token_hash"]
     readonly_fields = [
         "school",
@@ -102,6 +106,10 @@ class InvitationAdmin(admin.ModelAdmin):
         "expires_at",
         "accepted_at",
         "accepted_by",
+        "mail_status",
+        "mail_attempts",
+        "mail_status_at",
+        "resent_count",
     ]
 
     def has_add_permission(self, request):

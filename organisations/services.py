@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime
 import secrets
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.mail import MailStatus, queue_mail
 
 from .models import Invitation, Membership, Role, hash_token
 
@@ -40,7 +39,6 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
         _check_may_touch_schoolleiding(school, acting_user)
     created = []
     now = timezone.now()
-    User = get_user_model()
     for email in emails:
         existing = Membership.objects.filter(school=school, user__email=email).first()
         if existing is not None:
@@ -64,6 +62,8 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
             token_hash=hash_token(token),
             invited_by=acting_user,
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            mail_status=MailStatus.QUEUED,
+            mail_status_at=now,
         )
         record(
             action="invitation.created",
@@ -72,21 +72,73 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
             target=invitation,
             data={"email": email, "roles": roles},
         )
-        link = base_url + reverse("organisations:invitation", args=[token])
-        has_account = User.objects.filter(email=email).exists()
-        context = {
-            "school": school,
-            "inviter": acting_user,
-            "link": link,
-            "roles": invitation.role_labels,
-            "valid_days": settings.INVITATION_VALID_DAYS,
-            "has_account": has_account,
-        }
-        subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": school.name}
-        body = render_to_string("organisations/email/invitation.txt", context)
-        transaction.on_commit(partial(send_mail, subject, body, None, [email]))
+        _queue_invitation_mail(invitation, token=token, inviter=acting_user, base_url=base_url)
         created.append(invitation)
     return created
+
+
+def _queue_invitation_mail(invitation: Invitation, *, token: str, inviter, base_url: str) -> None:
+    """Queue the email with the link (sent after commit, retried when the mail server is down)."""
+    User = get_user_model()
+    context = {
+        "school": invitation.school,
+        "inviter": inviter,
+        "link": base_url + reverse("organisations:invitation", args=[token]),
+        "roles": invitation.role_labels,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+        "has_account": User.objects.filter(email=invitation.email).exists(),
+    }
+    subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": invitation.school.name}
+    body = render_to_string("organisations/email/invitation.txt", context)
+    queue_mail(
+        subject=subject,
+        body=body,
+        to=invitation.email,
+        status_hook="organisations.services.invitation_mail_status",
+        # The token's hash tells this link's mail apart from the mail of a link that was sent again since.
+        ref={"invitation": invitation.pk, "token_hash": invitation.token_hash},
+    )
+
+
+def invitation_mail_status(ref, status: str, attempts: int) -> None:
+    """Status hook of groeiwijzer.mail: store how the email with the invitation's current link fared."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("invitation"), int):
+        return
+    Invitation.objects.filter(pk=ref["invitation"], token_hash=str(ref.get("token_hash"))).update(
+        mail_status=MailStatus(status).value, mail_attempts=attempts, mail_status_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_resend_invitation(*, invitation: Invitation, acting_user, base_url: str) -> Invitation:
+    """Send an open (or expired) invitation again with a fresh link; the old link stops working."""
+    invitation = Invitation.objects.select_for_update().select_related("school").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ServiceError(_("Deze uitnodiging is al aangenomen; opnieuw versturen is niet nodig."))
+    if invitation.revoked_at is not None:
+        raise ServiceError(_("Deze uitnodiging is ingetrokken. Nodig de persoon opnieuw uit."))
+    if Role.SCHOOLLEIDING in invitation.roles:
+        _check_may_touch_schoolleiding(invitation.school, acting_user)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.mail_status = MailStatus.QUEUED
+    invitation.mail_attempts = 0
+    invitation.mail_status_at = now
+    invitation.resent_count += 1
+    invitation.save(
+        update_fields=["token_hash", "expires_at", "mail_status", "mail_attempts", "mail_status_at", "resent_count"]
+    )
+    record(
+        action="invitation.resent",
+        acting_user=acting_user,
+        school=invitation.school,
+        target=invitation,
+        data={"email": invitation.email, "times": invitation.resent_count},
+    )
+    _queue_invitation_mail(invitation, token=token, inviter=acting_user, base_url=base_url)
+    return invitation
 
 
 def find_invitation(token: str) -> Invitation | None:

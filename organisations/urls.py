@@ -13,6 +13,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "scholen/<int:school_id>/team/uitnodigingen/<int:invitation_id>/opnieuw-versturen/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("scholen/<int:school_id>/team/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),

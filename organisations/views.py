@@ -95,7 +95,11 @@ def invite(request, school_id):
         n_existing = len(form.cleaned_data["emails"]) - len(created)
         messages.success(
             request,
-            _("%(n)d uitnodiging(en) verstuurd.") % {"n": len(created)}
+            _(
+                "%(n)d uitnodiging(en) aangemaakt. De e-mail staat in de wachtrij en gaat zo de deur uit; "
+                "bij de openstaande uitnodigingen zie je of dat gelukt is."
+            )
+            % {"n": len(created)}
             + (" " + _("%(n)d bestaande leden kregen de rol erbij.") % {"n": n_existing} if n_existing else ""),
         )
         return redirect("organisations:members", school_id=acc.school.pk)
@@ -113,6 +117,29 @@ def invitation_revoke(request, school_id, invitation_id):
     invitation = access.get_invitation(acc, invitation_id)
     services.do_revoke_invitation(invitation=invitation, acting_user=request.user)
     messages.success(request, _("De uitnodiging voor %(email)s is ingetrokken.") % {"email": invitation.email})
+    return redirect("organisations:members", school_id=acc.school.pk)
+
+
+@require_POST
+def invitation_resend(request, school_id, invitation_id):
+    """Send an invitation again with a fresh link (the old link stops working)."""
+    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    invitation = access.get_invitation(acc, invitation_id)
+    try:
+        services.do_resend_invitation(
+            invitation=invitation, acting_user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "De uitnodiging voor %(email)s gaat opnieuw de deur uit, met een nieuwe link (de oude link werkt "
+                "niet meer). De e-mail staat in de wachtrij."
+            )
+            % {"email": invitation.email},
+        )
     return redirect("organisations:members", school_id=acc.school.pk)
 
 

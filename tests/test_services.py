@@ -225,7 +225,7 @@ def test_inviting_an_existing_member_adds_roles_instead(cast, login, on_commit):
     response = invite(organiser, cast, on_commit, "TEAMLID@regenboog.test, nieuw@regenboog.test", ["werkgroeplid"])
     assert response.status_code == 302
     follow = organiser.get(response.url)
-    assert "1 uitnodiging(en) verstuurd." in text(follow)
+    assert "1 uitnodiging(en) aangemaakt. De e-mail staat in de wachtrij" in text(follow)
     assert "1 bestaande leden kregen de rol erbij." in text(follow)
     assert set(membership(cast.school, cast.teamlid).roles) == {Role.TEAMLID, Role.WERKGROEPLID}
     assert not Invitation.objects.filter(email=cast.teamlid.email).exists()
@@ -653,7 +653,7 @@ def test_reminders_go_only_to_those_who_have_not_submitted(cast, login, on_commi
     with on_commit():
         response = client.post(reverse("assessments:round_remind", args=[cast.school.pk, cast.open_round.pk]))
     assert response.status_code == 302
-    assert "Herinnering verstuurd aan 3 deelnemer(s)." in text(client.get(response.url))
+    assert "Herinnering klaargezet voor 3 deelnemer(s): de e-mail staat in de wachtrij" in text(client.get(response.url))
     pending = {cast.kartrekker.email, cast.werkgroeplid.email, cast.teamlid.email}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(pending)
     assert all("Open ronde" in m.subject for m in mail.outbox)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -15,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.mail import queue_mail
 from organisations.models import Membership
 from organisations.services import ConflictError, ServiceError
 
@@ -416,8 +415,7 @@ def do_send_reflection(*, session, acting_user, again: bool = False, session_url
         target=session,
         data={"recipients": len(emails), "again": bool(again)},
     )
-    from_email = settings.DEFAULT_FROM_EMAIL
-    transaction.on_commit(lambda: [send_mail(subject, body, from_email, [e]) for e in emails])
+    queue_mail(subject=subject, body=body, to=emails)  # one message each, after commit, retried when the server is down
     return len(emails)
 
 

@@ -236,7 +236,11 @@ def send_reflection(request, school_id, session_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("De reflectievragen zijn verstuurd naar %(n)d mensen.") % {"n": n})
+        messages.success(
+            request,
+            _("De reflectievragen gaan naar %(n)d mensen: de e-mail staat in de wachtrij en gaat zo de deur uit.")
+            % {"n": n},
+        )
     return redirect(reverse("training:session", args=[acc.school.pk, session.pk]) + "#voorbereiding")
 
 

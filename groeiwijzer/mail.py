@@ -1,0 +1,140 @@
+"""Outgoing mail, queued: a page never waits for (or fails on) the mail server.
+
+`queue_mail(...)` registers, on commit of the current transaction, one background task per recipient
+(`send_message`, Django's tasks framework; in development and production the `django-tasks-db` backend keeps the
+queue in the database and `manage.py db_worker` sends it). A message that cannot be sent is tried again later with
+a growing pause (`MAIL_RETRY_DELAYS`, seconds), at most `MAIL_MAX_ATTEMPTS` times; then it is recorded as failed
+(the task ends as FAILED, the log has a warning).
+
+Who wants to know how a message fared passes `status_hook`: the dotted path of a function
+`hook(ref, status, attempts)` that the task calls with `MailStatus.RETRYING`, `SENT` or `FAILED` (e.g. an
+invitation stores it for the team page). This module imports no domain app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 6
+DEFAULT_RETRY_DELAYS = [60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60]  # after attempt 1, 2, ...; the last one repeats
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("klaargezet om te versturen")
+    RETRYING = "retrying", _("niet gelukt, wordt opnieuw geprobeerd")
+    SENT = "sent", _("verstuurd")
+    FAILED = "failed", _("versturen mislukt")
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """The pause after failed attempt number `attempt` (1-based)."""
+    delays = list(getattr(settings, "MAIL_RETRY_DELAYS", DEFAULT_RETRY_DELAYS)) or [60]
+    return timedelta(seconds=delays[min(attempt, len(delays)) - 1])
+
+
+def queue_mail(
+    *,
+    subject: str,
+    body: str,
+    to: str | Iterable[str],
+    from_email: str | None = None,
+    status_hook: str | None = None,
+    ref: Any = None,
+    discard_after: datetime | None = None,
+) -> None:
+    """Send `body` to each address in `to` (one message each) in the background, once the transaction commits.
+
+    `discard_after`: a message still unsent at that moment is dropped (e.g. a login code that has expired).
+    `status_hook` and `ref` (JSON-serialisable): see the module docstring.
+    """
+    recipients = [to] if isinstance(to, str) else [a for a in to if a]
+    for address in recipients:
+        kwargs = {
+            "subject": str(subject),
+            "body": str(body),
+            "to": [address],
+            "from_email": from_email,
+            "status_hook": status_hook,
+            "ref": ref,
+            "discard_after": discard_after.isoformat() if discard_after else None,
+        }
+        # robust: a queue that cannot be reached is logged, the page that already committed its work still answers.
+        transaction.on_commit(partial(_enqueue, kwargs), robust=True)
+
+
+def _enqueue(kwargs: dict[str, Any], *, attempt: int = 1, run_after: datetime | None = None) -> None:
+    t = send_message.using(run_after=run_after) if run_after else send_message
+    t.enqueue(**kwargs, attempt=attempt)
+
+
+def _report(status_hook: str | None, ref: Any, status: str, attempts: int) -> None:
+    if not status_hook:
+        return
+    try:
+        import_string(status_hook)(ref, status, attempts)
+    except Exception:
+        logger.exception("Mail status hook %s failed", status_hook)
+
+
+@task()
+def send_message(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str | None = None,
+    status_hook: str | None = None,
+    ref: Any = None,
+    discard_after: str | None = None,
+    attempt: int = 1,
+) -> str:
+    """Send one message; on failure queue the next attempt (with `run_after`) or, after the last, record failure."""
+    now = timezone.now()
+    deadline = parse_datetime(discard_after) if discard_after else None
+    if deadline is not None and now > deadline:
+        logger.warning("Mail dropped unsent after %d attempt(s): no longer useful", attempt - 1)
+        _report(status_hook, ref, MailStatus.FAILED, attempt - 1)
+        return "discarded"
+    try:
+        EmailMessage(subject, body, from_email, to).send()
+    except Exception as exc:
+        kwargs = {
+            "subject": subject,
+            "body": body,
+            "to": to,
+            "from_email": from_email,
+            "status_hook": status_hook,
+            "ref": ref,
+            "discard_after": discard_after,
+        }
+        backend = send_message.get_backend()
+        if attempt < max_attempts() and backend.supports_defer:
+            next_at = now + retry_delay(attempt)
+            logger.warning("Mail attempt %d failed (%s); next attempt at %s", attempt, type(exc).__name__, next_at)
+            _enqueue(kwargs, attempt=attempt + 1, run_after=next_at)
+            _report(status_hook, ref, MailStatus.RETRYING, attempt)
+            return "retrying"
+        logger.warning("Mail failed for good after %d attempt(s) (%s)", attempt, type(exc).__name__)
+        _report(status_hook, ref, MailStatus.FAILED, attempt)
+        raise
+    _report(status_hook, ref, MailStatus.SENT, attempt)
+    return "sent"
