@@ -1,18 +1,23 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from . import throttle
+from . import services, throttle
 
 
 class EmailBackend(ModelBackend):
-    """Log in with email (case-insensitive) and password; too many wrong passwords for an address lock it a while."""
+    """Log in with email (case-insensitive) and password. Every password check is first counted by the throttle
+    (per address, per client, overall); when a limit is reached no password is checked (accounts/throttle.py)."""
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = (email or username or "").strip().lower()
         if not email or password is None:
             return None
-        if throttle.is_locked(email):
-            return None  # no password is checked: guessing on stops here (the login form says why)
+        client = throttle.client_address(request)
+        full = throttle.reserve(email=email, client=client)
+        if full is not None:
+            if request is not None:
+                request.login_throttled = full  # the login form says why
+            return None  # no password is checked: guessing on stops here
         User = get_user_model()
         try:
             user = User.objects.get(email=email)
@@ -20,7 +25,8 @@ class EmailBackend(ModelBackend):
             User().set_password(password)  # equalise timing
             user = None
         if user is not None and user.check_password(password) and self.user_can_authenticate(user):
-            throttle.clear(email)
+            throttle.release(email=email, client=client)
             return user
-        throttle.record_failure(email)  # unknown addresses count too: the answer never tells them apart
+        # Unknown addresses count too: the answer never tells them apart.
+        services.do_record_login_failure(method="password", email=email, client=client)
         return None

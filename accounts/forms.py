@@ -32,16 +32,26 @@ class PasswordLoginForm(forms.Form):
         data = super().clean() or self.cleaned_data
         if self.errors:
             return data
-        if throttle.is_locked(data["email"]):
-            raise forms.ValidationError(
-                _(
-                    "Er is te vaak een verkeerd wachtwoord gebruikt voor dit e-mailadres. Probeer het over "
-                    "%(minutes)d minuten opnieuw, of log nu in met een code per e-mail."
-                )
-                % {"minutes": settings.LOGIN_PASSWORD_LOCK_MINUTES}
-            )
         self.user = authenticate(self.request, email=data["email"], password=data["password"])
         if self.user is None:
+            throttled = getattr(self.request, "login_throttled", None)
+            if throttled == throttle.EMAIL:
+                raise forms.ValidationError(
+                    _(
+                        "Er is te vaak een verkeerd wachtwoord gebruikt voor dit e-mailadres. Probeer het over "
+                        "%(minutes)d minuten opnieuw, of log nu in met een code per e-mail."
+                    )
+                    % {"minutes": settings.LOGIN_PASSWORD_LOCK_MINUTES}
+                )
+            if throttled:
+                raise forms.ValidationError(
+                    _(
+                        "Er is te vaak een verkeerd wachtwoord gebruikt. Daarom controleren we even geen "
+                        "wachtwoorden. Probeer het over %(minutes)d minuten opnieuw, of log nu in met een code per "
+                        "e-mail."
+                    )
+                    % {"minutes": settings.LOGIN_PASSWORD_LOCK_MINUTES}
+                )
             raise forms.ValidationError(
                 _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze, of log in met een code.")
             )

@@ -1,6 +1,5 @@
 """Staff accounts: name and work email only (AVG: data minimisation)."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import ClassVar
@@ -9,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,12 +64,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+def _code_hash(user_id, code: str) -> str:
+    """A keyed hash (HMAC with SECRET_KEY) of a code and its user: six digits have only a million values, so a bare
+    hash would be reversed by trying them all; without the secret key this one cannot be."""
+    return salted_hmac("accounts.LoginCode", f"{user_id}:{code}", algorithm="sha256").hexdigest()
 
 
 class LoginCode(models.Model):
-    """A one-time login code sent by email. Only its hash is stored."""
+    """A one-time login code sent by email. Only a keyed hash of it is stored. Issued, checked and used through
+    accounts.services (the attempts are counted in the database before a code is compared)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_codes")
     code_hash = models.CharField(max_length=64)
@@ -90,7 +93,7 @@ class LoginCode(models.Model):
         now = timezone.now()
         obj = cls.objects.create(
             user=user,
-            code_hash=_hash(code),
+            code_hash=_code_hash(user.pk, code),
             created_at=now,
             expires_at=now + timedelta(minutes=settings.LOGIN_CODE_VALID_MINUTES),
         )
@@ -108,18 +111,20 @@ class LoginCode(models.Model):
         )
 
     def matches(self, code: str) -> bool:
-        return secrets.compare_digest(self.code_hash, _hash(code.strip()))
+        return constant_time_compare(self.code_hash, _code_hash(self.user_id, code.strip()))
 
 
 class LoginFailure(models.Model):
-    """A failed password login, kept for the throttle (accounts.throttle) and no longer than its window.
+    """Password logins counted for the throttle (accounts.throttle): one row per key and window.
 
-    The address is not stored: only a keyed hash of it (HMAC with SECRET_KEY), enough to count attempts per
-    address. No IP address either.
+    A key is a keyed hash (HMAC with SECRET_KEY) of what is counted: an e-mail address, a client's network address,
+    or everything together (the global ceiling). Neither address itself is stored. ``created_at`` is the start of
+    the window; after the window the row counts from zero again and the daily purge removes it.
     """
 
-    key = models.CharField(max_length=64, db_index=True)
+    key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    count = models.PositiveIntegerField(default=1)
 
     def __str__(self):
-        return f"login failure ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"login failures: {self.count} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,8 @@
 ``manage.py purge_expired_logins``.
 
 - one-time login codes: a day after they were made (they are valid for 15 minutes);
-- failed password logins: once they are older than the throttle window (accounts.throttle);
+- the throttle's counters of password logins (keyed hashes, no addresses): once their window has ended
+  (accounts.throttle);
 - invitations nobody accepted: 30 days after they expired or were revoked; they hold the email address of
   someone who never joined. Accepted invitations stay: they say who joined when, on whose invitation.
 """

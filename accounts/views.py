@@ -1,103 +1,84 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.core.mail import send_mail
-from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from groeiwijzer.urls_safe import safe_local_path, safe_next
+
+from . import services, throttle
 from .forms import CodeRequestForm, CodeVerifyForm, NameForm, PasswordLoginForm
-from .models import LoginCode
 
 SESSION_CODE_USER = "login_code_user_id"
+SESSION_CODE_EMAIL = "login_code_email"
 
 
 def _next_url(request):
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return nxt
-    return settings.LOGIN_REDIRECT_URL
+    """A local `next` path, else the start page; anything else ("foo", "//evil", "https://evil") is ignored."""
+    return safe_next(request, settings.LOGIN_REDIRECT_URL)
+
+
+def _next_for_form(request) -> str:
+    return safe_local_path(request.POST.get("next") or request.GET.get("next")) or ""
 
 
 @login_not_required
 def login_view(request):
     form = PasswordLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="accounts.backends.EmailBackend")
+        services.do_log_in(request=request, user=form.user, method="password")
         return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "accounts/login.html", {"form": form, "next": _next_for_form(request)})
 
 
 @login_not_required
 def code_request_view(request):
     form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = get_user_model().objects.filter(email=form.cleaned_data["email"], is_active=True).first()
-        if user is not None and LoginCode.recently_issued(user) >= settings.LOGIN_CODES_PER_HOUR:
-            user = None  # too many codes this hour: send nothing, answer the same (no guessing by resending)
-        if user is not None:
-            with transaction.atomic():
-                _obj, code = LoginCode.issue(user)
-                body = render_to_string(
-                    "accounts/email/login_code.txt",
-                    {"user": user, "code": code, "minutes": settings.LOGIN_CODE_VALID_MINUTES},
-                )
-                transaction.on_commit(
-                    lambda: send_mail(_("Je inlogcode voor Groeiwijzer TSO"), body, None, [user.email])
-                )
-            request.session[SESSION_CODE_USER] = user.pk
-        else:
-            # Same answer whether or not the address is known.
-            request.session[SESSION_CODE_USER] = None
-        request.session["login_code_email"] = form.cleaned_data["email"]
-        nxt = request.POST.get("next", "")
+        email = form.cleaned_data["email"]
+        user = services.do_request_login_code(email=email)
+        # The same answer whether or not the address is known, a code was sent or sending failed.
+        request.session[SESSION_CODE_USER] = user.pk if user is not None else None
+        request.session[SESSION_CODE_EMAIL] = email
+        nxt = _next_for_form(request)
         target = reverse("accounts:code_verify")
         return redirect(f"{target}?{urlencode({'next': nxt})}" if nxt else target)
-    return render(request, "accounts/code_request.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "accounts/code_request.html", {"form": form, "next": _next_for_form(request)})
 
 
 @login_not_required
 def code_verify_view(request):
-    email = request.session.get("login_code_email")
+    email = request.session.get(SESSION_CODE_EMAIL)
     if not email:
         return redirect("accounts:code_request")
     form = CodeVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user_id = request.session.get(SESSION_CODE_USER)
-        code = LoginCode.objects.filter(user_id=user_id, used_at=None).order_by("-created_at").first()
-        if code is not None and code.is_usable() and code.matches(form.cleaned_data["code"]):
-            code.used_at = timezone.now()
-            code.save(update_fields=["used_at"])
-            for key in (SESSION_CODE_USER, "login_code_email"):
+        user = services.do_verify_login_code(
+            user_id=request.session.get(SESSION_CODE_USER),
+            code=form.cleaned_data["code"],
+            client=throttle.client_address(request),
+        )
+        if user is not None:
+            for key in (SESSION_CODE_USER, SESSION_CODE_EMAIL):
                 request.session.pop(key, None)
-            login(request, code.user, backend="accounts.backends.EmailBackend")
+            services.do_log_in(request=request, user=user, method="code")
             return redirect(_next_url(request))
-        if code is not None:
-            code.attempts += 1
-            code.save(update_fields=["attempts"])
         form.add_error(
             "code",
             _("Deze code klopt niet of is verlopen. Controleer de cijfers of vraag een nieuwe code aan."),
         )
-    return render(
-        request, "accounts/code_verify.html", {"form": form, "email": email, "next": request.GET.get("next", "")}
-    )
+    return render(request, "accounts/code_verify.html", {"form": form, "email": email, "next": _next_for_form(request)})
 
 
 @login_not_required
 @require_POST
 def logout_view(request):
-    logout(request)
+    services.do_log_out(request=request)
     messages.info(request, _("Je bent uitgelogd."))
     return redirect("accounts:login")
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from assessments.models import RoundStatus
 from groeiwijzer import access
 from groeiwijzer.conflicts import conflict_rows
+from groeiwijzer.urls_safe import safe_next
 from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
 from organisations.services import ConflictError, ServiceError
@@ -64,10 +65,7 @@ def _plan_url(acc, anchor=""):
 
 def _next_url(request, default):
     """Where to go after a save: a local `next` (e.g. back to the meeting), else the default."""
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
-        return nxt
-    return default
+    return safe_next(request, default)
 
 
 def _history(**filters):

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "groeiwijzer.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,6 +97,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Teachers fill in forms over days: keep them logged in for two weeks.
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# ... but not when they walk away: a session without a request for 8 hours ends (accounts/middleware.py), and every
+# session ends SESSION_COOKIE_AGE after its login, however active.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]
@@ -144,6 +148,11 @@ LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at 
 # (accounts/throttle.py); the login code by e-mail keeps working.
 LOGIN_PASSWORD_MAX_FAILURES = 10
 LOGIN_PASSWORD_LOCK_MINUTES = 15
+# Spraying one password over many accounts: wrong passwords from one client (its network address, stored as a keyed
+# hash) and from everyone together are limited per window too. Behind a reverse proxy REMOTE_ADDR must be the
+# client's address (set it from the proxy's header in the proxy or the WSGI server).
+LOGIN_PASSWORD_MAX_FAILURES_PER_CLIENT = 30
+LOGIN_PASSWORD_MAX_FAILURES_GLOBAL = 300
 
 LOGGING = {
     "version": 1,
