@@ -7,12 +7,8 @@ Login codes: the hourly limit is checked with the user's row locked, and every a
 
 from __future__ import annotations
 
-import logging
-from functools import partial
-
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -20,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from groeiwijzer.mail import queue_mail
 
 from . import throttle
 from .models import LoginCode
-
-logger = logging.getLogger(__name__)
 
 BACKEND = "accounts.backends.EmailBackend"
 # Session keys of the idle timeout and the fixed lifetime (accounts.middleware.SessionTimeout).
@@ -52,14 +47,6 @@ def do_set_password(*, form, acting_user) -> None:
 # Login codes ----------------------------------------------------------------------------------------------------
 
 
-def _send_login_code(*, to: str, body: str) -> None:
-    """After the commit. A mail server that is down changes nothing in the answer: logged, never raised."""
-    try:
-        send_mail(_("Je inlogcode voor Groeiwijzer TSO"), body, None, [to])
-    except Exception:
-        logger.exception("The login code mail could not be sent")
-
-
 @transaction.atomic
 def do_request_login_code(*, email: str):
     """Issue a code for an active account with this address and mail it after the commit. Returns the user, or None
@@ -69,11 +56,15 @@ def do_request_login_code(*, email: str):
     user = User.objects.select_for_update().filter(email=email.strip().lower(), is_active=True).first()
     if user is None or LoginCode.recently_issued(user) >= settings.LOGIN_CODES_PER_HOUR:
         return None
-    _login_code, code = LoginCode.issue(user)
+    login_code, code = LoginCode.issue(user)
     body = render_to_string(
         "accounts/email/login_code.txt", {"user": user, "code": code, "minutes": settings.LOGIN_CODE_VALID_MINUTES}
     )
-    transaction.on_commit(partial(_send_login_code, to=user.email, body=body), robust=True)
+    # Queued on commit (groeiwijzer/mail.py): a mail server that is down changes nothing in the answer; the mail is
+    # retried until the code expires, then dropped.
+    queue_mail(
+        subject=_("Je inlogcode voor Groeiwijzer TSO"), body=body, to=user.email, discard_after=login_code.expires_at
+    )
     return user
 
 
