@@ -28,7 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Scheduler: {jobs} (daily, {timezone.get_current_timezone_name()})")
         queued_on: dict = {}
         while self.running:
-            close_old_connections()
+            if not once:
+                close_old_connections()  # a long-lived process: drop connections the database has closed
             try:
                 for job in run_due_jobs(timezone.now(), queued_on):
                     self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} queued {job.command}")
