@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import RoundStatus
+from audit.models import record_download
 from groeiwijzer import access
 from groeiwijzer.conflicts import conflict_rows
 from groeiwijzer.urls_safe import safe_next
@@ -88,12 +89,12 @@ def plan(request, school_id):
     )
 
 
-def _download(content: bytes, content_type: str, acc, today, extension: str) -> HttpResponse:
+def _download(request, content: bytes, content_type: str, acc, today, extension: str) -> HttpResponse:
     slug = slugify(acc.school.name)[:80].strip("-") or f"school-{acc.school.pk}"  # ASCII: accents dropped
+    filename = f"actieplan-{slug}-{today:%Y-%m-%d}.{extension}"
+    record_download(request=request, action="export.plan", filename=filename, school=acc.school)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"actieplan-{slug}-{today:%Y-%m-%d}.{extension}"
-    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     add_never_cache_headers(response)  # the school's plan: not for shared caches
     return response
 
@@ -105,7 +106,7 @@ def plan_docx(request, school_id):
     acc = _access(request, school_id)
     overview = plan_overview(acc.school)
     content = exports.plan_docx(acc.school, overview)
-    return _download(content, DOCX_TYPE, acc, overview.today, "docx")
+    return _download(request, content, DOCX_TYPE, acc, overview.today, "docx")
 
 
 def plan_xlsx(request, school_id):
@@ -115,7 +116,7 @@ def plan_xlsx(request, school_id):
     acc = _access(request, school_id)
     overview = plan_overview(acc.school)
     content = exports.plan_xlsx(acc.school, overview)
-    return _download(content, exports.XLSX_TYPE, acc, overview.today, "xlsx")
+    return _download(request, content, exports.XLSX_TYPE, acc, overview.today, "xlsx")
 
 
 def from_round(request, school_id, round_id):

@@ -1,4 +1,19 @@
-"""An append-only log of meaningful changes, per school."""
+"""An append-only log of meaningful changes, per school (and per board for board-level events).
+
+Append-only (README, "Logboek"): nothing in the product changes or deletes a row. The admin shows the log read-only
+(no add, change or delete, no bulk delete), and on PostgreSQL a trigger (migration 0004) refuses every UPDATE and
+DELETE on ``audit_auditevent`` except the two sanctioned ones:
+
+- the retention purge (``audit.retention.purge_old_events``): rows older than ``AUDIT_RETENTION_DAYS``, and only
+  inside the purge's own transaction (it sets the cut-off with ``set_config('audit.purge_before', ..., true)``);
+- ``SET NULL`` of ``actor``, ``school`` or ``board`` when that user, school or board is deleted (an account erased,
+  a school that leaves): an UPDATE whose only change is one of those three columns becoming NULL.
+
+For whoever deletes users, schools or boards: all three foreign keys are ``on_delete=SET_NULL``. A deleted
+school's rows stay (``school`` becomes NULL, the text of the row is untouched) until the retention purge removes
+them; record the deletion itself with ``board=`` so the board keeps seeing it. Never ``.delete()`` or
+``.update()`` audit rows yourself: on PostgreSQL the database refuses it.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -7,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
+    # SET_NULL, not CASCADE: the log outlives a school that leaves (the guard refuses deleting rows).
     school = models.ForeignKey(
-        "organisations.School", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+        "organisations.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
     )
     # Events at board level (a school added or deleted): kept when the school itself is gone.
     board = models.ForeignKey(
@@ -43,4 +59,22 @@ def record(
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         data=data or {},
+    )
+
+
+def record_download(
+    *, request, action: str, filename: str, school=None, target=None, data: dict | None = None
+) -> AuditEvent:
+    """One row per export or download: who fetched which file (its name and format) of what.
+
+    ``action`` names what was exported (``export.plan``, ``export.route``, ``export.conversation``; labels in
+    audit/labels.py), ``target`` the object (a route, a conversation), ``data`` what identifies it further. Never
+    put the file's content in ``data``."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return record(
+        action=action,
+        acting_user=request.user,
+        school=school,
+        target=target,
+        data={"file": filename, "format": extension, **(data or {})},
     )

@@ -192,6 +192,14 @@ class SchoolAccess:
     def can_set_pupil_count(self) -> bool:
         return self.has_role(*ORGANISER_ROLES)
 
+    # Audit log (audit app) ---------------------------------------------------------------------------------
+    # The schoolleiding reads the school's log (who did what, when); everyone else in the school and the board
+    # get a 403. Board members read their board's own events on the board log (board_audit_events); platform
+    # admins read everything in the admin, read-only.
+    @property
+    def can_read_audit_log(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
 
 def require(condition: bool) -> None:
     if not condition:
@@ -252,6 +260,21 @@ def get_member_access(user, school_id, *roles: str) -> SchoolAccess:
 
 def get_board_for_user(user, board_id) -> Board:
     return _one_or_404(Board.objects.filter(members=user), board_id)
+
+
+def school_audit_events(access: SchoolAccess):
+    """The school's audit rows, for those who may read its log (else 403)."""
+    from audit.models import AuditEvent
+
+    require(access.can_read_audit_log)
+    return AuditEvent.objects.filter(school=access.school)
+
+
+def board_audit_events(board: Board):
+    """The board-level audit rows of a board from get_board_for_user (a school that joined or left, ...)."""
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(board=board)
 
 
 def schools_for_user(user):

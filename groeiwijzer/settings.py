@@ -148,6 +148,9 @@ LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at 
 # (accounts/throttle.py); the login code by e-mail keeps working.
 LOGIN_PASSWORD_MAX_FAILURES = 10
 LOGIN_PASSWORD_LOCK_MINUTES = 15
+
+# The audit log (audit app) is kept two years, then `manage.py purge_audit_log` (daily) removes older rows.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 # Spraying one password over many accounts: wrong passwords from one client (its network address, stored as a keyed
 # hash) and from everyone together are limited per window too. Behind a reverse proxy REMOTE_ADDR must be the
 # client's address (set it from the proxy's header in the proxy or the WSGI server).

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("leadership.urls")),
     path("", include("intake.urls")),
     path("", include("reference.urls")),
+    path("", include("audit.urls")),
     path("beheer/", admin.site.urls),
 ]

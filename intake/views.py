@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import record_download
 from groeiwijzer import access
 from groeiwijzer.conflicts import conflict_rows
 from groeiwijzer.wordprocessing import DOCX_TYPE
@@ -224,8 +225,13 @@ def conversation_docx(request, school_id, conversation_id):
     )
     first = next(iter(conversation.dates.all()), None)
     name = slugify(f"{conversation.get_kind_display()} {first.date if first else ''}")[:80].strip("-")
-    response = HttpResponse(exports.conversation_docx(conversation), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.docx")
+    content = exports.conversation_docx(conversation)
+    filename = f"{name}.docx"
+    record_download(
+        request=request, action="export.conversation", filename=filename, school=acc.school, target=conversation
+    )
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     add_never_cache_headers(response)
     return response
 

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import record_download
 from groeiwijzer import access
 from organisations.services import ConflictError, ServiceError
 
@@ -214,12 +215,12 @@ def step_detail(request, school_id, step_id):
     )
 
 
-def _download(content: bytes, content_type: str, acc, extension: str) -> HttpResponse:
+def _download(request, content: bytes, content_type: str, acc, trajectory, extension: str) -> HttpResponse:
     slug = slugify(acc.school.name)[:80].strip("-") or f"school-{acc.school.pk}"
+    filename = f"traject-tso-{slug}.{extension}"
+    record_download(request=request, action="export.route", filename=filename, school=acc.school, target=trajectory)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"traject-tso-{slug}.{extension}"
-    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     add_never_cache_headers(response)
     return response
 
@@ -231,7 +232,7 @@ def ics(request, school_id):
     acc = _access(request, school_id)
     trajectory = _route(acc)
     content = exports.route_ics(trajectory, route_overview(trajectory), base_url=request.build_absolute_uri("/"))
-    return _download(content, exports.ICS_TYPE, acc, "ics")
+    return _download(request, content, exports.ICS_TYPE, acc, trajectory, "ics")
 
 
 def docx(request, school_id):
@@ -241,12 +242,14 @@ def docx(request, school_id):
 
     acc = _access(request, school_id)
     trajectory = _route(acc)
-    return _download(exports.route_docx(trajectory, route_overview(trajectory)), DOCX_TYPE, acc, "docx")
+    content = exports.route_docx(trajectory, route_overview(trajectory))
+    return _download(request, content, DOCX_TYPE, acc, trajectory, "docx")
 
 
 def pdf(request, school_id):
     from . import exports
 
     acc = _access(request, school_id)
-    content = exports.route_pdf(request, _summary_context(acc, _route(acc)))
-    return _download(content, "application/pdf", acc, "pdf")
+    trajectory = _route(acc)
+    content = exports.route_pdf(request, _summary_context(acc, trajectory))
+    return _download(request, content, "application/pdf", acc, trajectory, "pdf")

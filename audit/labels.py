@@ -1,0 +1,148 @@
+"""What each audit action means, in plain Dutch, for the log pages and the admin.
+
+One entry per action code written with ``audit.models.record``. A code that is not (yet) here is shown as the code
+itself: the log never hides a row because its label is missing. ``details`` adds only what is safe to show to the
+school: the file of a download, the names of changed fields (never their values, never answers or addresses).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    # Accounts and logging in
+    "account.name_changed": _("Naam gewijzigd"),
+    "account.password_set": _("Wachtwoord ingesteld"),
+    "account.logged_in": _("Ingelogd"),
+    "account.login_failed": _("Inloggen mislukt"),
+    "account.logged_out": _("Uitgelogd"),
+    "account.twofactor_enabled": _("Tweede stap bij het inloggen aangezet"),
+    "account.twofactor_disabled": _("Tweede stap bij het inloggen uitgezet"),
+    "account.recovery_code_used": _("Inloggen met een herstelcode"),
+    "account.recovery_codes_renewed": _("Nieuwe herstelcodes gemaakt"),
+    "account.data_exported": _("Eigen gegevens gedownload"),
+    "account.erased": _("Account gewist"),
+    # School and team
+    "invitation.created": _("Uitnodiging verstuurd"),
+    "invitation.accepted": _("Uitnodiging aangenomen"),
+    "invitation.revoked": _("Uitnodiging ingetrokken"),
+    "invitation.resent": _("Uitnodiging opnieuw verstuurd"),
+    "membership.roles_added": _("Rollen toegevoegd"),
+    "membership.roles_changed": _("Rollen gewijzigd"),
+    "membership.removed": _("Teamlid verwijderd"),
+    "school.pupil_count_set": _("Aantal leerlingen ingesteld"),
+    "school.exported": _("Alle gegevens van de school gedownload"),
+    "school.deleted": _("School verwijderd"),
+    # Rounds of the Ontwikkelmodel
+    "round.created": _("Ronde geopend"),
+    "round.updated": _("Ronde gewijzigd"),
+    "round.anonymity_changed": _("Anonimiteit van een ronde gewijzigd"),
+    "round.consensus_viewed": _("Consensusgesprek van een ronde bekeken"),
+    "round.presentation_viewed": _("Presentatie van een ronde bekeken"),
+    "round.exported": _("Ronde gedownload"),
+    "round.reminders_sent": _("Herinneringen verstuurd"),
+    "round.consensus_started": _("Consensusfase gestart"),
+    "round.filling_reopened": _("Invullen heropend"),
+    "round.closed": _("Ronde afgesloten"),
+    "round.reopened": _("Afgesloten ronde heropend"),
+    "participant.submitted": _("Zelfbeoordeling ingediend"),
+    "participant.withdrawn": _("Deelnemer uit de ronde gehaald"),
+    "consensus.saved": _("Consensus vastgelegd"),
+    # Action plan
+    "goal.created": _("Doel toegevoegd"),
+    "goal.updated": _("Doel gewijzigd"),
+    "goal.deleted": _("Doel verwijderd"),
+    "goal.restored": _("Doel teruggezet"),
+    "action.created": _("Actiepunt toegevoegd"),
+    "action.updated": _("Actiepunt gewijzigd"),
+    "action.deleted": _("Actiepunt verwijderd"),
+    "action.restored": _("Actiepunt teruggezet"),
+    "action.status": _("Status van een actiepunt gewijzigd"),
+    "action.step": _("Stap van een actiepunt afgevinkt of heropend"),
+    "action.update_added": _("Update bij een actiepunt geschreven"),
+    "meeting.created": _("Bijeenkomst werkgroep gepland"),
+    "meeting.updated": _("Bijeenkomst werkgroep gewijzigd"),
+    "meeting.minutes_saved": _("Notulen opgeslagen"),
+    "meeting.deleted": _("Bijeenkomst werkgroep verwijderd"),
+    "meeting.restored": _("Bijeenkomst werkgroep teruggezet"),
+    # Route
+    "trajectory.started": _("Traject gestart"),
+    "trajectory.start_moved": _("Startdatum van het traject verschoven"),
+    "trajectory.step_updated": _("Stap van het traject bijgewerkt"),
+    # Team training
+    "training.plan.create": _("Trainingsplan gemaakt"),
+    "training.session.create": _("Trainingsbijeenkomst gepland"),
+    "training.session.update": _("Trainingsbijeenkomst gewijzigd"),
+    "training.session.delete": _("Trainingsbijeenkomst verwijderd"),
+    "training.group.create": _("Trainingsgroep gemaakt"),
+    "training.group.update": _("Trainingsgroep gewijzigd"),
+    "training.group.delete": _("Trainingsgroep verwijderd"),
+    "training.attendance.save": _("Aanwezigheid bijgehouden"),
+    "training.reflection.send": _("Reflectievragen verstuurd"),
+    "training.topic.create": _("Onderwerp voor een werkmoment toegevoegd"),
+    "training.topic.signup": _("Ingetekend op een onderwerp"),
+    "training.topic.signoff": _("Uitgeschreven voor een onderwerp"),
+    # Leadership checklist
+    "leadership.round_started": _("Ronde checklist leidinggevenden gestart"),
+    "leadership.answers_saved": _("Eigen antwoorden checklist opgeslagen"),
+    "leadership.item_added": _("Eigen uitspraak toegevoegd"),
+    "leadership.item_updated": _("Eigen uitspraak gewijzigd"),
+    "leadership.item_retired": _("Eigen uitspraak ingetrokken"),
+    "leadership.item_restored": _("Eigen uitspraak teruggezet"),
+    "leadership.note_saved": _("Gespreksverslag MT opgeslagen"),
+    # Voorgesprekken
+    "intake.conversation_created": _("Voorgesprek vastgelegd"),
+    "intake.conversation_changed": _("Voorgesprek gewijzigd"),
+    "intake.note_saved": _("Aantekeningen voorgesprek opgeslagen"),
+    "intake.decision_changed": _("Besluit voorgesprek vastgelegd"),
+    "intake.agreement_added": _("Afspraak toegevoegd"),
+    "intake.agreement_changed": _("Afspraak gewijzigd"),
+    "intake.agreement_deleted": _("Afspraak verwijderd"),
+    # Exports and downloads
+    "export.plan": _("Actieplan gedownload"),
+    "export.route": _("Traject gedownload"),
+    "export.conversation": _("Voorgesprek gedownload"),
+    # Platform beheer (/beheer/)
+    "admin.added": _("Toegevoegd in het beheer"),
+    "admin.changed": _("Gewijzigd in het beheer"),
+    "admin.deleted": _("Verwijderd in het beheer"),
+}
+
+FORMAT_LABELS = {
+    "docx": _("Word"),
+    "xlsx": _("Excel"),
+    "pdf": _("PDF"),
+    "ics": _("agenda (.ics)"),
+    "json": _("JSON"),
+    "zip": _("zip"),
+    "csv": _("CSV"),
+    "word": _("Word"),
+    "excel": _("Excel"),
+}
+
+
+def action_label(action: str) -> str:
+    """The Dutch label of an action code, or the code itself when there is none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def details(event) -> str:
+    """A short, safe addition to the label: the file of a download, the fields changed in the admin."""
+    data = event.data if isinstance(event.data, dict) else {}
+    parts = []
+    if event.action.startswith("export.") or "file" in data:
+        fmt = str(data.get("format", ""))
+        file = data.get("file")
+        if fmt:
+            parts.append(str(FORMAT_LABELS.get(fmt, fmt)))
+        if isinstance(file, str):
+            parts.append(str(FORMAT_LABELS.get(file, file)))
+    if event.action.startswith("admin."):
+        if isinstance(data.get("model"), str):
+            parts.append(data["model"])
+        fields = data.get("fields")
+        if isinstance(fields, list) and fields:
+            parts.append(gettext("velden: %(fields)s") % {"fields": ", ".join(str(f) for f in fields)})
+    return " · ".join(parts)

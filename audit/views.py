@@ -1,0 +1,74 @@
+"""The log pages: the school's audit log for the schoolleiding, a board's own events for its members.
+
+Who did what, when, in plain Dutch (audit/labels.py), filtered by kind and person, 50 rows a page. Only the label,
+the download's file and the names of fields changed in the admin are shown: never a row's other data (no answers),
+never an email address. The number of queries does not grow with the log (tests/test_audit_pages.py).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+from accounts.models import User
+from groeiwijzer import access
+
+from .forms import LogFilterForm, person_label
+from .labels import action_label, details
+from .retention import retention_days
+
+PAGE_SIZE = 50
+
+
+def _log_context(request, events) -> dict:
+    actions = list(events.order_by().values_list("action", flat=True).distinct())
+    people = list(User.objects.filter(pk__in=events.order_by().values("actor_id")).order_by("name", "pk"))
+    form = LogFilterForm(request.GET or None, actions=actions, people=people)
+    query = {}
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["actie"]:
+            events = events.filter(action=form.cleaned_data["actie"])
+            query["actie"] = form.cleaned_data["actie"]
+        if form.cleaned_data["persoon"] is not None:
+            events = events.filter(actor_id=form.cleaned_data["persoon"])
+            query["persoon"] = form.cleaned_data["persoon"]
+    page = Paginator(events.select_related("actor").order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    rows = [
+        {
+            "event": event,
+            "who": person_label(event.actor) if event.actor is not None else None,
+            "what": action_label(event.action),
+            "details": details(event),
+        }
+        for event in page.object_list
+    ]
+    return {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": urlencode(query),
+        "retention_days": retention_days(),
+    }
+
+
+def _render(request, template, context):
+    response = render(request, template, context)
+    add_never_cache_headers(response)  # who did what: not for shared caches
+    return response
+
+
+def school_log(request, school_id):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    events = access.school_audit_events(acc)
+    context = {"acc": acc, "school": acc.school, **_log_context(request, events)}
+    return _render(request, "audit/school_log.html", context)
+
+
+def board_log(request, board_id):
+    board = access.get_board_for_user(request.user, board_id)
+    events = access.board_audit_events(board)
+    return _render(request, "audit/board_log.html", {"board": board, **_log_context(request, events)})
