@@ -200,6 +200,11 @@ class SchoolAccess:
     def can_read_audit_log(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # A school that leaves (organisations/leaving.py): its schoolleiding exports all data and deletes the school.
+    @property
+    def can_close_school(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
 
 def require(condition: bool) -> None:
     if not condition:
@@ -275,6 +280,17 @@ def board_audit_events(board: Board):
     from audit.models import AuditEvent
 
     return AuditEvent.objects.filter(board=board)
+
+
+def get_school_to_close(user, school_id) -> School:
+    """A school whose data ``user`` may export and delete: its schoolleiding (others in the school and the board
+    403, another school 404), or a platform admin who passed the second factor (any school)."""
+    is_verified = getattr(user, "is_verified", None)
+    if user.is_authenticated and user.is_staff and user.is_active and is_verified is not None and is_verified():
+        return _one_or_404(School.objects.select_related("board"), school_id)
+    access = get_school_access(user, school_id)
+    require(access.can_close_school)
+    return access.school
 
 
 def schools_for_user(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import leaving_views, views
 
 app_name = "organisations"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     path("besturen/<int:board_id>/", views.board, name="board"),
+    path("scholen/<int:school_id>/stoppen/gegevens.zip", leaving_views.school_export, name="school_export"),
+    path("scholen/<int:school_id>/stoppen/", leaving_views.school_delete, name="school_delete"),
 ]

@@ -1,0 +1,610 @@
+"""The AVG rights of one person: "Mijn gegevens" (everything the product holds about you, art. 15 and 20) and
+erasure (art. 17).
+
+Export: ``collect_my_data(user)`` walks ``PARTS``, one entry per kind of row that points at a person (every
+ForeignKey and ManyToMany to the user model; ``tests/test_privacy.py`` fails when a relation is missing here).
+Each part is read with one query per pointing field, never one per row, and gives plain values: ids, dates, texts.
+Rows that belong to other people only appear for the field that points at you (an invitation you sent, not the
+address you sent it to); audit rows only where you acted, without other people's addresses.
+
+Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
+stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
+inactive; memberships, board memberships, login codes, sessions, second-factor devices, leadership answers
+(visible to their author only) and drafts in rounds not yet closed are removed. Submitted answers stay: in
+anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import record
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+FORMAT = "groeiwijzer-tso/mijn-gegevens"
+FORMAT_VERSION = 1
+ERASED_EMAIL_PREFIX = "verwijderd-"  # no "@": never an address anyone can type, log in with or be mailed at
+# Keys in audit data that hold another person's address (an invitation, a member removed): left out of your export.
+OTHER_PEOPLE_KEYS = frozenset({"email", "user"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of row that points at a person: exported as ``key`` (a list of objects)."""
+
+    key: str
+    model: str  # "app_label.ModelName"
+    user_fields: tuple[str, ...]  # the fields pointing at the person; each row says which in "via"
+    columns: tuple[str, ...]  # values() lookups exported besides "id"
+    description: StrOrPromise
+    extra_filters: dict[str, Any] = field(default_factory=dict)  # "via" label → user → Q (e.g. an address)
+
+
+P = Part
+PARTS: tuple[Part, ...] = (
+    P(
+        "lidmaatschappen",
+        "organisations.Membership",
+        ("user",),
+        (
+            "school_id",
+            "school__name",
+            "is_schoolleiding",
+            "is_kartrekker",
+            "is_werkgroeplid",
+            "is_trainer_intern",
+            "is_trainer_extern",
+            "is_teamlid",
+            "joined_at",
+        ),
+        gettext_lazy("Scholen waar je bij hoort, met je rollen (is_…: true of false) en sinds wanneer."),
+    ),
+    P(
+        "besturen",
+        "organisations.Board",
+        ("members",),
+        ("name",),
+        gettext_lazy("Schoolbesturen die je als bestuurslid volgt."),
+    ),
+    P(
+        "uitnodigingen",
+        "organisations.Invitation",
+        ("invited_by", "accepted_by"),
+        ("school_id", "school__name", "roles", "created_at", "expires_at", "accepted_at", "revoked_at"),
+        gettext_lazy(
+            "Uitnodigingen aan jouw adres (via aan_mij), die je aannam (accepted_by) of die je zelf verstuurde "
+            "(invited_by; zonder het adres van de ander)."
+        ),
+        extra_filters={"aan_mij": lambda user: Q(email__iexact=user.email)},
+    ),
+    P(
+        "inlogcodes",
+        "accounts.LoginCode",
+        ("user",),
+        ("created_at", "expires_at", "used_at", "attempts"),
+        gettext_lazy("Inlogcodes die je per e-mail kreeg (alleen wanneer; de code zelf bewaren we nooit)."),
+    ),
+    P(
+        "rondes_georganiseerd",
+        "assessments.Round",
+        ("created_by", "facilitator"),
+        ("school_id", "school__name", "title", "status", "anonymous", "created_at", "closed_at"),
+        gettext_lazy("Rondes van het Ontwikkelmodel die je aanmaakte (created_by) of als gespreksleider leidde."),
+    ),
+    P(
+        "consensus_bewerkt",
+        "assessments.ConsensusItem",
+        ("updated_by",),
+        ("round_id", "round__title", "accent_code", "phase", "strengths", "next_steps", "priority", "updated_at"),
+        gettext_lazy("Afspraken uit een consensusgesprek die jij het laatst bewerkte (de tekst is van het team)."),
+    ),
+    P(
+        "ontwikkeldoelen",
+        "actionplans.Goal",
+        ("created_by", "updated_by", "deleted_by", "monitored_by"),
+        ("school_id", "school__name", "title", "layer_code", "accent_code", "term", "created_at", "deleted_at"),
+        gettext_lazy("Ontwikkeldoelen die je maakte, bewerkte, weggooide of monitort."),
+    ),
+    P(
+        "actiepunten",
+        "actionplans.Action",
+        ("owner", "created_by", "updated_by", "deleted_by"),
+        ("school_id", "school__name", "title", "status", "due_date", "created_at", "deleted_at"),
+        gettext_lazy("Actiepunten waarvoor je verantwoordelijk bent (owner) of die je maakte, bewerkte of weggooide."),
+    ),
+    P(
+        "actiestappen",
+        "actionplans.ActionStep",
+        ("done_by",),
+        ("action_id", "action__title", "text", "done_at"),
+        gettext_lazy("Stappen van actiepunten die je afvinkte."),
+    ),
+    P(
+        "actie_updates",
+        "actionplans.ActionUpdate",
+        ("author",),
+        ("action_id", "action__title", "text", "created_at"),
+        gettext_lazy("Updates die je bij een actiepunt schreef."),
+    ),
+    P(
+        "bijeenkomsten_werkgroep",
+        "actionplans.Meeting",
+        ("chair", "timekeeper", "note_taker", "created_by", "deleted_by"),
+        ("school_id", "school__name", "date", "location", "deleted_at"),
+        gettext_lazy("Werkgroepbijeenkomsten waar je voorzitter, tijdbewaker of notulist was, of die je maakte."),
+    ),
+    P(
+        "wijzigingen_actieplan",
+        "actionplans.PlanChange",
+        ("actor",),
+        ("school_id", "goal_id", "action_id", "kind", "changes", "created_at"),
+        gettext_lazy("Wijzigingen die je in het actieplan maakte (de geschiedenis van doelen en actiepunten)."),
+    ),
+    P(
+        "routes",
+        "trajectory.Trajectory",
+        ("created_by",),
+        ("school_id", "school__name", "training_start", "created_at"),
+        gettext_lazy("Implementatieroutes die je startte."),
+    ),
+    P(
+        "routestappen",
+        "trajectory.Step",
+        ("owner", "finished_by", "updated_by"),
+        ("trajectory__school_id", "code", "occurrence", "status", "note", "due_date", "finished_at"),
+        gettext_lazy("Stappen van de route die je oppakt (owner), afrondde of bewerkte."),
+    ),
+    P(
+        "trainingsplannen",
+        "training.TrainingPlan",
+        ("created_by",),
+        ("school_id", "school__name", "school_year", "created_at"),
+        gettext_lazy("Trainingsplannen die je maakte."),
+    ),
+    P(
+        "trainingsgroepen",
+        "training.TrainingGroup",
+        ("members", "trainers"),
+        ("school_id", "plan__school_year", "name"),
+        gettext_lazy("Trainingsgroepen waar je in zit (members) of die je traint (trainers)."),
+    ),
+    P(
+        "trainingssessies",
+        "training.TrainingSession",
+        ("trainers", "reflection_sent_by"),
+        ("school_id", "title", "date", "reflection_sent_at"),
+        gettext_lazy("Sessies die je als trainer gaf, of waarvoor je de reflectievragen verstuurde."),
+    ),
+    P(
+        "aanwezigheid",
+        "training.Attendance",
+        ("user", "updated_by"),
+        ("session_id", "session__title", "session__date", "status", "updated_at"),
+        gettext_lazy("Je aanwezigheid bij de teamtraining (user), en aanwezigheid die je bijhield (updated_by)."),
+    ),
+    P(
+        "onderwerpen_werkmoment",
+        "training.Topic",
+        ("signups", "created_by"),
+        ("session_id", "session__title", "title", "created_at"),
+        gettext_lazy("Onderwerpen voor een werkmoment waarvoor je je opgaf (signups) of die je toevoegde."),
+    ),
+    P(
+        "checklist_rondes",
+        "leadership.ChecklistRound",
+        ("created_by",),
+        ("school_id", "school__name", "title", "created_at"),
+        gettext_lazy("Rondes van de checklist voor leidinggevenden die je startte."),
+    ),
+    P(
+        "checklist_eigen_uitspraken",
+        "leadership.ExtraItem",
+        ("created_by",),
+        ("school_id", "text", "created_at", "retired_at"),
+        gettext_lazy("Eigen uitspraken die je aan de checklist toevoegde."),
+    ),
+    P(
+        "checklist_antwoorden",
+        "leadership.Answer",
+        ("user",),
+        ("round_id", "round__title", "round__school_id", "item_key", "extra_item__text", "value", "updated_at"),
+        gettext_lazy("Je eigen antwoorden (1-5) op de checklist voor leidinggevenden; alleen jij ziet ze."),
+    ),
+    P(
+        "checklist_opslagen",
+        "leadership.SaveMark",
+        ("user",),
+        ("round_id", "page", "seq"),
+        gettext_lazy("Technisch: de laatste opslag van jouw checklist per ronde (welk open scherm, hoeveelste keer)."),
+    ),
+    P(
+        "checklist_gesprek_bewerkt",
+        "leadership.ConversationNote",
+        ("updated_by",),
+        ("round_id", "round__title", "question_code", "text", "updated_at"),
+        gettext_lazy("Uitkomsten van het MT-gesprek die jij het laatst bewerkte."),
+    ),
+    P(
+        "voorgesprekken",
+        "intake.Conversation",
+        ("participants", "created_by", "decided_by"),
+        ("school_id", "school__name", "kind", "decision", "created_at", "decided_at"),
+        gettext_lazy("Voorgesprekken waar je aan deelnam, die je maakte of waarin je het besluit vastlegde."),
+    ),
+    P(
+        "voorgesprek_aantekeningen",
+        "intake.Note",
+        ("updated_by",),
+        ("conversation_id", "question_code", "text", "updated_at"),
+        gettext_lazy("Aantekeningen in voorgesprekken die jij schreef of het laatst bewerkte."),
+    ),
+    P(
+        "voorgesprek_afspraken",
+        "intake.Agreement",
+        ("owner", "updated_by"),
+        ("conversation_id", "what", "owner_text", "due_date", "support", "feedback", "updated_at"),
+        gettext_lazy("Afspraken uit voorgesprekken waarvoor jij staat (owner) of die je bewerkte."),
+    ),
+    P(
+        "logboek",
+        "audit.AuditEvent",
+        ("actor",),
+        ("created_at", "action", "school_id", "board_id", "object_type", "object_id", "data"),
+        gettext_lazy("Regels uit het logboek waarin jij iets deed (zonder e-mailadressen van anderen)."),
+    ),
+    P(
+        "beheerlogboek",
+        "admin.LogEntry",
+        ("user",),
+        ("action_time", "content_type__app_label", "content_type__model", "object_id", "object_repr", "action_flag"),
+        gettext_lazy("Wat je als platformbeheerder in /beheer/ wijzigde."),
+    ),
+)
+
+# Handled outside PARTS: the account itself, and your rounds with your own answers (nested per round).
+ROUNDS_KEY = "rondes"
+OTP_KEY = "tweede_factor"
+
+# Relations to the user model that are read outside PARTS (the test checks that every relation is here or there).
+SPECIAL_RELATIONS = {("assessments.Participant", "user")}
+
+
+def covered_relations() -> set[tuple[str, str]]:
+    """(model label, field name) of every relation to the user model that the export reads."""
+    covered = {(p.model, f) for p in PARTS for f in p.user_fields} | SPECIAL_RELATIONS
+    for model in _otp_device_models():
+        covered.add((model._meta.label, "user"))
+    return covered
+
+
+def _otp_device_models() -> list:
+    """Second-factor devices (django-otp), when the app is installed: exported without their secrets."""
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label.startswith("otp_") and any(f.name == "user" for f in m._meta.get_fields())
+    ]
+
+
+def key_descriptions() -> dict[str, str]:
+    """The documented keys of the export (also shown on the readable page)."""
+    keys = {
+        "formaat": _("Naam en versie van dit bestandsformaat."),
+        "gemaakt_op": _("Wanneer dit bestand is gemaakt (ISO 8601, UTC)."),
+        "sleutels": _("Deze uitleg: wat elke sleutel bevat."),
+        "account": _("Je account: naam, werk-e-mailadres, rechten, wanneer aangemaakt en voor het laatst ingelogd."),
+        ROUNDS_KEY: _(
+            "Rondes van het Ontwikkelmodel waar je aan meedeed, met alleen jouw eigen antwoorden (antwoorden: "
+            "groeifase per accent, 0 = weet ik niet; sterke punten; ontwikkeldoel) en jouw prioriteiten."
+        ),
+        OTP_KEY: _("Apparaten voor je tweede inlogstap (naam en datum; nooit de geheime sleutel)."),
+    }
+    for part in PARTS:
+        keys[part.key] = str(part.description)
+    keys["via"] = _(
+        "Bij elke regel: via welk veld die regel naar jou wijst (bijvoorbeeld owner = jij bent verantwoordelijk)."
+    )
+    return keys
+
+
+# Export -----------------------------------------------------------------------------------------------------
+
+
+def _model(label: str):
+    return apps.get_model(label)
+
+
+def _clean_audit_row(row: dict) -> dict:
+    data = row.get("data")
+    if isinstance(data, dict):
+        row["data"] = {k: v for k, v in data.items() if k not in OTHER_PEOPLE_KEYS}
+    return row
+
+
+def _read_part(part: Part, user) -> list[dict]:
+    """One query per pointing field: rows merged by id, each saying through which fields it points at you."""
+    model = _model(part.model)
+    manager = model._base_manager  # everything held, also what is in the trash
+    filters = [(name, Q(**{name: user})) for name in part.user_fields]
+    filters += [(label, make_q(user)) for label, make_q in part.extra_filters.items()]
+    rows: dict[int, dict] = {}
+    for label, q in filters:
+        for row in manager.filter(q).values("id", *part.columns).order_by("id"):
+            merged = rows.setdefault(row["id"], {**row, "via": []})
+            merged["via"].append(label)
+    result = [rows[pk] for pk in sorted(rows)]
+    if part.model == "audit.AuditEvent":
+        result = [_clean_audit_row(r) for r in result]
+    return result
+
+
+def _read_rounds(user) -> list[dict]:
+    """Rounds you took part in, each with your own answers and priorities only (three queries in all)."""
+    from assessments.models import Answer, Participant, Priority
+
+    participants = list(
+        Participant.objects.filter(user=user)
+        .values(
+            "id",
+            "round_id",
+            "round__title",
+            "round__school_id",
+            "round__school__name",
+            "round__anonymous",
+            "round__status",
+            "submitted_at",
+            "updated_at",
+        )
+        .order_by("round__created_at", "id")
+    )
+    answers: dict[Any, list[dict]] = defaultdict(list)
+    for a in (
+        Answer.objects.filter(participant__user=user)
+        .values("participant_id", "accent_code", "phase", "strengths", "goal", "updated_at")
+        .order_by("accent_code")
+    ):
+        row = dict(a)
+        answers[row.pop("participant_id")].append(row)
+    priorities: dict[Any, list[dict]] = defaultdict(list)
+    for p in Priority.objects.filter(participant__user=user).values("participant_id", "rank", "accent_code"):
+        row = dict(p)
+        priorities[row.pop("participant_id")].append(row)
+    return [
+        {
+            "round_id": p["round_id"],
+            "titel": p["round__title"],
+            "school_id": p["round__school_id"],
+            "school": p["round__school__name"],
+            "anoniem": p["round__anonymous"],
+            "status": p["round__status"],
+            "ingediend_op": p["submitted_at"],
+            "antwoorden": answers.get(p["id"], []),
+            "prioriteiten": sorted(priorities.get(p["id"], []), key=lambda x: x["rank"]),
+        }
+        for p in participants
+    ]
+
+
+def _read_otp(user) -> list[dict]:
+    rows = []
+    for model in _otp_device_models():
+        wanted = [f for f in ("name", "confirmed", "created_at", "last_used_at") if _has_field(model, f)]
+        for row in model._base_manager.filter(user=user).values("id", *wanted).order_by("id"):
+            rows.append({"soort": model._meta.model_name, **row})
+    return rows
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist
+        return False
+    return True
+
+
+def collect_my_data(user) -> dict:
+    """Everything the product holds about ``user``, as plain JSON-ready values. A fixed number of queries."""
+    data: dict[str, Any] = {
+        "formaat": {"naam": FORMAT, "versie": FORMAT_VERSION},
+        "gemaakt_op": timezone.now(),
+        "sleutels": key_descriptions(),
+        "account": {
+            "id": user.pk,
+            "naam": user.name,
+            "email": user.email,
+            "actief": user.is_active,
+            "platformbeheerder": user.is_staff,
+            "heeft_wachtwoord": user.has_usable_password(),
+            "aangemaakt_op": user.date_joined,
+            "laatst_ingelogd": user.last_login,
+        },
+        ROUNDS_KEY: _read_rounds(user),
+    }
+    for part in PARTS:
+        data[part.key] = _read_part(part, user)
+    data[OTP_KEY] = _read_otp(user)
+    return data
+
+
+def my_data_json(user) -> str:
+    return json.dumps(collect_my_data(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+@transaction.atomic
+def do_record_export(*, user, kind: str, acting_user) -> None:
+    """The audit row of a download of one's own data (which format, not the content)."""
+    record(action="account.data_exported", acting_user=acting_user, target=user, data={"format": kind})
+
+
+# Erasure ------------------------------------------------------------------------------------------------------
+
+
+def is_erased(user) -> bool:
+    return user.email.startswith(ERASED_EMAIL_PREFIX) and "@" not in user.email
+
+
+def last_schoolleiding_schools(user) -> list:
+    """Schools where ``user`` is the only schoolleiding: they would be left without anyone who manages the
+    team (a platform admin can invite a new one). Erasure is still allowed (it is the person's right), with a
+    warning on the confirmation page and in the audit row."""
+    from organisations.models import Membership, School
+
+    mine = set(Membership.objects.filter(user=user, is_schoolleiding=True).values_list("school_id", flat=True))
+    other_leaders = Membership.objects.filter(school_id__in=mine, is_schoolleiding=True).exclude(user=user)
+    alone = mine - set(other_leaders.values_list("school_id", flat=True))
+    return list(School.objects.filter(pk__in=alone).order_by("name"))
+
+
+def _delete_sessions_of(user) -> int:
+    """Every stored session of the user (database sessions); other engines end through the auth hash."""
+    from django.conf import settings
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    from django.contrib.sessions.models import Session
+
+    pk = str(user.pk)
+    doomed = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get("_auth_user_id")) == pk
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
+    """Remove the person's data, keep the school's results: see the module docstring.
+
+    ``reason``: "self" (the person asked) or "school_deleted" (their only school left the product).
+    """
+    from assessments.models import Participant, RoundStatus
+    from leadership.models import Answer as LeadershipAnswer
+    from leadership.models import SaveMark
+    from organisations.models import Invitation
+
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if is_erased(user):
+        return
+    school_ids = list(user.memberships.values_list("school_id", flat=True).order_by("school_id"))
+    warned = [s.pk for s in last_schoolleiding_schools(user)]
+    old_email = user.email
+
+    # Rows that only the person had: gone.
+    user.memberships.all().delete()
+    user.boards.clear()
+    user.login_codes.all().delete()
+    LeadershipAnswer.objects.filter(user=user).delete()
+    SaveMark.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data
+    for model in _otp_device_models():
+        model._base_manager.filter(user=user).delete()
+    # Drafts that never counted: participations not submitted in rounds not yet closed.
+    drafts = Participant.objects.filter(user=user, submitted_at__isnull=True).exclude(round__status=RoundStatus.CLOSED)
+    drafts.delete()
+    # Training groups are future planning of a team the person left.
+    for relation in _planning_m2m():
+        relation.remote_field.through._default_manager.filter(**{relation.m2m_reverse_field_name(): user}).delete()
+
+    # The tombstone: every foreign key to it stays valid, nothing in it says who it was.
+    user.name = _("oud-teamlid")
+    user.email = f"{ERASED_EMAIL_PREFIX}{user.pk}"
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    _delete_sessions_of(user)
+
+    data = {"reason": reason, "schools": school_ids, "last_schoolleiding_of": warned}
+    if school_ids:
+        from organisations.models import School
+
+        for school in School.objects.filter(pk__in=school_ids).order_by("pk"):
+            record(action="account.erased", acting_user=acting_user, school=school, target=user, data=data)
+    else:
+        record(action="account.erased", acting_user=acting_user, target=user, data=data)
+
+
+def _planning_m2m() -> list:
+    """The many-to-many fields erasure empties for the person: training groups (members, trainers)."""
+    from training.models import TrainingGroup
+
+    return [TrainingGroup._meta.get_field("members"), TrainingGroup._meta.get_field("trainers")]
+
+
+def do_erase_me(*, user, acting_user) -> None:
+    """The person's own request (the view checked the typed address)."""
+    do_erase_user(user=user, acting_user=acting_user, reason="self")
+
+
+# The readable page ----------------------------------------------------------------------------------------------
+
+
+def _readable(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if hasattr(value, "isoformat"):
+        from django.utils.formats import localize
+
+        return str(localize(timezone.localtime(value) if hasattr(value, "tzinfo") and value.tzinfo else value))
+    if isinstance(value, list | dict):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return str(value)
+
+
+def readable_sections(data: dict) -> list[dict]:
+    """The export as tables for the printable page: per key its description, column names and rows of text."""
+    keys = data["sleutels"]
+    sections = []
+    rounds = data[ROUNDS_KEY]
+    sections.append(
+        {
+            "key": ROUNDS_KEY,
+            "description": keys[ROUNDS_KEY],
+            "rounds": [
+                {
+                    **{k: _readable(v) for k, v in r.items() if k not in ("antwoorden", "prioriteiten")},
+                    "answers": [
+                        [_readable(a[c]) for c in ("accent_code", "phase", "strengths", "goal")]
+                        for a in r["antwoorden"]
+                    ],
+                    "priorities": [[_readable(p["rank"]), p["accent_code"]] for p in r["prioriteiten"]],
+                }
+                for r in rounds
+            ],
+        }
+    )
+    for key in [p.key for p in PARTS] + [OTP_KEY]:
+        rows = data[key]
+        columns = list(rows[0]) if rows else []
+        sections.append(
+            {
+                "key": key,
+                "description": keys[key],
+                "columns": columns,
+                "rows": [[_readable(row[c]) for c in columns] for row in rows],
+            }
+        )
+    return sections

@@ -1,0 +1,310 @@
+"""A school that leaves: export all of its data (a ZIP of JSON files with a README), then delete it.
+
+Export (``school_export_zip``): one JSON file per kind of data in ``KINDS``: every model that belongs to a school
+through its foreign keys (``tests/test_school_leaving.py`` walks all models and fails when one is missing here).
+Each file is a list of rows with the database field names as keys; ``*_id`` keys point at the ``id`` of a row in
+another file, people at ``personen.json``. One query per file (and per many-to-many field), never one per row.
+
+Two things are never in it, whoever asks: the link between a person and their answers in an anonymous round
+(those answers come without participant and without time, sorted by content: anonymity for ever), and the
+answers to the checklist for leidinggevenden (visible to their author only; each person downloads their own via
+Mijn gegevens).
+
+Deletion (``do_delete_school``): recorded at board level first (the school's own audit rows stay, their school
+becomes empty: audit/models.py), then the school and everything of it is deleted; people who are left without
+any school or board (and are not platform admins) are erased as in accounts.privacy, except the person deleting,
+who is told they can erase their own account.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import record
+
+from .models import School
+
+FORMAT = "groeiwijzer-tso/school-export"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Kind:
+    filename: str  # in the ZIP
+    model: str  # "app_label.ModelName"
+    school_path: str  # the lookup from the model to the school ("pk" for the school itself)
+    description: str
+    exclude: tuple[str, ...] = ()  # fields never exported (secrets, technical save order)
+    anonymous_answers: bool = False  # answers: no participant link in anonymous rounds
+    extra: tuple[str, ...] = field(default_factory=tuple)  # values() lookups added (names of related rows)
+
+
+K = Kind
+# Descriptions are for README.txt (Dutch; the format itself is language-neutral).
+KINDS: tuple[Kind, ...] = (
+    K("school.json", "organisations.School", "pk", "De school zelf.", extra=("board__name",)),
+    K("lidmaatschappen.json", "organisations.Membership", "school", "Wie bij de school hoort, met rollen (is_*)."),
+    K(
+        "uitnodigingen.json",
+        "organisations.Invitation",
+        "school",
+        "Uitnodigingen (zonder de geheime link).",
+        exclude=("token_hash",),
+    ),
+    K("rondes.json", "assessments.Round", "school", "Rondes van het Ontwikkelmodel."),
+    K(
+        "deelnemers.json",
+        "assessments.Participant",
+        "round__school",
+        "Wie aan welke ronde meedeed en of die indiende.",
+        exclude=("priorities_save_page", "priorities_save_seq"),
+    ),
+    K(
+        "antwoorden.json",
+        "assessments.Answer",
+        "participant__round__school",
+        "Antwoorden per accent (fase 0 = weet ik niet). In anonieme rondes zonder participant_id en zonder tijd.",
+        exclude=("save_page", "save_seq"),
+        anonymous_answers=True,
+        extra=("participant__round_id",),
+    ),
+    K(
+        "prioriteiten.json",
+        "assessments.Priority",
+        "participant__round__school",
+        "Gekozen prioriteiten (rang 1-5). In anonieme rondes zonder participant_id.",
+        anonymous_answers=True,
+        extra=("participant__round_id",),
+    ),
+    K("consensus.json", "assessments.ConsensusItem", "round__school", "Wat het team per accent afsprak."),
+    K("ontwikkeldoelen.json", "actionplans.Goal", "school", "Ontwikkeldoelen (ook in de prullenbak: deleted_at)."),
+    K("actiepunten.json", "actionplans.Action", "school", "Actiepunten (ook in de prullenbak: deleted_at)."),
+    K("actiestappen.json", "actionplans.ActionStep", "action__school", "Stappen van actiepunten."),
+    K("actie_updates.json", "actionplans.ActionUpdate", "action__school", "Updates bij actiepunten."),
+    K("bijeenkomsten_werkgroep.json", "actionplans.Meeting", "school", "Bijeenkomsten van de werkgroep."),
+    K("wijzigingen_actieplan.json", "actionplans.PlanChange", "school", "Geschiedenis van doelen en actiepunten."),
+    K("route.json", "trajectory.Trajectory", "school", "Het implementatietraject."),
+    K("routestappen.json", "trajectory.Step", "trajectory__school", "Stappen van het traject."),
+    K("trainingsplannen.json", "training.TrainingPlan", "school", "Trainingsplannen per schooljaar."),
+    K("trainingsgroepen.json", "training.TrainingGroup", "school", "Trainingsgroepen (members, trainers: ids)."),
+    K("trainingssessies.json", "training.TrainingSession", "school", "Sessies van de teamtraining."),
+    K("aanwezigheid.json", "training.Attendance", "session__school", "Aanwezigheid per persoon per sessie."),
+    K("onderwerpen_werkmoment.json", "training.Topic", "school", "Onderwerpen voor werkmomenten (signups: ids)."),
+    K("checklist_rondes.json", "leadership.ChecklistRound", "school", "Rondes van de checklist leidinggevenden."),
+    K("checklist_eigen_uitspraken.json", "leadership.ExtraItem", "school", "Eigen uitspraken op de checklist."),
+    K("checklist_gesprek.json", "leadership.ConversationNote", "round__school", "Uitkomsten van het MT-gesprek."),
+    K("voorgesprekken.json", "intake.Conversation", "school", "Voorgesprekken (participants: ids)."),
+    K("voorgesprek_data.json", "intake.ConversationDate", "conversation__school", "Data van voorgesprekken."),
+    K("voorgesprek_aantekeningen.json", "intake.Note", "conversation__school", "Aantekeningen per agendavraag."),
+    K("voorgesprek_afspraken.json", "intake.Agreement", "conversation__school", "Afspraken uit voorgesprekken."),
+    K("logboek.json", "audit.AuditEvent", "school", "Het logboek van de school."),
+)
+
+# Models that belong to a school but are deliberately not exported, with the reason (README.txt lists them).
+NOT_EXPORTED = {
+    "leadership.Answer": "Antwoorden op de checklist voor leidinggevenden zijn alleen voor de auteur zelf.",
+    "leadership.SaveMark": "Technisch: de volgorde van het opslaan van de checklist.",
+}
+
+
+def _model(label: str):
+    return apps.get_model(label)
+
+
+def _rows(kind: Kind, school) -> list[dict]:
+    model = _model(kind.model)
+    excluded = set(kind.exclude)
+    concrete = [f for f in model._meta.concrete_fields if f.name not in excluded]
+    names = [f.attname for f in concrete]
+    qs = model._base_manager.filter(**{kind.school_path: school.pk})  # also what is in the trash
+    if kind.anonymous_answers:
+        return _anonymous_safe_rows(kind, qs, names)
+    rows = list(qs.values(*names, *kind.extra).order_by("pk"))
+    m2m = list(model._meta.many_to_many)
+    if m2m and rows:
+        ids = [r["id"] for r in rows]
+        for f in m2m:
+            through = f.remote_field.through
+            source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+            links = defaultdict(list)
+            for a, b in (
+                through._default_manager.filter(**{f"{source}_id__in": ids})
+                .values_list(f"{source}_id", f"{target}_id")
+                .order_by(f"{target}_id")
+            ):
+                links[a].append(b)
+            for r in rows:
+                r[f.name] = links.get(r["id"], [])
+    return rows
+
+
+def _anonymous_safe_rows(kind: Kind, qs, names: list[str]) -> list[dict]:
+    """Answers and priorities: in a named round with their participant; in an anonymous round without participant,
+    id or time, sorted by content, so nothing links them to a person (or to each other)."""
+    rows = []
+    hidden = {"id", "participant_id", "updated_at"}
+    for row in qs.values(*names, "participant__round__anonymous", *kind.extra).order_by(
+        "participant__round_id", *[n for n in names if n not in hidden], "pk"
+    ):
+        anonymous = row.pop("participant__round__anonymous")
+        row["round_id"] = row.pop("participant__round_id")
+        row["anoniem"] = anonymous
+        if anonymous:
+            for key in hidden:
+                row.pop(key, None)
+        rows.append(row)
+    return rows
+
+
+def _people(school, files: dict[str, list[dict]]) -> list[dict]:
+    """The school's members (name and work address) and everyone else the data points at (name only)."""
+    User = get_user_model()
+    member_ids = {r["user_id"] for r in files["lidmaatschappen.json"]}
+    referenced = set(member_ids)
+    user_fields = {}
+    for kind in KINDS:
+        model = _model(kind.model)
+        user_fields[kind.filename] = [
+            f.attname if not f.many_to_many else f.name
+            for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if f.is_relation and f.related_model is User
+        ]
+    for filename, rows in files.items():
+        for name in user_fields.get(filename, []):
+            for row in rows:
+                value = row.get(name)
+                if isinstance(value, list):
+                    referenced.update(value)
+                elif value is not None:
+                    referenced.add(value)
+    people = []
+    for user in User.objects.filter(pk__in=referenced).only("pk", "name", "email").order_by("pk"):
+        row = {"id": user.pk, "name": user.name}
+        if user.pk in member_ids:
+            row["email"] = user.email
+        people.append(row)
+    return people
+
+
+def readme(school, files: dict[str, list[dict]]) -> str:
+    lines = [
+        f"Groeiwijzer TSO — export van alle gegevens van {school.name}",
+        f"Formaat: {FORMAT}, versie {FORMAT_VERSION}. Gemaakt op {timezone.now().isoformat()} (UTC).",
+        "",
+        "Elk .json-bestand is een lijst van rijen (objecten), UTF-8. De sleutels zijn de veldnamen in de database.",
+        "Een sleutel die eindigt op _id verwijst naar de id van een rij in een ander bestand van deze export;",
+        "verwijzingen naar mensen (user_id, owner_id, created_by_id, ...) gaan naar personen.json.",
+        "Datums en tijden staan in ISO 8601 (tijden in UTC). Lege waarden zijn null.",
+        "",
+        "Bestanden:",
+        f"  personen.json ({len(files['personen.json'])} rijen): iedereen naar wie de gegevens verwijzen;"
+        " e-mailadres alleen bij wie nu bij de school hoort. 'oud-teamlid' is een gewist account.",
+    ]
+    for kind in KINDS:
+        lines.append(f"  {kind.filename} ({len(files[kind.filename])} rijen): {kind.description}")
+    lines += [
+        "",
+        "Anonimiteit: antwoorden en prioriteiten uit anonieme rondes (anoniem: true) staan erin zonder deelnemer,",
+        "zonder id en zonder tijd, gesorteerd op inhoud. Niemand kan ze terugleiden naar een persoon.",
+        "",
+        "Niet in deze export:",
+    ]
+    for label, reason in NOT_EXPORTED.items():
+        lines.append(f"  {label}: {reason}")
+    lines.append("  Inlogcodes, wachtwoorden en sessies: die horen bij een persoon, niet bij de school.")
+    return "\n".join(lines) + "\n"
+
+
+def collect_school_data(school) -> dict[str, list[dict]]:
+    """Every file of the export as Python rows (a fixed number of queries)."""
+    files = {kind.filename: _rows(kind, school) for kind in KINDS}
+    files["personen.json"] = _people(school, files)
+    return files
+
+
+def school_export_zip(school) -> bytes:
+    files = collect_school_data(school)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme(school, files))
+        for filename, rows in files.items():
+            archive.writestr(filename, json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1))
+    return buffer.getvalue()
+
+
+def export_filename(school) -> str:
+    from django.utils.text import slugify
+
+    return f"groeiwijzer-{slugify(school.name) or 'school'}-{timezone.localdate().isoformat()}.zip"
+
+
+@transaction.atomic
+def do_record_school_export(*, school, acting_user, filename: str) -> None:
+    record(
+        action="school.exported",
+        acting_user=acting_user,
+        school=school,
+        target=school,
+        data={"file": filename, "format": "zip"},
+    )
+
+
+def name_matches(school, typed: str) -> bool:
+    """The confirmation: the school's name typed exactly (spaces around it do not count)."""
+    return isinstance(typed, str) and typed.strip() == school.name.strip()
+
+
+@transaction.atomic
+def do_delete_school(*, school, acting_user) -> list[int]:
+    """Delete the school and all of its data; returns the ids of the accounts erased with it."""
+    from accounts import privacy
+    from leadership.models import Answer as LeadershipAnswer
+
+    school = School.objects.select_for_update().select_related("board").get(pk=school.pk)
+    User = get_user_model()
+    member_ids = list(school.memberships.values_list("user_id", flat=True))
+    record(
+        action="school.deleted",
+        acting_user=acting_user,
+        board=school.board,
+        school=None,
+        data={"school_id": school.pk, "name": school.name, "brin": school.brin, "members": len(member_ids)},
+    )
+    # Checklist answers protect the school's own items (on_delete=PROTECT): they go first.
+    LeadershipAnswer.objects.filter(round__school=school).delete()
+    school.delete()
+    erased = []
+    leftover = User.objects.filter(
+        pk__in=member_ids, is_staff=False, memberships__isnull=True, boards__isnull=True
+    ).order_by("pk")
+    if getattr(acting_user, "pk", None) is not None:
+        leftover = leftover.exclude(pk=acting_user.pk)
+    for user in leftover:
+        privacy.do_erase_user(user=user, acting_user=acting_user, reason="school_deleted")
+        erased.append(user.pk)
+    return erased
+
+
+def deletion_summary(school) -> dict:
+    """What the confirmation page says will go."""
+    from assessments.models import Round
+
+    return {
+        "members": school.memberships.count(),
+        "rounds": Round.objects.filter(school=school).count(),
+    }
+
+
+def deleted_message(name: str) -> str:
+    return _("De school %(name)s en al haar gegevens zijn verwijderd.") % {"name": name}
