@@ -17,7 +17,7 @@ DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.twofactor_admin.AdminConfig",  # django.contrib.admin; /beheer/ needs a verified second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",  # the queue of background tasks (mail) in the database; `manage.py db_worker` runs it
     "groeiwijzer",  # the core: mail (groeiwijzer/mail.py), the scheduler of daily jobs (`manage.py scheduler`)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "organisations",
     "audit",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "groeiwijzer.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor_middleware.SecondFactorRequired",  # the second step after every login
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,6 +161,13 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 # client's address (set it from the proxy's header in the proxy or the WSGI server).
 LOGIN_PASSWORD_MAX_FAILURES_PER_CLIENT = 30
 LOGIN_PASSWORD_MAX_FAILURES_GLOBAL = 300
+
+# Second factor (accounts/twofactor.py): a TOTP app, required for platform admins (/beheer/), optional for everyone
+# else. Wrong codes are throttled per device: after n failures in a row the next check waits 2^(n-1) seconds.
+OTP_TOTP_ISSUER = "Groeiwijzer TSO"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 LOGGING = {
     "version": 1,

@@ -15,14 +15,14 @@ from organisations.models import Invitation, Membership
 
 from .factories import make_board, make_school
 from .test_services import _fast_password_hasher  # noqa: F401 (the fast hasher fixture)
+from .twofactor_helpers import login_verified
 
 CHANGELIST = reverse("admin:organisations_school_changelist")
 
 
 def admin_client(db) -> tuple[Client, User]:
     admin = User.objects.create_superuser("beheer@groeiwijzer.test", name="Beheer", password="een-lang-wachtwoord-1")
-    client = Client()
-    client.force_login(admin, backend="accounts.backends.EmailBackend")
+    client = login_verified(Client(), admin)  # /beheer/ needs the second factor (accounts/twofactor.py)
     return client, admin
 
 

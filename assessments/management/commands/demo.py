@@ -72,7 +72,13 @@ class Command(BaseCommand):
             labels = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {local + '@' + DOMAIN:<38} {name:<16} {labels}")
         self.stdout.write(f"  {'bestuur@' + DOMAIN:<38} {'Bea Bestuur':<16} Bestuurslid (alleen lezen)")
-        self.stdout.write(f"  {'beheer@' + DOMAIN:<38} {'Platformbeheer':<16} Beheer op /beheer/\n")
+        self.stdout.write(f"  {'beheer@' + DOMAIN:<38} {'Platformbeheer':<16} Beheer op /beheer/")
+        self.stdout.write(
+            "  Beheer vraagt tweestapsverificatie: na het eerste inloggen toont de app een QR-code (en de sleutel\n"
+            "  als tekst); scan die met een authenticator-app (bijv. FreeOTP of Google Authenticator) en typ de\n"
+            "  6 cijfers. Daarna vraagt elke login om een code uit de app. Schoolleiding kan het zelf aanzetten bij\n"
+            "  Mijn gegevens → Tweestapsverificatie.\n"
+        )
 
     def _user(self, local, name, **extra):
         user = User.objects.create_user(f"{local}@{DOMAIN}", name=name, password=PASSWORD, **extra)

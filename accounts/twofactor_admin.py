@@ -1,0 +1,23 @@
+"""The admin site (/beheer/) of platform admins: only for a session that passed the second factor.
+
+Installed as the default admin site through ``AdminConfig`` in INSTALLED_APPS (in place of
+"django.contrib.admin"), so every ``admin.site.register`` lands here. The middleware
+(accounts/twofactor_middleware.py) already sends an unverified admin to the code page or the set-up page; this
+check is the second lock on the door: without a verified device the admin answers as to someone without rights.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+
+
+class AdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        from . import twofactor  # not at import time: this module is loaded while the app registry fills
+
+        return super().has_permission(request) and twofactor.is_verified(request)
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "accounts.twofactor_admin.AdminSite"
