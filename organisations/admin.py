@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +21,7 @@ class SchoolleidingInviteForm(InviteForm):
 class SchoolInline(admin.TabularInline):
     model = School
     extra = 0
+    can_delete = False  # a school leaves through its own page (organisations/leaving.py): exported, audited
     fields = ["name", "brin", "education_type", "cluster"]
 
 
@@ -44,7 +45,19 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["education_type", "board"]
     search_fields = ["name", "brin"]
     inlines = [MembershipInline]
-    actions = ["invite_schoolleiding"]
+    actions = ["invite_schoolleiding", "leave"]
+
+    def has_delete_permission(self, request, obj=None):
+        """Never the admin's own delete (it would skip the export, the board-level audit row and the erasure of
+        people left without a school): the action "leave" opens the school's leaving page instead."""
+        return False
+
+    @admin.action(description=gettext_lazy("Alle gegevens downloaden of de school verwijderen"))
+    def leave(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Kies precies één school."), messages.ERROR)
+            return None
+        return redirect("organisations:school_delete", school_id=queryset.get().pk)
 
     @admin.action(description=gettext_lazy("Schoolleiding uitnodigen (een e-mail met een uitnodigingslink)"))
     def invite_schoolleiding(self, request, queryset):

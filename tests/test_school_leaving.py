@@ -290,3 +290,18 @@ def test_deleting_a_school_works_with_the_append_only_audit_guard(cast, login):
     assert not School.objects.filter(pk=school_id).exists()
     kept = AuditEvent.objects.filter(pk__in=own_rows)
     assert kept.count() == len(own_rows) and not kept.filter(school__isnull=False).exists()
+
+
+def test_admin_sends_a_school_that_leaves_to_its_page(cast, client):
+    """/beheer/: no raw delete of a school (it would skip the export and the board-level audit row); the action
+    "leave" opens the leaving page, where a verified platform admin may export and delete."""
+    admin = make_user("Paula Platform", "paula@groeiwijzer.test", is_staff=True, is_superuser=True)
+    login_verified(client, admin)
+    assert client.get(reverse("admin:organisations_school_delete", args=[cast.school.pk])).status_code == 403
+    changelist = reverse("admin:organisations_school_changelist")
+    response = client.post(changelist, {"action": "leave", "_selected_action": [cast.school.pk]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisations:school_delete", args=[cast.school.pk])
+    board = client.get(reverse("admin:organisations_board_change", args=[cast.board.pk]))
+    assert board.status_code == 200 and "schools-0-DELETE" not in board.content.decode()
+    assert School.objects.filter(pk=cast.school.pk).exists()
