@@ -23,6 +23,7 @@ import json
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -30,8 +31,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from audit.models import record
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import School
 
@@ -44,7 +49,7 @@ class Kind:
     filename: str  # in the ZIP
     model: str  # "app_label.ModelName"
     school_path: str  # the lookup from the model to the school ("pk" for the school itself)
-    description: str
+    description: StrOrPromise
     exclude: tuple[str, ...] = ()  # fields never exported (secrets, technical save order)
     anonymous_answers: bool = False  # answers: no participant link in anonymous rounds
     extra: tuple[str, ...] = field(default_factory=tuple)  # values() lookups added (names of related rows)
@@ -53,28 +58,28 @@ class Kind:
 K = Kind
 # Descriptions are for README.txt (Dutch; the format itself is language-neutral).
 KINDS: tuple[Kind, ...] = (
-    K("school.json", "organisations.School", "pk", "De school zelf.", extra=("board__name",)),
-    K("lidmaatschappen.json", "organisations.Membership", "school", "Wie bij de school hoort, met rollen (is_*)."),
+    K("school.json", "organisations.School", "pk", _l("De school zelf."), extra=("board__name",)),
+    K("lidmaatschappen.json", "organisations.Membership", "school", _l("Wie bij de school hoort, met rollen (is_*).")),
     K(
         "uitnodigingen.json",
         "organisations.Invitation",
         "school",
-        "Uitnodigingen (zonder de geheime link).",
+        _l("Uitnodigingen (zonder de geheime link)."),
         exclude=("token_hash",),
     ),
-    K("rondes.json", "assessments.Round", "school", "Rondes van het Ontwikkelmodel."),
+    K("rondes.json", "assessments.Round", "school", _l("Rondes van het Ontwikkelmodel.")),
     K(
         "deelnemers.json",
         "assessments.Participant",
         "round__school",
-        "Wie aan welke ronde meedeed en of die indiende.",
+        _l("Wie aan welke ronde meedeed en of die indiende."),
         exclude=("priorities_save_page", "priorities_save_seq"),
     ),
     K(
         "antwoorden.json",
         "assessments.Answer",
         "participant__round__school",
-        "Antwoorden per accent (fase 0 = weet ik niet). In anonieme rondes zonder participant_id en zonder tijd.",
+        _l("Antwoorden per accent (fase 0 = weet ik niet). In anonieme rondes zonder participant_id en zonder tijd."),
         exclude=("save_page", "save_seq"),
         anonymous_answers=True,
         extra=("participant__round_id",),
@@ -83,38 +88,38 @@ KINDS: tuple[Kind, ...] = (
         "prioriteiten.json",
         "assessments.Priority",
         "participant__round__school",
-        "Gekozen prioriteiten (rang 1-5). In anonieme rondes zonder participant_id.",
+        _l("Gekozen prioriteiten (rang 1-5). In anonieme rondes zonder participant_id."),
         anonymous_answers=True,
         extra=("participant__round_id",),
     ),
-    K("consensus.json", "assessments.ConsensusItem", "round__school", "Wat het team per accent afsprak."),
-    K("ontwikkeldoelen.json", "actionplans.Goal", "school", "Ontwikkeldoelen (ook in de prullenbak: deleted_at)."),
-    K("actiepunten.json", "actionplans.Action", "school", "Actiepunten (ook in de prullenbak: deleted_at)."),
-    K("actiestappen.json", "actionplans.ActionStep", "action__school", "Stappen van actiepunten."),
-    K("actie_updates.json", "actionplans.ActionUpdate", "action__school", "Updates bij actiepunten."),
-    K("bijeenkomsten_werkgroep.json", "actionplans.Meeting", "school", "Bijeenkomsten van de werkgroep."),
-    K("wijzigingen_actieplan.json", "actionplans.PlanChange", "school", "Geschiedenis van doelen en actiepunten."),
-    K("route.json", "trajectory.Trajectory", "school", "Het implementatietraject."),
-    K("routestappen.json", "trajectory.Step", "trajectory__school", "Stappen van het traject."),
-    K("trainingsplannen.json", "training.TrainingPlan", "school", "Trainingsplannen per schooljaar."),
-    K("trainingsgroepen.json", "training.TrainingGroup", "school", "Trainingsgroepen (members, trainers: ids)."),
-    K("trainingssessies.json", "training.TrainingSession", "school", "Sessies van de teamtraining."),
-    K("aanwezigheid.json", "training.Attendance", "session__school", "Aanwezigheid per persoon per sessie."),
-    K("onderwerpen_werkmoment.json", "training.Topic", "school", "Onderwerpen voor werkmomenten (signups: ids)."),
-    K("checklist_rondes.json", "leadership.ChecklistRound", "school", "Rondes van de checklist leidinggevenden."),
-    K("checklist_eigen_uitspraken.json", "leadership.ExtraItem", "school", "Eigen uitspraken op de checklist."),
-    K("checklist_gesprek.json", "leadership.ConversationNote", "round__school", "Uitkomsten van het MT-gesprek."),
-    K("voorgesprekken.json", "intake.Conversation", "school", "Voorgesprekken (participants: ids)."),
-    K("voorgesprek_data.json", "intake.ConversationDate", "conversation__school", "Data van voorgesprekken."),
-    K("voorgesprek_aantekeningen.json", "intake.Note", "conversation__school", "Aantekeningen per agendavraag."),
-    K("voorgesprek_afspraken.json", "intake.Agreement", "conversation__school", "Afspraken uit voorgesprekken."),
-    K("logboek.json", "audit.AuditEvent", "school", "Het logboek van de school."),
+    K("consensus.json", "assessments.ConsensusItem", "round__school", _l("Wat het team per accent afsprak.")),
+    K("ontwikkeldoelen.json", "actionplans.Goal", "school", _l("Ontwikkeldoelen (ook in de prullenbak: deleted_at).")),
+    K("actiepunten.json", "actionplans.Action", "school", _l("Actiepunten (ook in de prullenbak: deleted_at).")),
+    K("actiestappen.json", "actionplans.ActionStep", "action__school", _l("Stappen van actiepunten.")),
+    K("actie_updates.json", "actionplans.ActionUpdate", "action__school", _l("Updates bij actiepunten.")),
+    K("bijeenkomsten_werkgroep.json", "actionplans.Meeting", "school", _l("Bijeenkomsten van de werkgroep.")),
+    K("wijzigingen_actieplan.json", "actionplans.PlanChange", "school", _l("Geschiedenis van doelen en actiepunten.")),
+    K("route.json", "trajectory.Trajectory", "school", _l("Het implementatietraject.")),
+    K("routestappen.json", "trajectory.Step", "trajectory__school", _l("Stappen van het traject.")),
+    K("trainingsplannen.json", "training.TrainingPlan", "school", _l("Trainingsplannen per schooljaar.")),
+    K("trainingsgroepen.json", "training.TrainingGroup", "school", _l("Trainingsgroepen (members, trainers: ids).")),
+    K("trainingssessies.json", "training.TrainingSession", "school", _l("Sessies van de teamtraining.")),
+    K("aanwezigheid.json", "training.Attendance", "session__school", _l("Aanwezigheid per persoon per sessie.")),
+    K("onderwerpen_werkmoment.json", "training.Topic", "school", _l("Onderwerpen voor werkmomenten (signups: ids).")),
+    K("checklist_rondes.json", "leadership.ChecklistRound", "school", _l("Rondes van de checklist leidinggevenden.")),
+    K("checklist_eigen_uitspraken.json", "leadership.ExtraItem", "school", _l("Eigen uitspraken op de checklist.")),
+    K("checklist_gesprek.json", "leadership.ConversationNote", "round__school", _l("Uitkomsten van het MT-gesprek.")),
+    K("voorgesprekken.json", "intake.Conversation", "school", _l("Voorgesprekken (participants: ids).")),
+    K("voorgesprek_data.json", "intake.ConversationDate", "conversation__school", _l("Data van voorgesprekken.")),
+    K("voorgesprek_aantekeningen.json", "intake.Note", "conversation__school", _l("Aantekeningen per agendavraag.")),
+    K("voorgesprek_afspraken.json", "intake.Agreement", "conversation__school", _l("Afspraken uit voorgesprekken.")),
+    K("logboek.json", "audit.AuditEvent", "school", _l("Het logboek van de school.")),
 )
 
 # Models that belong to a school but are deliberately not exported, with the reason (README.txt lists them).
 NOT_EXPORTED = {
-    "leadership.Answer": "Antwoorden op de checklist voor leidinggevenden zijn alleen voor de auteur zelf.",
-    "leadership.SaveMark": "Technisch: de volgorde van het opslaan van de checklist.",
+    "leadership.Answer": _l("Antwoorden op de checklist voor leidinggevenden zijn alleen voor de auteur zelf."),
+    "leadership.SaveMark": _l("Technisch: de volgorde van het opslaan van de checklist."),
 }
 
 
@@ -199,31 +204,37 @@ def _people(school, files: dict[str, list[dict]]) -> list[dict]:
 
 def readme(school, files: dict[str, list[dict]]) -> str:
     lines = [
-        f"Groeiwijzer TSO — export van alle gegevens van {school.name}",
-        f"Formaat: {FORMAT}, versie {FORMAT_VERSION}. Gemaakt op {timezone.now().isoformat()} (UTC).",
+        _("Groeiwijzer TSO — export van alle gegevens van %(school)s") % {"school": school.name},
+        _("Formaat: %(format)s, versie %(version)s. Gemaakt op %(made)s (UTC).")
+        % {"format": FORMAT, "version": FORMAT_VERSION, "made": timezone.now().isoformat()},
         "",
-        "Elk .json-bestand is een lijst van rijen (objecten), UTF-8. De sleutels zijn de veldnamen in de database.",
-        "Een sleutel die eindigt op _id verwijst naar de id van een rij in een ander bestand van deze export;",
-        "verwijzingen naar mensen (user_id, owner_id, created_by_id, ...) gaan naar personen.json.",
-        "Datums en tijden staan in ISO 8601 (tijden in UTC). Lege waarden zijn null.",
+        _("Elk .json-bestand is een lijst van rijen (objecten), UTF-8. De sleutels zijn de veldnamen in de database."),
+        _("Een sleutel die eindigt op _id verwijst naar de id van een rij in een ander bestand van deze export;"),
+        _("verwijzingen naar mensen (user_id, owner_id, created_by_id, ...) gaan naar personen.json."),
+        _("Datums en tijden staan in ISO 8601 (tijden in UTC). Lege waarden zijn null."),
         "",
-        "Bestanden:",
-        f"  personen.json ({len(files['personen.json'])} rijen): iedereen naar wie de gegevens verwijzen;"
-        " e-mailadres alleen bij wie nu bij de school hoort. 'oud-teamlid' is een gewist account.",
+        _("Bestanden:"),
+        "  personen.json ({}): {}".format(
+            len(files["personen.json"]),
+            _(
+                "iedereen naar wie de gegevens verwijzen; e-mailadres alleen bij wie nu bij de school hoort. "
+                "'oud-teamlid' is een gewist account."
+            ),
+        ),
     ]
     for kind in KINDS:
-        lines.append(f"  {kind.filename} ({len(files[kind.filename])} rijen): {kind.description}")
+        lines.append(f"  {kind.filename} ({len(files[kind.filename])}): {kind.description}")
     lines += [
         "",
-        "Anonimiteit: antwoorden en prioriteiten uit anonieme rondes (anoniem: true) staan erin zonder deelnemer,",
-        "zonder id en zonder tijd, gesorteerd op inhoud. Niemand kan ze terugleiden naar een persoon.",
+        _("Anonimiteit: antwoorden en prioriteiten uit anonieme rondes (anoniem: true) staan erin zonder deelnemer,"),
+        _("zonder id en zonder tijd, gesorteerd op inhoud. Niemand kan ze terugleiden naar een persoon."),
         "",
-        "Niet in deze export:",
+        _("Niet in deze export:"),
     ]
     for label, reason in NOT_EXPORTED.items():
         lines.append(f"  {label}: {reason}")
-    lines.append("  Inlogcodes, wachtwoorden en sessies: die horen bij een persoon, niet bij de school.")
-    return "\n".join(lines) + "\n"
+    lines.append("  " + _("Inlogcodes, wachtwoorden en sessies: die horen bij een persoon, niet bij de school."))
+    return "\n".join(str(line) for line in lines) + "\n"
 
 
 def collect_school_data(school) -> dict[str, list[dict]]:

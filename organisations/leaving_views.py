@@ -56,7 +56,8 @@ def school_delete(request, school_id):
         name = school.name
         leaving.do_delete_school(school=school, acting_user=request.user)
         messages.success(request, leaving.deleted_message(name))
-        if request.user.is_active and not request.user.memberships.exists():
+        user = request.user
+        if not user.is_staff and not user.memberships.exists() and not user.boards.exists():
             messages.info(
                 request,
                 _("Je account bestaat nog. Wil je ook dat wissen? Dat kan onder Mijn gegevens."),
