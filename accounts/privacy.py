@@ -12,6 +12,9 @@ stay whole: the name becomes "oud-teamlid", the address a unique non-address, th
 inactive; memberships, board memberships, login codes, sessions, second-factor devices, leadership answers
 (visible to their author only) and drafts in rounds not yet closed are removed. Submitted answers stay: in
 anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
+Not changed: the audit log is append-only (audit/models.py); its rows keep pointing at the tombstone, and the data
+of a few older rows (a name change, an invitation, a member removed) keeps the old name or address until the
+retention purge removes them.
 """
 
 from __future__ import annotations
@@ -534,6 +537,13 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     user.groups.clear()
     user.user_permissions.clear()
     _delete_sessions_of(user)
+    # The admin's own history of changes to this account showed its name or address.
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
+        object_repr=user.name
+    )
 
     data = {"reason": reason, "schools": school_ids, "last_schoolleiding_of": warned}
     if school_ids:

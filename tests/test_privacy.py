@@ -122,6 +122,23 @@ def test_export_names_the_second_factor_without_its_secret(cast, client):
     assert KEY not in json.dumps(data)  # never the device's secret
 
 
+def test_erasure_clears_the_name_from_the_admin_history(cast, login):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    admin = make_user("Paula Platform", "paula@groeiwijzer.test", is_staff=True)
+    LogEntry.objects.create(
+        user=admin,
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_id=str(cast.teamlid.pk),
+        object_repr="Tina Teamlid",
+        action_flag=CHANGE,
+    )
+    erase(login(cast.teamlid), "teamlid@regenboog.test")
+    assert not LogEntry.objects.filter(object_repr__contains="Tina").exists()
+    assert LogEntry.objects.filter(user=admin).count() == 1
+
+
 def test_erasure_removes_the_second_factor(cast, client):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
