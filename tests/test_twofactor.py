@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import pytest
 from django.contrib import admin
 from django.core import mail
+from django.db import connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -334,3 +336,47 @@ def test_demo_tells_how_the_admin_sets_up_the_second_factor(db):
     assert "tweestapsverificatie" in out.getvalue().lower()
     beheer = User.objects.get(email__startswith="beheer@")
     assert beheer.is_staff and twofactor.required_for(beheer)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock test needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_codes_are_throttled_too(monkeypatch):
+    """Ten guesses at the same moment, each on its own connection: the device row is locked while a code is
+    checked, so after the first wrong code the others find the device waiting and are refused unchecked."""
+    from django_otp.oath import TOTP
+
+    from .factories import make_user
+
+    compared = []
+    real_verify = TOTP.verify
+
+    def counting_verify(self, *args, **kwargs):
+        compared.append(1)
+        return real_verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(TOTP, "verify", counting_verify)
+    user = make_user("Parallel Beheer")
+    device = make_device(user)
+    right = code_for(device)
+    wrong = [f"{(int(right) + n) % 1_000_000:06d}" for n in range(100_000, 1_000_000, 90_000)]
+    barrier = threading.Barrier(len(wrong))
+    outcomes: list[str] = []
+
+    def guess(code):
+        try:
+            barrier.wait(timeout=10)
+            twofactor.check_code(user, code)
+            outcomes.append("accepted")
+        except twofactor.TwoFactorError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(code,)) for code in wrong]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes == ["refused"] * len(wrong)
+    assert 1 <= len(compared) <= 2, f"{len(compared)} of {len(wrong)} parallel guesses were compared"
+    assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == len(compared)
