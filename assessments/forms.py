@@ -72,8 +72,17 @@ class RoundForm(forms.Form):
         empty_label=_("Geen: kartrekker of schoolleiding leidt het gesprek"),
     )
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school, anonymity_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Someone submitted in this anonymous round: it stays anonymous. The page shows no box to untick (a hidden
+        # "on" keeps the value); a POST without it (tampered) is refused in clean(), nothing is saved.
+        self.anonymity_locked = anonymity_locked
+        if anonymity_locked:
+            self.fields["anonymous"].widget = forms.HiddenInput()
+            self.fields["anonymous"].help_text = _(
+                "Deze ronde blijft anoniem: er heeft al iemand ingediend. Wie anoniem invulde, moet daarop kunnen "
+                "rekenen; daarom kan dit niet meer uit."
+            )
         members = Membership.objects.filter(school=school).select_related("user").order_by("user__name")
         participants, facilitator = self.fields["participants"], self.fields["facilitator"]
         assert isinstance(participants, MemberChoiceField) and isinstance(facilitator, FacilitatorField)
@@ -94,6 +103,14 @@ class RoundForm(forms.Form):
 
     def clean(self):
         data = super().clean() or self.cleaned_data
+        if self.anonymity_locked and not data.get("anonymous"):
+            self.add_error(
+                "anonymous",
+                _(
+                    "Deze ronde blijft anoniem: er heeft al iemand ingediend. Anoniem uitzetten kan niet meer; "
+                    "er is niets opgeslagen."
+                ),
+            )
         d, m = data.get("deadline"), data.get("meeting_date")
         for name in ("deadline", "meeting_date"):
             value = data.get(name)

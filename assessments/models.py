@@ -41,11 +41,22 @@ class Round(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the first submission and never cleared (a withdrawal does not undo it).
+    first_submitted_at = models.DateTimeField(_("eerste inzending op"), null=True, blank=True, editable=False)
+    # Set once the round is anonymous and someone has submitted: from then on it stays anonymous for ever. The
+    # database refuses anonymous=False on such a row (constraint round_anonymous_for_ever), whatever code tries.
+    anonymity_locked_at = models.DateTimeField(_("anoniem vastgezet op"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ronde")
         verbose_name_plural = _("rondes")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anonymity_locked_at=None) | models.Q(anonymous=True),
+                name="round_anonymous_for_ever",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -62,6 +73,11 @@ class Round(models.Model):
     def is_closed(self):
         return self.status == RoundStatus.CLOSED
 
+    @property
+    def anonymity_locked(self) -> bool:
+        """Anonymous for ever: someone submitted while (or before) the round was anonymous."""
+        return self.anonymity_locked_at is not None
+
 
 class Participant(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
@@ -69,6 +85,10 @@ class Participant(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # When this submission joined the set whose answers are shown (consensus start). In an anonymous round that set
+    # is frozen: a shown submission is never withdrawn, edited or removed, and it only grows by whole batches of at
+    # least MIN_ANONYMOUS_GROUP new submissions (services.do_start_consensus), so two views never differ by one person.
+    shown_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The order of the saves of the priorities page: see Answer.save_page.
     priorities_save_page = models.CharField(max_length=32, blank=True, default="")
     priorities_save_seq = models.PositiveBigIntegerField(default=0)

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import record
 from groeiwijzer.mail import queue_mail
@@ -15,7 +16,16 @@ from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
 from organisations.services import ConflictError, ServiceError  # noqa: F401 (ConflictError: re-exported)
 
-from .models import PRIORITY_RANKS, Answer, ConsensusItem, Participant, Priority, Round, RoundStatus
+from .models import (
+    MIN_ANONYMOUS_GROUP,
+    PRIORITY_RANKS,
+    Answer,
+    ConsensusItem,
+    Participant,
+    Priority,
+    Round,
+    RoundStatus,
+)
 
 DEFAULT_PARTICIPANT_ROLES = (
     Role.KARTREKKER,
@@ -65,16 +75,59 @@ def do_create_round(
     return round_
 
 
+def _jsonable(value):
+    """A setting's value as it goes into an audit row: ids for people, ISO dates, plain values otherwise."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+ANONYMITY_LOCKED = gettext_lazy(
+    "Deze ronde blijft anoniem: er heeft al iemand ingediend. Wie anoniem invulde, moet daarop kunnen rekenen."
+)
+
+
+def _set_anonymous(round_: Round, anonymous: bool, *, acting_user) -> None:
+    """Change the mode (or keep it); the one place that decides. Anonymous to named only before anyone submitted."""
+    before = round_.anonymous
+    if before and not anonymous and round_.anonymity_locked:
+        raise ServiceError(str(ANONYMITY_LOCKED))
+    round_.anonymous = anonymous
+    if anonymous and round_.first_submitted_at is not None and round_.anonymity_locked_at is None:
+        round_.anonymity_locked_at = timezone.now()
+    if before != anonymous:
+        record(
+            action="round.anonymity_changed",
+            acting_user=acting_user,
+            school=round_.school,
+            target=round_,
+            data={"round": round_.pk, "before": before, "after": anonymous},
+        )
+
+
+def _record_settings(round_: Round, changes: dict, *, acting_user, extra: dict | None = None) -> None:
+    if changes:
+        record(
+            action="round.updated",
+            acting_user=acting_user,
+            school=round_.school,
+            target=round_,
+            data={"round": round_.pk, "changes": changes, **(extra or {})},
+        )
+
+
 @transaction.atomic
 def do_update_round(
     *, round_, title, deadline, meeting_date, anonymous, participant_user_ids, facilitator, acting_user
 ) -> Round:
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    """Change a round's settings. Audited with before and after (never answers); a change of the mode has its own
+    row. Refused: making a locked anonymous round named, and removing someone whose submission has been shown in an
+    anonymous round (the shown set never shrinks)."""
+    round_ = Round.objects.select_for_update().select_related("school").get(pk=round_.pk)
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(_("Deze ronde is afgesloten en kan niet meer worden gewijzigd."))
-    round_.title, round_.deadline, round_.meeting_date = title, deadline, meeting_date
-    round_.anonymous, round_.facilitator = anonymous, facilitator
-    round_.save()
     wanted = set(
         Membership.objects.filter(school=round_.school, user_id__in=participant_user_ids).values_list(
             "user_id", flat=True
@@ -83,6 +136,27 @@ def do_update_round(
     current = set(round_.participants.values_list("user_id", flat=True))
     if not wanted:
         raise ServiceError(_("Kies minstens één deelnemer."))
+    if anonymous or round_.anonymous:  # the round is anonymous after this change, or was before it
+        shown_leaving = round_.participants.filter(user_id__in=current - wanted, shown_at__isnull=False)
+        if shown_leaving.exists():
+            names = ", ".join(sorted(p.user.display_name for p in shown_leaving.select_related("user")))
+            raise ServiceError(
+                _(
+                    "%(names)s kan niet uit de ronde: hun inzending is al getoond in het consensusgesprek. "
+                    "Wie eenmaal in de anonieme verdeling meetelt, blijft meetellen; er is niets gewijzigd."
+                )
+                % {"names": names}
+            )
+    new_values = {"title": title, "deadline": deadline, "meeting_date": meeting_date, "facilitator": facilitator}
+    changes = {
+        name: {"before": _jsonable(getattr(round_, name)), "after": _jsonable(value)}
+        for name, value in new_values.items()
+        if _jsonable(getattr(round_, name)) != _jsonable(value)
+    }
+    _set_anonymous(round_, anonymous, acting_user=acting_user)
+    round_.title, round_.deadline, round_.meeting_date = title, deadline, meeting_date
+    round_.facilitator = facilitator
+    round_.save()
     # Never throw away someone's answers silently: only people who have not started can be removed.
     removable = set(
         round_.participants.filter(user_id__in=current - wanted, submitted_at=None, updated_at=None).values_list(
@@ -92,14 +166,39 @@ def do_update_round(
     kept = (current - wanted) - removable
     round_.participants.filter(user_id__in=removable).delete()
     Participant.objects.bulk_create([Participant(round=round_, user_id=uid) for uid in sorted(wanted - current)])
-    record(
-        action="round.updated",
-        acting_user=acting_user,
-        school=round_.school,
-        target=round_,
-        data={"added": len(wanted - current), "removed": len(removable), "kept_with_answers": len(kept)},
-    )
+    if removable or wanted - current:
+        changes["participants"] = {
+            "before": sorted(current),
+            "after": sorted((current - removable) | wanted),
+            "added": sorted(wanted - current),
+            "removed": sorted(removable),
+        }
+    _record_settings(round_, changes, acting_user=acting_user, extra={"kept_with_answers": len(kept)} if kept else None)
     return round_
+
+
+ADMIN_FIELDS = ("school", "title", "deadline", "meeting_date", "anonymous", "facilitator", "created_by", "created_at")
+
+
+@transaction.atomic
+def do_save_round_in_admin(*, round_: Round, changed_fields, acting_user) -> Round:
+    """A platform admin's change in the Django admin: the same rules for the mode, audited the same way.
+
+    ``round_`` carries the admin form's values; ``changed_fields`` the names the form saw change.
+    """
+    stored = Round.objects.select_for_update().select_related("school").get(pk=round_.pk)
+    names = [n for n in ADMIN_FIELDS if n in changed_fields and n != "anonymous"]
+    changes = {}
+    for name in names:
+        before, after = _jsonable(getattr(stored, name)), _jsonable(getattr(round_, name))
+        if before != after:
+            changes[name] = {"before": before, "after": after}
+            setattr(stored, name, getattr(round_, name))
+    if "anonymous" in changed_fields:
+        _set_anonymous(stored, round_.anonymous, acting_user=acting_user)
+    stored.save()
+    _record_settings(stored, changes, acting_user=acting_user, extra={"source": "beheer"})
+    return stored
 
 
 def _lock_editable(participant: Participant, *, allow_submitted=False) -> Participant:
@@ -107,9 +206,17 @@ def _lock_editable(participant: Participant, *, allow_submitted=False) -> Partic
     fresh = Participant.objects.select_for_update(of=("self",)).select_related("round").get(pk=participant.pk)
     if fresh.round.status != RoundStatus.OPEN:
         raise ServiceError(_("Deze ronde staat niet meer open voor invullen."))
+    if fresh.shown_at is not None and fresh.round.anonymous:
+        raise ServiceError(str(SHOWN_IS_FINAL))
     if fresh.submitted_at is not None and not allow_submitted:
         raise ServiceError(_("Je hebt je antwoorden al ingediend. Trek je inzending eerst in om iets aan te passen."))
     return fresh
+
+
+SHOWN_IS_FINAL = gettext_lazy(
+    "Je inzending is al getoond in het consensusgesprek van deze anonieme ronde. Intrekken of aanpassen kan niet "
+    "meer: anders zou het verschil tussen twee overzichten laten zien wat jij hebt ingevuld."
+)
 
 
 @transaction.atomic
@@ -197,14 +304,22 @@ def missing_for_submit(participant: Participant) -> list[str]:
 
 @transaction.atomic
 def do_submit(*, participant: Participant, acting_user) -> None:
+    # The round first (the same lock order as do_start_consensus and do_update_round: round, then participants).
+    round_ = Round.objects.select_for_update().get(pk=participant.round_id)
     participant = _lock_editable(participant, allow_submitted=True)
     if participant.submitted_at is not None:
         return  # submitting twice (double click) changes nothing
     problems = missing_for_submit(participant)
     if problems:
         raise ServiceError(" ".join(problems))
-    participant.submitted_at = timezone.now()
+    now = timezone.now()
+    participant.submitted_at = now
     participant.save(update_fields=["submitted_at"])
+    # Stored on the round and never cleared: a later withdrawal does not make the round named-able again.
+    locks = {"first_submitted_at": round_.first_submitted_at or now}
+    if round_.anonymous:
+        locks["anonymity_locked_at"] = round_.anonymity_locked_at or now
+    Round.objects.filter(pk=round_.pk).update(**locks)
     record(
         action="participant.submitted",
         acting_user=acting_user,
@@ -215,11 +330,14 @@ def do_submit(*, participant: Participant, acting_user) -> None:
 
 @transaction.atomic
 def do_withdraw(*, participant: Participant, acting_user) -> None:
+    """Refused for a submission already shown in an anonymous round (_lock_editable): the shown set never shrinks."""
+    Round.objects.select_for_update().get(pk=participant.round_id)  # lock order: round, then participant
     participant = _lock_editable(participant, allow_submitted=True)
     if participant.submitted_at is None:
         return
     participant.submitted_at = None
-    participant.save(update_fields=["submitted_at"])
+    participant.shown_at = None  # a named round: the answers may change, so they are no longer what was shown
+    participant.save(update_fields=["submitted_at", "shown_at"])
     record(
         action="participant.withdrawn",
         acting_user=acting_user,
@@ -265,15 +383,36 @@ def _set_status(
     return round_
 
 
+def _show_new_submissions(round_: Round) -> int:
+    """Freeze what the consensus shows: the submissions not yet shown join the shown set, at this moment.
+
+    In an anonymous round they join only as a batch of at least MIN_ANONYMOUS_GROUP at once; fewer wait (they may
+    still be withdrawn) until there are enough. So the first view needs three submissions, and any later view differs
+    from an earlier one by three or more people: differencing two views never isolates one person. Call with the
+    round row locked.
+    """
+    waiting = list(
+        Participant.objects.select_for_update()
+        .filter(round=round_, submitted_at__isnull=False, shown_at=None)
+        .values_list("pk", flat=True)
+    )
+    if not waiting or (round_.anonymous and len(waiting) < MIN_ANONYMOUS_GROUP):
+        return 0
+    return Participant.objects.filter(pk__in=waiting).update(shown_at=timezone.now())
+
+
 @transaction.atomic
 def do_start_consensus(*, round_: Round, acting_user) -> Round:
-    return _set_status(
+    """Filling in closes and the answers become visible: the set of shown submissions is frozen here."""
+    round_ = _set_status(
         round_,
         expected=(RoundStatus.OPEN,),
         new=RoundStatus.CONSENSUS,
         action="round.consensus_started",
         acting_user=acting_user,
     )
+    _show_new_submissions(round_)
+    return round_
 
 
 @transaction.atomic
@@ -365,3 +504,31 @@ def do_save_consensus_item(
         data={"accent": accent_code, "changed": [k for k in after if before[k] != after[k]]},
     )
     return item
+
+
+# Reading answers is audited too (issue 11): who looked at a round's answers or took them home, and when ----------
+
+
+@transaction.atomic
+def do_record_round_view(*, round_: Round, page: str, acting_user, accent_code: str = "") -> None:
+    """One audit row per view of a page with a round's answers: "consensus" or "presentation". No answers in it."""
+    data: dict = {"round": round_.pk}
+    if accent_code:
+        data["accent"] = accent_code
+    record(action=f"round.{page}_viewed", acting_user=acting_user, school=round_.school, target=round_, data=data)
+
+
+EXPORT_KINDS = ("word", "excel", "pdf")
+
+
+@transaction.atomic
+def do_record_export(*, round_: Round, kind: str, acting_user) -> None:
+    """One audit row per download of a round's export (kind: word, excel or pdf)."""
+    assert kind in EXPORT_KINDS, kind
+    record(
+        action="round.exported",
+        acting_user=acting_user,
+        school=round_.school,
+        target=round_,
+        data={"round": round_.pk, "file": kind},
+    )

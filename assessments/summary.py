@@ -6,7 +6,6 @@ participants: the overview pages stay fast for a team of 60 or more.
 
 from __future__ import annotations
 
-import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -82,10 +81,11 @@ class RoundSummary:
     round: Round
     layers: list[LayerSummary]
     n_participants: int
-    n_submitted: int
+    n_submitted: int  # anonymous rounds: the shown submissions only
     show_distribution: bool
     show_names: bool
     priorities: list[tuple[int, AccentSummary]]  # agreed priorities in order
+    n_waiting: int = 0  # anonymous rounds: submitted, not shown yet (they join three or more at a time)
 
     @property
     def accents(self) -> list[AccentSummary]:
@@ -121,9 +121,17 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
     """Build the summary. Board viewers get include_individual=False: consensus only."""
     model = round_.model
     participants = list(Participant.objects.filter(round=round_).select_related("user"))
-    submitted_ids = {p.pk for p in participants if p.submitted_at}
     names = {p.pk: p.user.display_name for p in participants}
     show_names = not round_.anonymous
+    if show_names:  # a named round: what is submitted now, as always
+        submitted_ids = {p.pk for p in participants if p.submitted_at}
+        n_waiting = 0
+    else:
+        # An anonymous round: only the frozen set of shown submissions, never what was submitted since (that joins
+        # in batches of three or more when the consensus starts again, services.do_start_consensus). Every figure
+        # below (counts, spread, written answers, priorities, "x of y submitted") comes from this one set.
+        submitted_ids = {p.pk for p in participants if p.shown_at}
+        n_waiting = sum(1 for p in participants if p.submitted_at and not p.shown_at)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
 
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -154,10 +162,10 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
             votes[code] += 1
             points[code] += 6 - rank
         if not show_names:
-            # Anonymous: shuffle per round so the order does not reveal who wrote what.
-            rng = random.Random(round_.pk)
+            # Anonymous: sorted by text, so the order depends on nothing but the texts themselves (not on who
+            # submitted first, nor on the database's order of the rows, nor on anything a viewer can replay).
             for bucket in (*strengths.values(), *goals.values()):
-                rng.shuffle(bucket)
+                bucket.sort(key=lambda w: (w.text.casefold(), w.text))
 
     consensus = {c.accent_code: c for c in ConsensusItem.objects.filter(round=round_)}
     layers = []
@@ -195,6 +203,7 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         layers=layers,
         n_participants=len(participants),
         n_submitted=len(submitted_ids),
+        n_waiting=n_waiting,
         show_distribution=show_distribution,
         show_names=show_names,
         priorities=priorities,

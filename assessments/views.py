@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access, save_order
@@ -66,7 +67,12 @@ def round_edit(request, school_id, round_id):
         "participants": list(acc.school.memberships.filter(user_id__in=current).values_list("pk", flat=True)),
         "facilitator": acc.school.memberships.filter(user_id=round_.facilitator_id).first(),
     }
-    form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        school=acc.school,
+        initial=initial,
+        anonymity_locked=round_.anonymity_locked,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.do_update_round(round_=round_, acting_user=request.user, **form.round_fields())
@@ -199,6 +205,7 @@ def fill(request, school_id, round_id):
     )
 
 
+@never_cache
 def fill_step(request, school_id, round_id, step):
     acc, round_ = _round_access(request, school_id, round_id)
     participant = access.get_participant(acc, round_)
@@ -252,6 +259,7 @@ def _accent_rows(form, layer):
     ]
 
 
+@never_cache
 @require_POST
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
@@ -354,10 +362,12 @@ def _fill_submit(request, acc, round_, participant):
 # Consensus (Bijlage 5, step 2) -----------------------------------------------
 
 
+@never_cache
 def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_))
     summary = summarise(round_, include_individual=True)
+    services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
     return render(
         request,
@@ -373,6 +383,7 @@ def consensus(request, school_id, round_id):
     )
 
 
+@never_cache
 def consensus_item(request, school_id, round_id, accent_code):
     """Record the agreement for one accent. htmx swaps the accent block; without JS it is a page."""
     acc, round_ = _round_access(request, school_id, round_id)
@@ -445,6 +456,7 @@ def consensus_item(request, school_id, round_id, accent_code):
     return render(request, template, context, status=status)
 
 
+@never_cache
 def present(request, school_id, round_id):
     """Projector view: one accent at a time, large type, arrow keys to move."""
     acc, round_ = _round_access(request, school_id, round_id)
@@ -456,6 +468,7 @@ def present(request, school_id, round_id):
     if code not in codes:
         raise Http404
     i = codes.index(code)
+    services.do_record_round_view(round_=round_, page="presentation", acting_user=request.user, accent_code=code)
     return render(
         request,
         "assessments/present.html",
@@ -491,6 +504,7 @@ def result_context(acc, round_) -> dict:
     }
 
 
+@never_cache
 def result(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     if not round_.is_closed:
@@ -526,6 +540,7 @@ def result_docx(request, school_id, round_id):
 
     acc, round_ = _closed_round_access(request, school_id, round_id)
     summary = result_context(acc, round_)["summary"]
+    services.do_record_export(round_=round_, kind="word", acting_user=request.user)
     return _download(exports.round_docx(round_, summary), DOCX_TYPE, round_, "gespreksformulier", "docx")
 
 
@@ -536,6 +551,7 @@ def result_xlsx(request, school_id, round_id):
     acc, round_ = _closed_round_access(request, school_id, round_id)
     summary = result_context(acc, round_)["summary"]
     content = exports.round_xlsx(round_, summary, include_distribution=summary.show_distribution)
+    services.do_record_export(round_=round_, kind="excel", acting_user=request.user)
     return _download(content, exports.XLSX_TYPE, round_, "overzicht", "xlsx")
 
 
@@ -545,4 +561,5 @@ def result_pdf(request, school_id, round_id):
 
     acc, round_ = _closed_round_access(request, school_id, round_id)
     content = exports.round_pdf(request, round_, result_context(acc, round_))
+    services.do_record_export(round_=round_, kind="pdf", acting_user=request.user)
     return _download(content, exports.PDF_TYPE, round_, "rapport", "pdf")

@@ -109,10 +109,15 @@ def build_round(school, users, *, version, status, organiser, anonymous=True) ->
         status=status,
         created_by=organiser,
         closed_at=now if status == RoundStatus.CLOSED else None,
+        first_submitted_at=now - timedelta(hours=len(users)),
+        anonymity_locked_at=now - timedelta(hours=len(users)) if anonymous else None,
     )
+    shown_at = now if status != RoundStatus.OPEN else None  # the consensus started: these submissions were shown
     participants = Participant.objects.bulk_create(
         [
-            Participant(round=round_, user=user, submitted_at=now - timedelta(hours=i), updated_at=now)
+            Participant(
+                round=round_, user=user, submitted_at=now - timedelta(hours=i), updated_at=now, shown_at=shown_at
+            )
             for i, user in enumerate(users)
         ]
     )

@@ -833,6 +833,8 @@ def test_summary_counts_spread_and_conversation_material(cast):
             cast.teamlid: {"1.1": 3, "1.3": 3},
         },
     )
+    # An anonymous round shows the submissions frozen when the consensus started (tests/test_anonymity.py).
+    round_ = move_to(round_, "consensus", cast.kartrekker)
     summary = summarise(round_, include_individual=True)
     assert summary.n_participants == 5 and summary.n_submitted == 4
     assert summary.show_distribution and not summary.show_names
@@ -859,7 +861,6 @@ def test_summary_counts_spread_and_conversation_material(cast):
     assert by_code["3B.4"].priority_votes == 0
     assert len(a11.strengths) == 4 and all(w.author is None for w in a11.strengths)
 
-    move_to(round_, "consensus", cast.kartrekker)
     page = summarise(Round.objects.get(pk=round_.pk), include_individual=True)
     assert [a.accent.code for a in page.accents if a.is_conversation_material] == ["1.1"]
 
@@ -880,21 +881,20 @@ def test_anonymous_round_shows_the_distribution_from_three_submissions(cast, log
     answer_round(cast, round_, {cast.schoolleider: {"1.1": 1}, cast.werkgroeplid: {"1.1": 4}})
 
     summary = summarise(round_, include_individual=True)
-    assert summary.n_submitted == 2 and not summary.show_distribution
+    assert (summary.n_submitted, summary.n_waiting) == (0, 2) and not summary.show_distribution  # nothing shown yet
     assert all(a.total == 0 and not a.strengths and not a.goals for a in summary.accents)
     assert all(a.priority_votes == 0 for a in summary.accents)
     # The page itself is only open once filling in has closed (anonymous round).
     assert client.get(url).status_code == 403
-    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CONSENSUS)
+    round_ = services.do_start_consensus(round_=round_, acting_user=cast.kartrekker)
     page = text(client.get(url))
     assert "De verdeling verschijnt zodra minstens 3 deelnemers hebben ingediend" in page
     assert "Groeifase 1: 1" not in page and "Sterk" not in page
 
-    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.OPEN)
-    round_.refresh_from_db()
+    # Through the services (they freeze what is shown when the consensus starts; tests/test_anonymity.py).
+    round_ = services.do_reopen_filling(round_=round_, acting_user=cast.kartrekker)
     answer_round(cast, round_, {cast.teamlid: {"1.1": 2}})
-    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CONSENSUS)
-    round_.refresh_from_db()
+    round_ = services.do_start_consensus(round_=round_, acting_user=cast.kartrekker)
     summary = summarise(round_, include_individual=True)
     assert summary.n_submitted == 3 and summary.show_distribution
     assert {a.accent.code: a.counts for a in summary.accents}["1.1"] == {1: 1, 2: 1, 3: 0, 4: 1}
