@@ -110,7 +110,7 @@ def new_setup(user, signed: str | None = None) -> Setup:
         key=key,
         signed=signed or "",
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        qr_data_uri=qr.svg_data_uri(scale=4, border=2, dark="#000", light="#fff"),
+        qr_data_uri=qr.svg_data_uri(scale=4, border=4, dark="#000", light="#fff", omitsize=True),  # scales (viewBox)
     )
 
 

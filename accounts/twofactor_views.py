@@ -16,17 +16,30 @@ from . import twofactor
 
 
 class CodeForm(forms.Form):
+    """A code from the app, or (to log in or switch off) one of the recovery codes."""
+
     code = forms.CharField(
         label=gettext_lazy("Code uit je app"),
+        help_text=gettext_lazy("6 cijfers, of een van je herstelcodes als je je telefoon niet bij je hebt."),
         max_length=40,
         strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
         error_messages={"required": gettext_lazy("Vul de code in.")},
     )
+
+    def __init__(self, *args, autofocus=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if autofocus:
+            self.fields["code"].widget.attrs["autofocus"] = True
 
 
 class SetupForm(CodeForm):
     key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = ""
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
@@ -49,7 +62,7 @@ def verify_view(request):
     user = request.user
     if twofactor.is_verified(request) or not twofactor.has_second_factor(user):
         return redirect(_target(request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, autofocus=True)
     status = 200
     if request.method == "POST":
         status = 400
@@ -87,7 +100,7 @@ def setup_view(request):
     which = request.POST.get("form") if request.method == "POST" else None
     if device is not None:
         return _manage(request, which)
-    form = SetupForm(request.POST if which == "aanzetten" else None)
+    form = SetupForm(request.POST if which == "aanzetten" else None, autofocus=True)
     posted_key = request.POST.get("key", "") if which == "aanzetten" else ""
     status = 400 if request.method == "POST" else 200
     if which == "aanzetten" and form.is_valid():

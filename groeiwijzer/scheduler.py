@@ -32,6 +32,7 @@ class Job:
 SCHEDULE = [
     Job("purge_deleted_plan_items", datetime.time(3, 0)),  # goals, actions, meetings deleted 30+ days ago
     Job("purge_expired_logins", datetime.time(3, 5)),  # login codes, failed logins, stale invitations
+    Job("purge_audit_log", datetime.time(3, 10)),  # audit rows older than the retention period
     # Finished background tasks hold the text of the mail they sent (login codes, invitation links): gone after a
     # day, failed ones after a week.
     Job("prune_db_task_results", datetime.time(3, 15), ("--min-age-days", "1", "--failed-min-age-days", "7")),

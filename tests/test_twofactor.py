@@ -326,6 +326,19 @@ def test_a_stolen_device_id_of_someone_else_does_not_verify(staff, cast):
     assert client.get(ADMIN)["Location"].startswith(VERIFY)
 
 
+def test_another_admin_removes_the_app_of_someone_who_lost_their_phone(staff, cast):
+    """The way back for a lost phone (README); the admin never shows the secret key of a device."""
+    lost = make_device(cast.schoolleider)
+    client = login_verified(Client(), staff)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[lost.pk]))
+    assert page.status_code == 200 and KEY not in page.content.decode()
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+    again, _ = password_login(cast.schoolleider.email)
+    assert again.get(reverse("accounts:account")).status_code == 200
+
+
 def test_demo_tells_how_the_admin_sets_up_the_second_factor(db):
     import io
 
