@@ -7,6 +7,8 @@ school: the file of a download, the names of changed fields (never their values,
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -140,9 +142,32 @@ def details(event) -> str:
         if isinstance(file, str):
             parts.append(str(FORMAT_LABELS.get(file, file)))
     if event.action.startswith("admin."):
-        if isinstance(data.get("model"), str):
+        model = _model(data.get("model"))
+        if model is not None:
+            parts.append(str(model._meta.verbose_name))
+        elif isinstance(data.get("model"), str):
             parts.append(data["model"])
         fields = data.get("fields")
         if isinstance(fields, list) and fields:
-            parts.append(gettext("velden: %(fields)s") % {"fields": ", ".join(str(f) for f in fields)})
+            names = ", ".join(_field_label(model, str(f)) for f in fields)
+            parts.append(gettext("velden: %(fields)s") % {"fields": names})
     return " · ".join(parts)
+
+
+def _model(label):
+    if not isinstance(label, str):
+        return None
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    """A model field's Dutch name where there is one (no query), else the name as the form had it."""
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return name

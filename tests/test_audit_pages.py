@@ -126,15 +126,26 @@ def test_pages_of_fifty_keep_the_filter(cast, login):
 
 
 def test_queries_do_not_grow_with_the_log(cast, login):
+    """Every row with its own person and a round it was about: still the same queries for 3 rows or a full page."""
     client = login(cast.schoolleider)
     client.get(school_log(cast))  # the session and the first-request caches
+    rounds = [cast.open_round, cast.consensus_round, cast.closed_round]
 
     def count(n):
         AuditEvent.objects.bulk_create(
-            AuditEvent(action=f"round.{i % 7}", actor=make_user(f"Persoon {i}"), school=cast.school) for i in range(n)
+            AuditEvent(
+                action=f"round.{i % 7}",
+                actor=make_user(f"Persoon {i}"),
+                school=cast.school,
+                object_type="assessments.round",
+                object_id=str(rounds[i % 3].pk),
+            )
+            for i in range(n)
         )
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(school_log(cast)).status_code == 200
+            response = client.get(school_log(cast))
+            assert response.status_code == 200
+        assert "Persoon" in response.content.decode() and "Afgesloten ronde" in response.content.decode()
         return len(queries)
 
     assert count(3) == count(80)
@@ -158,3 +169,25 @@ def test_links_from_the_school_page_and_the_board_page(cast, login, client):
     )
     board_page = login(cast.board_member).get(reverse("organisations:board", args=[cast.board.pk])).content.decode()
     assert reverse("audit:board_log", args=[cast.board.pk]) in board_page
+
+
+def test_admin_rows_name_the_model_and_fields_in_dutch(cast, login):
+    record(
+        action="admin.changed",
+        acting_user=cast.board_member,
+        school=cast.school,
+        target=cast.school,
+        data={"model": "organisations.school", "fields": ["brin", "name"], "inlines": []},
+    )
+    body = login(cast.schoolleider).get(school_log(cast, actie="admin.changed")).content.decode()
+    assert "Gewijzigd in het beheer" in body and "school · velden: BRIN-code, naam" in body
+
+
+def test_rows_name_the_round_or_plan_item_they_were_about(cast, plan, login):
+    record(action="round.closed", acting_user=cast.kartrekker, school=cast.school, target=cast.consensus_round)
+    record(action="round.closed", acting_user=cast.outsider, school=cast.school, target=cast.other_round)  # tampered
+    client = login(cast.schoolleider)
+    body = client.get(school_log(cast, actie="round.closed")).content.decode()
+    assert "Ronde afgesloten: Consensusronde" in body
+    assert "Vreemde ronde" not in body  # only titles of the school's own objects
+    assert "Doel toegevoegd: Rust in de school" in client.get(school_log(cast, actie="goal.created")).content.decode()
