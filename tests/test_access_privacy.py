@@ -10,7 +10,6 @@ from organisations.models import Membership, School
 from .test_access import LOGIN, Case, check_case
 
 EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200, LOGIN)  # one's own data: every logged-in person
-EVERYONE_400 = (400, 400, 400, 400, 400, 400, 400, LOGIN)
 SCHOOLLEIDING_200 = (200, 403, 403, 403, 403, 403, 404, LOGIN)  # the board member too: 403
 SCHOOLLEIDING_302 = (302, 403, 403, 403, 403, 403, 404, LOGIN)
 
@@ -30,15 +29,8 @@ CASES = [
     Case("my-data-json", "accounts:my_data_json", lambda c: {}, EVERYONE_200),
     Case("my-data-page", "accounts:my_data_page", lambda c: {}, EVERYONE_200),
     Case("erase", "accounts:erase", lambda c: {}, EVERYONE_200),
-    # Someone else's address (or a wrong one): a Dutch error, nothing erased (the erasure itself: test_privacy.py).
-    Case(
-        "erase-wrong-address",
-        "accounts:erase",
-        lambda c: {},
-        EVERYONE_400,
-        method="post",
-        data=lambda c: {"email": "teamlid@regenboog.test.nl"},
-    ),
+    # The erasure POST (one's own address, per caller) is in tests/test_privacy.py: a row here has the same data for
+    # every caller, and a wrong address is a 400 that changes nothing, which the matrix cannot tell from a refusal.
     Case("school-export", "organisations:school_export", school, SCHOOLLEIDING_200),
     Case("school-delete", "organisations:school_delete", school, SCHOOLLEIDING_200),
     Case(

@@ -243,6 +243,16 @@ def test_erasure_with_the_wrong_address_changes_nothing(cast, login, typed):
     assert client.get(reverse("accounts:account")).status_code == 200  # still logged in
 
 
+def test_erasure_needs_a_login_and_erases_only_the_caller(cast, client, login):
+    before = [personal_rows(cast.user(who)) for who in ("teamlid", "kartrekker")]
+    response = client.post(reverse("accounts:erase"), {"email": "teamlid@regenboog.test"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login") + "?next=")
+    # Someone else's address, typed by the kartrekker: a Dutch error, nobody erased.
+    response = erase(login(cast.kartrekker), "teamlid@regenboog.test")
+    assert response.status_code == 400 and "Er is niets gewist" in response.content.decode()
+    assert [personal_rows(cast.user(who)) for who in ("teamlid", "kartrekker")] == before
+
+
 def test_erasure_with_tampered_input_is_a_dutch_error(cast, login):
     client = login(cast.teamlid)
     before = personal_rows(cast.teamlid)
