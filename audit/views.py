@@ -51,7 +51,9 @@ def _titles(events, school) -> dict[tuple[str, str], str]:
 
 def _log_context(request, events, school=None) -> dict:
     actions = list(events.order_by().values_list("action", flat=True).distinct())
-    people = list(User.objects.filter(pk__in=events.order_by().values("actor_id")).order_by("name", "pk"))
+    people = list(
+        User.objects.filter(pk__in=events.order_by().values("actor_id")).only("pk", "name").order_by("name", "pk")
+    )
     form = LogFilterForm(request.GET or None, actions=actions, people=people)
     query = {}
     if form.is_bound and form.is_valid():
