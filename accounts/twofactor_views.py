@@ -72,6 +72,7 @@ def verify_view(request):
             except twofactor.TwoFactorError as error:
                 form.add_error("code", str(error))
             else:
+                request.session.cycle_key()  # a session that gained rights gets a new key (no fixation)
                 otp_login(request, device)
                 if device.persistent_id.startswith("otp_static"):
                     left = twofactor.recovery_codes_left(user)
@@ -113,6 +114,7 @@ def setup_view(request):
             if twofactor.read_signed_key(posted_key) is None:
                 posted_key = ""  # expired or tampered: a fresh secret below
         else:
+            request.session.cycle_key()
             otp_login(request, twofactor.totp_device(user))
             return render(
                 request,

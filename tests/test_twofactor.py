@@ -159,8 +159,10 @@ def test_after_a_password_login_a_user_with_an_app_must_enter_a_code_first(cast)
     assert client.get("/static/css/app.css").status_code != 302
     page = client.get(f"{VERIFY}?next={target}")
     assert page.status_code == 200 and "Code uit je app" in text(page)
+    session_key = client.session.session_key
     response = client.post(VERIFY, {"code": code_for(device), "next": target})
     assert response.status_code == 302 and response["Location"] == target
+    assert client.session.session_key != session_key  # a new session key once the second step is passed
     assert client.get(target).status_code == 200
     assert logged_in_user_id(client) == str(cast.schoolleider.pk)
 
