@@ -515,7 +515,8 @@ def do_record_round_view(*, round_: Round, page: str, acting_user, accent_code: 
     data: dict = {"round": round_.pk}
     if accent_code:
         data["accent"] = accent_code
-    record(action=f"round.{page}_viewed", acting_user=acting_user, school=round_.school, target=round_, data=data)
+    action = {"consensus": "round.consensus_viewed", "presentation": "round.presentation_viewed"}[page]
+    record(action=action, acting_user=acting_user, school=round_.school, target=round_, data=data)
 
 
 EXPORT_KINDS = ("word", "excel", "pdf")

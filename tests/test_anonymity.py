@@ -15,6 +15,7 @@ import threading
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -369,6 +370,16 @@ def test_attack_differencing_one_late_submission_between_views(cast, login):
     assert facts["Ingediend"] == "6 van 8 deelnemers"
     board = text(login(cast.board_member).get(url("result", round_)))
     assert "6 van 8 deelnemers dienden in" in board
+
+
+def test_attack_differencing_delete_the_account_between_views(cast):
+    """A hard delete of an account (Django admin) took its participation and answers with it: refused now."""
+    round_ = cast.consensus_round
+    before = [a.counts for a in summarise(round_, include_individual=True).accents]
+    with pytest.raises(ProtectedError), transaction.atomic():
+        cast.teamlid.delete()
+    assert User.objects.filter(pk=cast.teamlid.pk).exists()
+    assert [a.counts for a in summarise(fresh(round_), include_individual=True).accents] == before
 
 
 def test_below_three_nothing_is_shown_and_what_was_shown_never_shrinks(cast, login):
