@@ -153,14 +153,14 @@ LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at 
 # (accounts/throttle.py); the login code by e-mail keeps working.
 LOGIN_PASSWORD_MAX_FAILURES = 10
 LOGIN_PASSWORD_LOCK_MINUTES = 15
-
-# The audit log (audit app) is kept two years, then `manage.py purge_audit_log` (daily) removes older rows.
-AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 # Spraying one password over many accounts: wrong passwords from one client (its network address, stored as a keyed
 # hash) and from everyone together are limited per window too. Behind a reverse proxy REMOTE_ADDR must be the
 # client's address (set it from the proxy's header in the proxy or the WSGI server).
 LOGIN_PASSWORD_MAX_FAILURES_PER_CLIENT = 30
 LOGIN_PASSWORD_MAX_FAILURES_GLOBAL = 300
+
+# The audit log (audit app) is kept two years, then `manage.py purge_audit_log` (daily) removes older rows.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 
 # Second factor (accounts/twofactor.py): a TOTP app, required for platform admins (/beheer/), optional for everyone
 # else. Wrong codes are throttled per device: after n failures in a row the next check waits 2^(n-1) seconds.
