@@ -27,6 +27,16 @@ SESSION_LAST_ACTIVITY = "gw_last_activity"
 SESSION_STARTED = "gw_session_started"
 
 
+def start_session_clock(*, request, **_kwargs) -> None:
+    """Stamp a new login's session with its start and last activity (accounts.middleware.SessionTimeout reads them).
+
+    Connected to Django's ``user_logged_in`` (accounts/apps.py), so every way in is stamped the same: the app's
+    password and code logins, the admin's login and the test client's ``force_login``; the first request after a
+    login then has nothing to write."""
+    stamp = int(timezone.now().timestamp())
+    request.session[SESSION_STARTED] = request.session[SESSION_LAST_ACTIVITY] = stamp
+
+
 @transaction.atomic
 def do_change_name(*, user, name: str, acting_user) -> None:
     before = user.name
@@ -121,9 +131,7 @@ def do_record_login_failure(*, method: str, email: str, client: str) -> None:
 @transaction.atomic
 def do_log_in(*, request, user, method: str) -> None:
     """Log the user in on this request ("password" or "code") and audit it."""
-    login(request, user, backend=BACKEND)
-    stamp = int(timezone.now().timestamp())
-    request.session[SESSION_STARTED] = request.session[SESSION_LAST_ACTIVITY] = stamp
+    login(request, user, backend=BACKEND)  # starts the session clock (start_session_clock, on user_logged_in)
     record(action="account.logged_in", acting_user=user, target=user, data={"method": method})
 
 

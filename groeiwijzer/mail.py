@@ -1,10 +1,11 @@
 """Outgoing mail, queued: a page never waits for (or fails on) the mail server.
 
-`queue_mail(...)` registers, on commit of the current transaction, one background task per recipient
-(`send_message`, Django's tasks framework; in development and production the `django-tasks-db` backend keeps the
-queue in the database and `manage.py db_worker` sends it). A message that cannot be sent is tried again later with
-a growing pause (`MAIL_RETRY_DELAYS`, seconds), at most `MAIL_MAX_ATTEMPTS` times; then it is recorded as failed
-(the task ends as FAILED, the log has a warning).
+`queue_mail(...)` queues one background task per recipient (`send_message`, Django's tasks framework). In
+development and production the `django-tasks-db` backend keeps the queue in the database and `manage.py db_worker`
+sends it; the task row is then written inside the current transaction, so the mail is stored exactly when the work
+it belongs to is (an outbox). Any other backend (tests: immediate) is enqueued on commit. A message that cannot be
+sent is tried again later with a growing pause (`MAIL_RETRY_DELAYS`, seconds), at most `MAIL_MAX_ATTEMPTS` times;
+then it is recorded as failed (the task ends as FAILED, the log has a warning).
 
 Who wants to know how a message fared passes `status_hook`: the dotted path of a function
 `hook(ref, status, attempts)` that the task calls with `MailStatus.RETRYING`, `SENT` or `FAILED` (e.g. an
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.backend import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ def queue_mail(
     ref: Any = None,
     discard_after: datetime | None = None,
 ) -> None:
-    """Send `body` to each address in `to` (one message each) in the background, once the transaction commits.
+    """Send `body` to each address in `to` (one message each) in the background, once the transaction has committed.
 
     `discard_after`: a message still unsent at that moment is dropped (e.g. a login code that has expired).
     `status_hook` and `ref` (JSON-serialisable): see the module docstring.
@@ -77,8 +79,18 @@ def queue_mail(
             "ref": ref,
             "discard_after": discard_after.isoformat() if discard_after else None,
         }
-        # robust: a queue that cannot be reached is logged, the page that already committed its work still answers.
-        transaction.on_commit(partial(_enqueue, kwargs), robust=True)
+        if _queue_in_our_database():
+            # The task row is written in this transaction: it commits with the work it belongs to (an invitation
+            # and its mail exist together or not at all) and no crash between commit and enqueue can lose it.
+            _enqueue(kwargs)
+        else:
+            # Another queue (tests: run at once): only after commit, so nothing is sent for work that rolls back;
+            # robust: a queue that cannot be reached is logged, the page that already committed still answers.
+            transaction.on_commit(partial(_enqueue, kwargs), robust=True)
+
+
+def _queue_in_our_database() -> bool:
+    return isinstance(send_message.get_backend(), DatabaseBackend)
 
 
 def _enqueue(kwargs: dict[str, Any], *, attempt: int = 1, run_after: datetime | None = None) -> None:

@@ -15,6 +15,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -177,8 +178,11 @@ def test_a_failing_message_is_retried_with_growing_pauses_then_recorded_as_faile
     assert mail.outbox == []
 
 
-def test_an_invitation_is_queued_on_commit_only(cast, db_queue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_an_invitation_and_its_mail_are_stored_together(cast, db_queue, django_capture_on_commit_callbacks):
+    """The database queue is an outbox: the task row is written in the invitation's transaction, so a rollback takes
+    both and a commit keeps both (no crash between commit and enqueue can lose the mail)."""
+
+    def invite_now():
         do_invite_members(
             school=cast.school,
             emails=["nieuw@regenboog.test"],
@@ -186,9 +190,18 @@ def test_an_invitation_is_queued_on_commit_only(cast, db_queue, django_capture_o
             acting_user=cast.kartrekker,
             base_url="",
         )
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invite_now()
+        assert DBTaskResult.objects.count() == 1  # queued inside the transaction...
+        raise RuntimeError("the request fails after the invitation was made")
+    assert not Invitation.objects.filter(email="nieuw@regenboog.test").exists()
+    assert not DBTaskResult.objects.exists()  # ...and gone with it
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invite_now()
+    assert callbacks == []  # nothing left to do after the commit
     assert Invitation.objects.get(email="nieuw@regenboog.test").mail_status == MailStatus.QUEUED
-    assert len(callbacks) == 1 and not DBTaskResult.objects.exists()  # nothing queued before the commit
-    callbacks[0]()
     assert DBTaskResult.objects.count() == 1
     assert run_queued() == 1
     assert Invitation.objects.get(email="nieuw@regenboog.test").mail_status == MailStatus.SENT
@@ -214,13 +227,20 @@ def test_a_login_code_mail_that_is_too_late_is_dropped_unsent(db, db_queue):
     assert DBTaskResult.objects.get().return_value == "discarded"
 
 
-def test_queue_mail_queues_one_task_per_recipient_on_commit(db, db_queue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        queue_mail(subject="Onderwerp", body="Tekst", to=["a@regenboog.test", "b@regenboog.test"])
-        assert not DBTaskResult.objects.exists()
-    assert len(callbacks) == 2
+def test_queue_mail_queues_one_task_per_recipient(db, db_queue):
+    queue_mail(subject="Onderwerp", body="Tekst", to=["a@regenboog.test", "b@regenboog.test"])
     assert DBTaskResult.objects.count() == 2
     assert run_queued() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@regenboog.test", "b@regenboog.test"]
+
+
+def test_with_another_queue_mail_is_enqueued_on_commit_only(db, django_capture_on_commit_callbacks):
+    """The tests' immediate backend sends at once: it must wait for the commit, or work that rolls back would mail."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_mail(subject="Onderwerp", body="Tekst", to=["a@regenboog.test", "b@regenboog.test"])
+    assert len(callbacks) == 2 and mail.outbox == []
+    for callback in callbacks:
+        callback()
     assert sorted(m.to[0] for m in mail.outbox) == ["a@regenboog.test", "b@regenboog.test"]
 
 

@@ -653,7 +653,9 @@ def test_reminders_go_only_to_those_who_have_not_submitted(cast, login, on_commi
     with on_commit():
         response = client.post(reverse("assessments:round_remind", args=[cast.school.pk, cast.open_round.pk]))
     assert response.status_code == 302
-    assert "Herinnering klaargezet voor 3 deelnemer(s): de e-mail staat in de wachtrij" in text(client.get(response.url))
+    assert "Herinnering klaargezet voor 3 deelnemer(s): de e-mail staat in de wachtrij" in text(
+        client.get(response.url)
+    )
     pending = {cast.kartrekker.email, cast.werkgroeplid.email, cast.teamlid.email}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(pending)
     assert all("Open ronde" in m.subject for m in mail.outbox)
