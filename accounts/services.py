@@ -132,6 +132,11 @@ def do_record_login_failure(*, method: str, email: str, client: str) -> None:
 def do_log_in(*, request, user, method: str) -> None:
     """Log the user in on this request ("password" or "code") and audit it."""
     login(request, user, backend=BACKEND)  # starts the session clock (start_session_clock, on user_logged_in)
+    record_login(user=user, method=method)
+
+
+def record_login(*, user, method: str) -> None:
+    """The audit row of a successful first login step: "password", "code" or "beheer" (the admin's login page)."""
     record(action="account.logged_in", acting_user=user, target=user, data={"method": method})
 
 

@@ -10,9 +10,24 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 
 class AdminSite(admin.AdminSite):
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """The admin's own password login, audited like the app's (accounts.services.do_log_in)."""
+        was_anonymous = not request.user.is_authenticated
+        response = super().login(request, extra_context)
+        if request.method == "POST" and was_anonymous and request.user.is_authenticated:
+            from .services import record_login
+
+            record_login(user=request.user, method="beheer")
+        return response
+
     def has_permission(self, request):
         from . import twofactor  # not at import time: this module is loaded while the app registry fills
 

@@ -308,6 +308,19 @@ def test_the_admins_own_login_page_is_only_the_first_step(staff):
     assert client.get(ADMIN)["Location"].startswith(SETUP)
 
 
+def test_the_admins_own_login_is_audited_and_a_wrong_password_too(staff):
+    client = Client()
+    client.post(reverse("admin:login"), {"username": staff.email, "password": "fout-wachtwoord", "next": ADMIN})
+    client.post(reverse("admin:login"), {"username": staff.email, "password": PASSWORD, "next": ADMIN})
+    rows = list(AuditEvent.objects.filter(action__startswith="account.log").order_by("id"))
+    assert [(r.action, r.data.get("method")) for r in rows] == [
+        ("account.login_failed", "password"),
+        ("account.logged_in", "beheer"),
+    ]
+    assert rows[1].actor == staff
+    assert staff.email not in str(rows[0].data)  # a failed login keeps only a keyed hash of the address
+
+
 def test_the_admin_site_itself_refuses_an_unverified_staff_session(staff):
     """The second lock: even if a request got past the middleware, has_permission needs a verified device."""
     request = RequestFactory().get(ADMIN)
