@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import privacy
 from .models import User
 
 
@@ -17,3 +19,23 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ["is_staff", "is_active"]
+    actions = ["erase_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A raw delete would take a person's submissions out of the school's results (or be refused by them):
+        # people leave through erasure, which keeps the results and removes who they were.
+        return False
+
+    @admin.action(description=_("Gegevens wissen (AVG): account wordt 'oud-teamlid', resultaten blijven"))
+    def erase_accounts(self, request, queryset):
+        erased = 0
+        for user in queryset.order_by("pk"):
+            if user.pk == request.user.pk:
+                self.message_user(
+                    request, _("Je eigen account wis je via Mijn gegevens, niet hier."), level=messages.WARNING
+                )
+                continue
+            if not privacy.is_erased(user):
+                privacy.do_erase_user(user=user, acting_user=request.user, reason="beheer")
+                erased += 1
+        self.message_user(request, ngettext("%(n)d account gewist.", "%(n)d accounts gewist.", erased) % {"n": erased})

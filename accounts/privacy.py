@@ -494,7 +494,8 @@ def _delete_sessions_of(user) -> int:
 def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     """Remove the person's data, keep the school's results: see the module docstring.
 
-    ``reason``: "self" (the person asked) or "school_deleted" (their only school left the product).
+    ``reason``: "self" (the person asked), "school_deleted" (their only school left the product) or "beheer" (a
+    platform admin, in /beheer/).
     """
     from assessments.models import Participant, RoundStatus
     from leadership.models import Answer as LeadershipAnswer

@@ -354,3 +354,24 @@ def test_erasure_of_a_round_participant_in_a_round_moved_on(cast, login):
     erase(login(cast.teamlid), "teamlid@regenboog.test")
     move_to(round_, "closed", cast.kartrekker)
     assert Participant.objects.filter(round=round_).count() == 2
+
+
+def test_platform_admins_erase_in_the_admin_and_never_delete_raw(cast):
+    """In /beheer/ a person leaves through erasure (results kept), never through a raw delete that would take their
+    submissions out of the counts."""
+    admin = get_user_model().objects.create_superuser("beheer@groeiwijzer.test", name="Beheer", password=PASSWORD)
+    client = login_verified(Client(), admin)
+    changelist = reverse("admin:accounts_user_changelist")
+    before = Answer.objects.filter(participant__round=cast.consensus_round).count()
+    werkgroeplid = cast.werkgroeplid
+    assert client.get(reverse("admin:accounts_user_delete", args=[werkgroeplid.pk])).status_code == 403
+    page = client.get(changelist)
+    assert 'value="delete_selected"' not in page.content.decode()
+    response = client.post(changelist, {"action": "erase_accounts", "_selected_action": [werkgroeplid.pk, admin.pk]})
+    assert response.status_code == 302
+    werkgroeplid.refresh_from_db()
+    assert privacy.is_erased(werkgroeplid) and werkgroeplid.display_name == "oud-teamlid"
+    assert not privacy.is_erased(admin)  # one's own account: through Mijn gegevens
+    assert Answer.objects.filter(participant__round=cast.consensus_round).count() == before
+    event = AuditEvent.objects.get(action="account.erased", school=cast.school)
+    assert event.actor == admin and event.data["reason"] == "beheer"
