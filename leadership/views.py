@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groeiwijzer import access, save_order
@@ -99,6 +100,7 @@ def round_new(request, school_id):
 # Filling in and own results ---------------------------------------------------------------------------
 
 
+@never_cache  # your own answers: never kept in a browser or proxy cache (issue 11)
 def fill(request, school_id, checklist_id):
     """Your own answers: saved as you go (htmx) or with the button. Nobody else ever sees them."""
     acc = _access(request, school_id, "can_fill_leadership_checklist")
@@ -138,6 +140,7 @@ def fill(request, school_id, checklist_id):
     return render(request, "leadership/fill.html", ctx, status=status)
 
 
+@never_cache
 def results(request, school_id, checklist_id):
     acc = _access(request, school_id, "can_fill_leadership_checklist")
     round_ = access.get_checklist_round(acc, checklist_id)

@@ -379,3 +379,16 @@ def test_demo_data_has_a_checklist_round():
     round_ = ChecklistRound.objects.get(title=f"Schooljaar {year}-{year + 1}")
     assert round_.answers.count() == 3
     assert round_.notes.get(question_code="2d").text.startswith("Rol van leidinggevenden")
+
+
+def test_pages_with_your_own_answers_are_never_cached(cast, login, leadership):
+    """Checklist answers are visible to their author only: no browser or proxy may keep a copy (issue 11)."""
+    client = login(cast.schoolleider)
+    for name in ("leadership:fill", "leadership:results"):
+        response = client.get(reverse(name, args=[cast.school.pk, leadership.round.pk]))
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], name
+    autosave = client.post(
+        reverse("leadership:fill", args=[cast.school.pk, leadership.round.pk]), {"hb1": "3"}, HTTP_HX_REQUEST="true"
+    )
+    assert "no-store" in autosave["Cache-Control"]
