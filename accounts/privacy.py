@@ -12,9 +12,9 @@ stay whole: the name becomes "oud-teamlid", the address a unique non-address, th
 inactive; memberships, board memberships, login codes, sessions, second-factor devices, leadership answers
 (visible to their author only) and drafts in rounds not yet closed are removed. Submitted answers stay: in
 anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
-Not changed: the audit log is append-only (audit/models.py); its rows keep pointing at the tombstone, and the data
-of a few older rows (a name change, an invitation, a member removed) keeps the old name or address until the
-retention purge removes them.
+Not changed: the audit log is append-only (audit/models.py); its rows keep pointing at the tombstone. Audit data
+holds ids, never a name or address (tests/test_privacy.py checks the services that once wrote them); rows written
+before that rule keep theirs until the retention purge removes them.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 FORMAT = "groeiwijzer-tso/mijn-gegevens"
 FORMAT_VERSION = 1
 ERASED_EMAIL_PREFIX = "verwijderd-"  # no "@": never an address anyone can type, log in with or be mailed at
-# Keys in audit data that hold another person's address (an invitation, a member removed): left out of your export.
+# Keys in audit data about another person (older rows held an address there): left out of your export.
 OTHER_PEOPLE_KEYS = frozenset({"email", "user"})
 
 

@@ -42,9 +42,7 @@ def do_change_name(*, user, name: str, acting_user) -> None:
     before = user.name
     user.name = name.strip()
     user.save(update_fields=["name"])
-    record(
-        action="account.name_changed", acting_user=acting_user, target=user, data={"before": before, "after": user.name}
-    )
+    record(action="account.name_changed", acting_user=acting_user, target=user, data={"changed": before != user.name})
 
 
 @transaction.atomic

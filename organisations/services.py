@@ -70,7 +70,7 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
             acting_user=acting_user,
             school=school,
             target=invitation,
-            data={"email": email, "roles": roles},
+            data={"roles": roles},  # the address is on the invitation, not in the log
         )
         _queue_invitation_mail(invitation, token=token, inviter=acting_user, base_url=base_url)
         created.append(invitation)
@@ -135,7 +135,7 @@ def do_resend_invitation(*, invitation: Invitation, acting_user, base_url: str) 
         acting_user=acting_user,
         school=invitation.school,
         target=invitation,
-        data={"email": invitation.email, "times": invitation.resent_count},
+        data={"times": invitation.resent_count},
     )
     _queue_invitation_mail(invitation, token=token, inviter=acting_user, base_url=base_url)
     return invitation
@@ -226,7 +226,7 @@ def do_change_roles(*, membership: Membership, roles: list[str], acting_user, jo
         raise ServiceError(_("Een school heeft altijd minstens één lid van de schoolleiding nodig."))
     before = membership.roles
     membership.set_roles(roles)
-    data = {"before": before, "after": membership.roles, "user": membership.user.email}
+    data = {"before": before, "after": membership.roles, "user": membership.user_id}
     joined_before = timezone.localtime(membership.joined_at).date()
     if joined_on is not None and joined_before != joined_on:
         data["joined"] = [joined_before.isoformat(), joined_on.isoformat()]
@@ -256,6 +256,6 @@ def do_remove_member(*, membership: Membership, acting_user) -> None:
         acting_user=acting_user,
         school=membership.school,
         target=membership,
-        data={"user": membership.user.email, "roles": membership.roles},
+        data={"user": membership.user_id, "roles": membership.roles},
     )
     membership.delete()

@@ -33,7 +33,7 @@ def test_change_name_is_saved_and_audited(cast, login):
     assert response.status_code == 302
     assert User.objects.get(pk=cast.teamlid.pk).name == "Tina de Vries"
     event = AuditEvent.objects.get(action="account.name_changed")
-    assert event.actor == cast.teamlid and event.data == {"before": "Tina Teamlid", "after": "Tina de Vries"}
+    assert event.actor == cast.teamlid and event.data == {"changed": True}  # no names in the log
     assert "Je naam is opgeslagen." in text(client.get(URL))
 
 

@@ -275,7 +275,9 @@ def test_resend_gives_a_fresh_link_and_the_old_one_stops_working(cast, login, on
     invitation.refresh_from_db()
     assert invitation.mail_status == MailStatus.SENT and invitation.resent_count == 1 and invitation.is_open
     event = AuditEvent.objects.get(action="invitation.resent")
-    assert event.actor == cast.kartrekker and event.data == {"email": "nieuw@regenboog.test", "times": 1}
+    assert event.actor == cast.kartrekker and event.data == {
+        "times": 1
+    }  # the address is on the invitation, not in the log
     assert "verstuurd" in page
     anonymous = client
     assert anonymous.get(old_path).status_code == 404

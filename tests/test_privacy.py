@@ -375,3 +375,29 @@ def test_platform_admins_erase_in_the_admin_and_never_delete_raw(cast):
     assert Answer.objects.filter(participant__round=cast.consensus_round).count() == before
     event = AuditEvent.objects.get(action="account.erased", school=cast.school)
     assert event.actor == admin and event.data["reason"] == "beheer"
+
+
+def test_the_audit_log_never_holds_a_name_or_address(cast, login, on_commit):
+    """The log is append-only, so erasure cannot scrub it: what it must not keep, it must never be given."""
+    from organisations.models import Invitation
+
+    kartrekker = login(cast.kartrekker)
+    with on_commit():
+        kartrekker.post(
+            reverse("organisations:invite", args=[cast.school.pk]),
+            {"emails": "nieuwe.collega@regenboog.test", "roles": [Role.TEAMLID]},
+        )
+        invitation = Invitation.objects.get(email="nieuwe.collega@regenboog.test")
+        kartrekker.post(reverse("organisations:invitation_resend", args=[cast.school.pk, invitation.pk]))
+    membership = Membership.objects.get(school=cast.school, user=cast.teamlid)
+    kartrekker.post(
+        reverse("organisations:member_edit", args=[cast.school.pk, membership.pk]),
+        {"roles": [Role.TEAMLID, Role.WERKGROEPLID]},
+    )
+    kartrekker.post(reverse("organisations:member_remove", args=[cast.school.pk, membership.pk]))
+    login(cast.werkgroeplid).post(reverse("accounts:account"), {"form": "naam", "name": "Wim de Vries"})
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"invitation.created", "invitation.resent", "membership.removed", "account.name_changed"} <= actions
+    logged = json.dumps(list(AuditEvent.objects.values_list("data", flat=True)))
+    for personal in ["nieuwe.collega@regenboog.test", "teamlid@regenboog.test", "Tina", "Wim"]:
+        assert personal not in logged, personal
