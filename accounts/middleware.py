@@ -1,7 +1,7 @@
 """Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (default 8 hours), and at the latest
 SESSION_COOKIE_AGE after the login however active (the fixed lifetime). The last activity is stamped in the session
 (at most once a minute, to spare the database). After the logout the request goes on anonymously, so the login
-middleware sends the browser to the login page and gives htmx requests a 401 (groeiwijzer.middleware.LoginRequired).
+middleware sends the browser to the login page and gives htmx requests a 401 (core.middleware.LoginRequired).
 
 Place after the session, authentication and messages middleware and before nothing that needs the user.
 """

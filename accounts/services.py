@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
-from groeiwijzer.mail import queue_mail
+from core.mail import queue_mail
 
 from . import throttle
 from .models import LoginCode
@@ -68,7 +68,7 @@ def do_request_login_code(*, email: str):
     body = render_to_string(
         "accounts/email/login_code.txt", {"user": user, "code": code, "minutes": settings.LOGIN_CODE_VALID_MINUTES}
     )
-    # Queued on commit (groeiwijzer/mail.py): a mail server that is down changes nothing in the answer; the mail is
+    # Queued on commit (core/mail.py): a mail server that is down changes nothing in the answer; the mail is
     # retried until the code expires, then dropped.
     queue_mail(
         subject=_("Je inlogcode voor Groeiwijzer TSO"), body=body, to=user.email, discard_after=login_code.expires_at

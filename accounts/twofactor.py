@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from audit.models import record
-from organisations.services import ServiceError
+from core.errors import ServiceError
 
 SIGNING_SALT = "accounts.twofactor.setup"
 SETUP_VALID_SECONDS = 30 * 60  # the set-up page's secret is good for half an hour

@@ -3,7 +3,7 @@
 A logged-in user who owns a confirmed authenticator app but has not entered a code in this session is sent to
 "Code uit je app" before anything else; a platform admin (is_staff) without an app is sent to set one up first.
 Only that page, logging out and static files stay reachable. htmx requests get a 401 instead of a redirect, like
-groeiwijzer/middleware.py does for anonymous users. The password login of the admin (/beheer/login/) is only a
+core/middleware.py does for anonymous users. The password login of the admin (/beheer/login/) is only a
 first step too: after it, this middleware asks for the code like after the app's own login.
 """
 

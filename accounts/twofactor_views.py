@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 
-from groeiwijzer.urls_safe import safe_local_path
+from core.urls_safe import safe_local_path
 
 from . import twofactor
 

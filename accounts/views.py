@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groeiwijzer.urls_safe import safe_local_path, safe_next
+from core.urls_safe import safe_local_path, safe_next
 
 from . import services, throttle
 from .forms import CodeRequestForm, CodeVerifyForm, NameForm, PasswordLoginForm

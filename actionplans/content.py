@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
-from groeiwijzer.content_checks import text as _text
+from core.content_checks import ContentError
+from core.content_checks import text as _text
 from ontwikkelmodel.content import load_file as load_model
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"

@@ -30,8 +30,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Mm, RGBColor
 from openpyxl import Workbook
 
-from groeiwijzer.spreadsheet import append_row, finish_table, write_header
-from groeiwijzer.wordprocessing import (
+from core.spreadsheet import append_row, finish_table, write_header
+from core.wordprocessing import (
     LANGUAGE,
     clean_text,
     describe_table,

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import (
+from core.fields import (
     TOO_LONG,
     EditVersionMixin,
     MemberField,

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import ConsensusItem, Round, RoundStatus
 from audit.models import record
+from core.errors import ServiceError
+from core.versions import check_version
 from ontwikkelmodel.content import load_file
 from organisations.models import Membership
-from organisations.services import ConflictError, ServiceError
 
 from .content import load_suggestions
 from .models import (
@@ -109,16 +110,6 @@ def _check_layer(layer_code, accent_code=""):
         raise ServiceError(_("Kies een groeilaag uit het Ontwikkelmodel."))
     if accent_code and accent_code not in [a.code for a in layer.accents]:
         raise ServiceError(_("Dit accent hoort niet bij de gekozen groeilaag."))
-
-
-def _check_version(obj, expected_version):
-    if expected_version is not None and int(expected_version) != obj.version:
-        raise ConflictError(
-            _(
-                "Iemand anders heeft dit intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
-                "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
-            )
-        )
 
 
 def _clean_steps(steps) -> list[str]:
@@ -266,7 +257,7 @@ def do_update_goal(*, goal: Goal, expected_version, acting_user, **fields) -> Go
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     if goal.deleted_at is not None:
         raise ServiceError(DELETED_MEANWHILE % {"item": _("Dit doel")})
-    _check_version(goal, expected_version)
+    check_version(goal.version, expected_version)
     _check_layer(fields["layer_code"], fields.get("accent_code", ""))
     _check_member(goal.school, fields.get("monitored_by"), _("Wie monitort"))
     before = _snapshot(goal, (*GOAL_FIELDS, "priority"))
@@ -403,7 +394,7 @@ def _lock_action(action: Action) -> Action:
 @transaction.atomic
 def do_update_action(*, action: Action, expected_version, acting_user, steps, **fields) -> Action:
     action = _lock_action(action)
-    _check_version(action, expected_version)
+    check_version(action.version, expected_version)
     goal = fields.get("goal")
     if goal is not None:
         if goal.school_id != action.school_id or goal.deleted_at is not None:
@@ -562,7 +553,7 @@ def do_create_meeting(*, school, acting_user, **fields) -> Meeting:
 @transaction.atomic
 def do_update_meeting(*, meeting: Meeting, expected_version, acting_user, **fields) -> Meeting:
     meeting = _lock_meeting(meeting)
-    _check_version(meeting, expected_version)
+    check_version(meeting.version, expected_version)
     _check_meeting_people(meeting.school, fields)
     before = _snapshot(meeting, MEETING_FIELDS)
     for name in MEETING_FIELDS:
@@ -587,7 +578,7 @@ def do_update_meeting(*, meeting: Meeting, expected_version, acting_user, **fiel
 def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_user) -> Meeting:
     """Autosaved as the note taker types; another person's save in between is a conflict, never overwritten."""
     meeting = _lock_meeting(meeting)
-    _check_version(meeting, expected_version)
+    check_version(meeting.version, expected_version)
     if meeting.minutes == minutes:
         return meeting
     meeting.minutes = minutes

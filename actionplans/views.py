@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import RoundStatus
 from audit.models import record_download
+from core.conflicts import conflict_rows
+from core.errors import ConflictError, ServiceError
+from core.urls_safe import safe_next
+from core.wordprocessing import DOCX_TYPE
 from groeiwijzer import access
-from groeiwijzer.conflicts import conflict_rows
-from groeiwijzer.urls_safe import safe_next
-from groeiwijzer.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
-from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import load_suggestions

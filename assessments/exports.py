@@ -20,8 +20,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from openpyxl import Workbook
 
-from groeiwijzer.spreadsheet import append_row, finish_table, write_header
-from groeiwijzer.wordprocessing import (
+from core.spreadsheet import append_row, finish_table, write_header
+from core.wordprocessing import (
     LANGUAGE,
     clean_text,
     describe_table,
@@ -235,6 +235,6 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
 
 def round_pdf(request, round_, context: dict) -> bytes:
     """The result page (the same template and context) as a tagged PDF/UA-1 document, A4 via the print CSS."""
-    from groeiwijzer.pdf import render_pdf
+    from core.pdf import render_pdf
 
     return render_pdf(request, "assessments/result.html", context)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import reject_impossible_ids as _reject_impossible_ids
+from core.fields import reject_impossible_ids
 from organisations.models import Membership
 
 from .models import DONT_KNOW, MAX_TEXT
@@ -20,7 +20,7 @@ def text_field(label, help_text=""):
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
-        _reject_impossible_ids(self, value)
+        reject_impossible_ids(self, value)
         return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
     def label_from_instance(self, obj):
@@ -31,7 +31,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 class FacilitatorField(forms.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values:
-            _reject_impossible_ids(self, [value])
+            reject_impossible_ids(self, [value])
         return super().to_python(value)
 
     def label_from_instance(self, obj):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record
-from groeiwijzer.mail import queue_mail
-from groeiwijzer.save_order import SaveOrder, is_stale
+from core.errors import ConflictError, ServiceError
+from core.mail import queue_mail
+from core.save_order import SaveOrder, is_stale
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
-from organisations.services import ConflictError, ServiceError  # noqa: F401 (ConflictError: re-exported)
 
 from .models import (
     MIN_ANONYMOUS_GROUP,

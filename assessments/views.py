@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from groeiwijzer import access, save_order
-from groeiwijzer.wordprocessing import DOCX_TYPE
+from core import save_order
+from core.errors import ConflictError, ServiceError
+from core.wordprocessing import DOCX_TYPE
+from groeiwijzer import access
 from ontwikkelmodel.content import load_gespreksformulier
-from organisations.services import ServiceError
 
 from . import services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
@@ -412,7 +413,7 @@ def consensus_item(request, school_id, round_id, accent_code):
                     acting_user=request.user,
                     expected_version=d["version"] or "",
                 )
-            except services.ConflictError as exc:
+            except ConflictError as exc:
                 conflict = True
                 item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
                 form.add_error(None, str(exc))

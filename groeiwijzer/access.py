@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.fields import MAX_ID
 from organisations.models import Board, Membership, Role, School
 
 if TYPE_CHECKING:
@@ -209,9 +210,6 @@ class SchoolAccess:
 def require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
-
-
-MAX_ID = 2**63 - 1  # the largest key a database column can hold; beyond it SQLite raises OverflowError
 
 
 def _parse_id(value) -> int:

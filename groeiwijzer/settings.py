@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",  # the queue of background tasks (mail) in the database; `manage.py db_worker` runs it
-    "groeiwijzer",  # the core: mail (groeiwijzer/mail.py), the scheduler of daily jobs (`manage.py scheduler`)
+    "groeiwijzer",  # the project: the scheduler of daily jobs (`manage.py scheduler`); the shared code is core/
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "groeiwijzer.middleware.LoginRequired",
+    "core.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
     "django_otp.middleware.OTPMiddleware",
@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "groeiwijzer.middleware.ServiceErrorMiddleware",
+    "core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "groeiwijzer.urls"
@@ -123,7 +123,7 @@ MAILERS: dict[str, dict[str, object]] = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groeiwijzer TSO <noreply@groeiwijzer.localhost>")
 
 # Background tasks (Django's tasks framework): queued in the database, run by `manage.py db_worker` (started by
-# `make run`; a separate process in production). Mail goes out this way (groeiwijzer/mail.py): a failed message is
+# `make run`; a separate process in production). Mail goes out this way (core/mail.py): a failed message is
 # tried again after MAIL_RETRY_DELAYS seconds (the last pause repeats), MAIL_MAX_ATTEMPTS times in all.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 MAIL_MAX_ATTEMPTS = 6

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
-from groeiwijzer.content_checks import text as _text
-from groeiwijzer.content_checks import texts as _texts
+from core.content_checks import ContentError
+from core.content_checks import text as _text
+from core.content_checks import texts as _texts
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 AGENDA_FILE = CONTENT_DIR / "voorgesprek-2023.json"

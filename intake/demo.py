@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from trajectory.schedule import add_months
+from core.dates import add_months
 
 from . import services
 

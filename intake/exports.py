@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Mm
 
-from groeiwijzer.wordprocessing import LANGUAGE, clean_text, describe_table, repeat_as_header, set_document_language
+from core.wordprocessing import LANGUAGE, clean_text, describe_table, repeat_as_header, set_document_language
 
 from .content import load_agenda
 from .models import Decision, Note

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import (
+from core.fields import (
     TOO_LONG,
     EditVersionMixin,
     MemberField,

@@ -7,21 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from core.errors import ConflictError, ServiceError
+from core.versions import check_version
 from organisations.models import Membership, Role
-from organisations.services import ConflictError, ServiceError, do_change_roles
+from organisations.services import do_change_roles
 
 from .content import load_agenda
 from .models import MAX_AGREEMENTS, MAX_DATES, Agreement, Conversation, ConversationDate, Decision, Kind, Note
-
-
-def _check_version(obj, expected_version):
-    if expected_version is not None and int(expected_version) != obj.version:
-        raise ConflictError(
-            _(
-                "Iemand anders heeft dit intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
-                "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
-            )
-        )
 
 
 def _check_people(school, users) -> list:
@@ -77,7 +69,7 @@ def do_update_conversation(
     *, conversation: Conversation, kind: str, dates, participants, expected_version, acting_user
 ) -> Conversation:
     conversation = _locked(conversation)
-    _check_version(conversation, expected_version)
+    check_version(conversation.version, expected_version)
     kind = Kind(kind).value
     dates = _clean_dates(dates)
     participants = _check_people(conversation.school, participants)
@@ -128,7 +120,7 @@ def do_save_note(*, conversation: Conversation, question_code: str, text: str, e
             conversation=conversation, question_code=question_code, text=text, updated_by=acting_user
         )
     else:
-        _check_version(note, expected_version)
+        check_version(note.version, expected_version)
         if note.text == text:
             return note
         note.text = text
@@ -152,7 +144,7 @@ def do_decide(
 ) -> Conversation:
     """Go, Twijfel or still open. Twijfel needs a follow-up date; the small steps belong to a Twijfel only."""
     conversation = _locked(conversation)
-    _check_version(conversation, expected_version)
+    check_version(conversation.version, expected_version)
     decision = Decision(decision).value
     wanted = set(small_steps or [])
     if not wanted <= set(load_agenda().small_step_codes):
@@ -241,7 +233,7 @@ def do_add_agreement(*, conversation: Conversation, values: dict, acting_user) -
 @transaction.atomic
 def do_update_agreement(*, agreement: Agreement, values: dict, expected_version, acting_user) -> Agreement:
     agreement = Agreement.objects.select_for_update().select_related("conversation__school").get(pk=agreement.pk)
-    _check_version(agreement, expected_version)
+    check_version(agreement.version, expected_version)
     values = _clean_agreement(agreement.conversation, values)
     before = _agreement_data(agreement)
     for key, value in values.items():

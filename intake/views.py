@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import record_download
+from core.conflicts import conflict_rows
+from core.errors import ConflictError, ServiceError
+from core.wordprocessing import DOCX_TYPE
 from groeiwijzer import access
-from groeiwijzer.conflicts import conflict_rows
-from groeiwijzer.wordprocessing import DOCX_TYPE
 from organisations.models import Membership
-from organisations.services import ConflictError, ServiceError
 
 from . import exports, services
 from .content import load_agenda, load_profile

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
-from groeiwijzer.content_checks import text as _text
+from core.content_checks import ContentError
+from core.content_checks import text as _text
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_FILE = CONTENT_DIR / "leiderschap-2023.json"

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import TOO_LONG
-from groeiwijzer.fields import EditVersionMixin, require_a_version
+from core.fields import TOO_LONG, EditVersionMixin, require_a_version
 
 from .content import load_content
 from .models import MAX_ITEM_TEXT, MAX_NOTE, MAX_ROUND_TITLE

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
-from groeiwijzer.save_order import SaveOrder, is_stale
-from organisations.services import ConflictError, ServiceError
+from core.errors import ServiceError
+from core.save_order import SaveOrder, is_stale
+from core.versions import IN_THE_BOX, check_version
 
 from .content import SCALE_VALUES, load_content
 from .models import (
@@ -62,16 +63,6 @@ def _clean_text(text: str, *, limit: int, empty_message: str) -> str:
     if len(text) > limit:
         raise ServiceError(_("Gebruik maximaal %(n)d tekens.") % {"n": limit})
     return text
-
-
-def _check_version(obj_version: int, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != obj_version:
-        raise ConflictError(
-            _(
-                "Iemand anders heeft dit intussen opgeslagen. Jouw tekst is niet opgeslagen en staat nog in het "
-                "vak. Neem over wat je wilt houden en sla opnieuw op."
-            )
-        )
 
 
 # Rounds ------------------------------------------------------------------------------------------
@@ -169,7 +160,7 @@ def do_add_item(*, school, text: str, acting_user) -> ExtraItem:
 @transaction.atomic
 def do_update_item(*, item: ExtraItem, text: str, expected_version, acting_user) -> ExtraItem:
     item = ExtraItem.objects.select_for_update().get(pk=item.pk)
-    _check_version(item.version, expected_version)
+    check_version(item.version, expected_version, message=IN_THE_BOX)
     text = _clean_text(text, limit=MAX_ITEM_TEXT, empty_message=_("Schrijf de uitspraak op."))
     if text == item.text:
         return item
@@ -229,7 +220,7 @@ def do_save_note(*, round_: ChecklistRound, question_code: str, text: str, expec
         raise ServiceError(_("Gebruik maximaal %(n)d tekens.") % {"n": MAX_NOTE})
     ChecklistRound.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
     note = ConversationNote.objects.filter(round=round_, question_code=question_code).first()
-    _check_version(note.version if note else 0, expected_version)
+    check_version(note.version if note else 0, expected_version, message=IN_THE_BOX)
     if note is None:
         if not text:
             return None

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from groeiwijzer import access, save_order
+from core import save_order
+from core.errors import ConflictError, ServiceError
+from groeiwijzer import access
 from ontwikkelmodel.content import load_file
-from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import load_content

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
+from core.content_checks import ContentError
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CURRENT_VERSION = "2022.1"

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import ServiceError
+
 from . import services
 from .forms import InviteForm
 from .models import Board, Invitation, Membership, Role, School
@@ -77,7 +79,7 @@ class SchoolAdmin(admin.ModelAdmin):
                         acting_user=request.user,
                         base_url=request.build_absolute_uri("/").rstrip("/"),
                     )
-            except services.ServiceError as exc:
+            except ServiceError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return None
             self.message_user(

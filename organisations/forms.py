@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import PlainDateField
+from core.fields import PlainDateField
 
 from .models import Role
 

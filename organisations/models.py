@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.mail import MailStatus
+from core.mail import MailStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -152,7 +152,7 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # How the email with the current link fared (groeiwijzer/mail.py reports back); empty for invitations from
+    # How the email with the current link fared (core/mail.py reports back); empty for invitations from
     # before mail was queued.
     mail_status = models.CharField(_("e-mail"), max_length=10, choices=MailStatus.choices, blank=True, default="")
     mail_attempts = models.PositiveSmallIntegerField(_("verzendpogingen"), default=0)

@@ -15,17 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
-from groeiwijzer.mail import MailStatus, queue_mail
+from core.errors import ServiceError
+from core.mail import MailStatus, queue_mail
 
 from .models import Invitation, Membership, Role, hash_token
-
-
-class ServiceError(Exception):
-    """A rule was broken; the message is Dutch and meant for the user."""
-
-
-class ConflictError(ServiceError):
-    """Someone else saved the same item since the form was loaded (optimistic concurrency)."""
 
 
 @transaction.atomic
@@ -101,7 +94,7 @@ def _queue_invitation_mail(invitation: Invitation, *, token: str, inviter, base_
 
 
 def invitation_mail_status(ref, status: str, attempts: int) -> None:
-    """Status hook of groeiwijzer.mail: store how the email with the invitation's current link fared."""
+    """Status hook of core.mail: store how the email with the invitation's current link fared."""
     if not isinstance(ref, dict) or not isinstance(ref.get("invitation"), int):
         return
     Invitation.objects.filter(pk=ref["invitation"], token_hash=str(ref.get("token_hash"))).update(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from actionplans.overview import dashboard_summary
 from assessments.models import Round
+from core.errors import ServiceError
 from groeiwijzer import access
 from trajectory.overview import dashboard_route
 
@@ -87,7 +88,7 @@ def invite(request, school_id):
                 acting_user=request.user,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("roles", str(exc))
             return render(
                 request, "organisations/invite.html", {"acc": acc, "school": acc.school, "form": form}, status=400
@@ -129,7 +130,7 @@ def invitation_resend(request, school_id, invitation_id):
         services.do_resend_invitation(
             invitation=invitation, acting_user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -156,7 +157,7 @@ def member_edit(request, school_id, membership_id):
                 joined_on=form.cleaned_data["joined_on"],
                 acting_user=request.user,
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("roles", str(exc))
         else:
             messages.success(request, _("De rollen van %(name)s zijn aangepast.") % {"name": membership.user})
@@ -176,7 +177,7 @@ def member_remove(request, school_id, membership_id):
     if request.method == "POST":
         try:
             services.do_remove_member(membership=membership, acting_user=request.user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             error = str(exc)
         else:
             messages.success(request, _("%(name)s is uit het team verwijderd.") % {"name": membership.user})
@@ -214,7 +215,7 @@ def invitation(request, token):
                 password=form.cleaned_data.get("password") or None,
                 acting_user=request.user,
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             error = str(exc)
         else:
             school_url = reverse("organisations:school", args=[membership.school_id])

@@ -18,10 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from groeiwijzer.content_checks import ContentError
-from groeiwijzer.content_checks import optional_text as _optional_text
-from groeiwijzer.content_checks import text as _text
-from groeiwijzer.content_checks import texts as _texts
+from core.content_checks import ContentError
+from core.content_checks import optional_text as _optional_text
+from core.content_checks import text as _text
+from core.content_checks import texts as _texts
 from organisations.models import EducationType
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from core.errors import ConflictError, ServiceError
 from organisations.models import School
-from organisations.services import ConflictError, ServiceError
 
 from .estimate import MAX_PUPILS, MIN_PUPILS
 

@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.errors import ConflictError, ServiceError
 from groeiwijzer import access
 from organisations.models import EducationType
-from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import figures, get_topic, load_topic, load_topics

@@ -11,7 +11,7 @@ from actionplans import services
 from actionplans.models import Action, ActionStatus, ActionUpdate, Goal, Meeting, PlanChange
 from actionplans.overview import plan_overview
 from audit.models import AuditEvent
-from organisations.services import ConflictError, ServiceError
+from core.errors import ConflictError, ServiceError
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from assessments import services
 from assessments.models import MIN_ANONYMOUS_GROUP, Participant, Round, RoundStatus
 from assessments.summary import summarise
 from audit.models import AuditEvent
+from core.errors import ServiceError
 from organisations.models import Membership, Role
 
 from .factories import fill_completely, make_board, make_member, make_round, make_school, make_user, move_to
@@ -143,7 +144,7 @@ def test_attack_untick_anonymous_after_submission(cast, login):
 
 def test_attack_untick_anonymous_through_the_service(cast):
     round_ = cast.consensus_round
-    with pytest.raises(services.ServiceError, match="blijft anoniem"):
+    with pytest.raises(ServiceError, match="blijft anoniem"):
         services.do_update_round(
             round_=round_,
             title=round_.title,
@@ -295,9 +296,9 @@ def test_attack_differencing_edit_answers_between_views(cast, login):
     victim = login(cast.werkgroeplid)
     response = victim.post(url("fill_autosave", round_, "1"), {"phase-1.1": "1", "strengths-1.1": "Veranderd"})
     assert response.status_code == 409
-    with pytest.raises(services.ServiceError, match="al getoond"):
+    with pytest.raises(ServiceError, match="al getoond"):
         services.do_withdraw(participant=participant(round_, cast.werkgroeplid), acting_user=cast.werkgroeplid)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.do_save_answers(
             participant=participant(round_, cast.werkgroeplid),
             answers={"1.1": {"phase": 1}},
@@ -524,7 +525,7 @@ def test_a_withdrawal_racing_the_consensus_start_never_leaves_fewer_than_three_s
             try:
                 barrier.wait(timeout=10)
                 fn(**kwargs)
-            except services.ServiceError:
+            except ServiceError:
                 pass  # refused in Dutch: fine
             except Exception as exc:  # noqa: BLE001  # a deadlock or anything else fails the test
                 errors.append(exc)

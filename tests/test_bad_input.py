@@ -20,6 +20,7 @@ from assessments import services
 from assessments.forms import RoundForm
 from assessments.models import Answer, ConsensusItem, Participant, Priority, Round
 from audit.models import AuditEvent
+from core.errors import ServiceError
 from ontwikkelmodel.models import ModelVersion
 from organisations import services as org_services
 from organisations.models import Invitation, Membership, Role
@@ -249,13 +250,13 @@ def test_bad_priorities_change_nothing(cast, filler, overrides, message, htmx):
 def test_service_refuses_more_than_five_priorities(cast):
     participant = Participant.objects.get(round=cast.open_round, user=cast.werkgroeplid)
     before = stored_state()
-    with pytest.raises(services.ServiceError, match="maximaal vijf prioriteiten"):
+    with pytest.raises(ServiceError, match="maximaal vijf prioriteiten"):
         services.do_save_priorities(
             participant=participant, accent_codes=["1.1", "1.2", "1.3", "2.1", "2.2", "2.3"], acting_user=None
         )
-    with pytest.raises(services.ServiceError, match="maar één keer"):
+    with pytest.raises(ServiceError, match="maar één keer"):
         services.do_save_priorities(participant=participant, accent_codes=["1.1", "1.1"], acting_user=None)
-    with pytest.raises(services.ServiceError, match="Onbekend accent"):
+    with pytest.raises(ServiceError, match="Onbekend accent"):
         services.do_save_priorities(participant=participant, accent_codes=["9.9"], acting_user=None)
     assert_unchanged(before)
 
@@ -366,7 +367,7 @@ def test_consensus_item_outside_the_consensus_meeting_is_refused(cast, login, ro
     response = client.post(consensus_item_url(round_, "1.1"), {"phase": "2", "strengths": "Nu", "version": ""})
     assert response.status_code == 409
     assert "De consensus kan alleen worden vastgelegd tijdens het consensusgesprek." in text(response)
-    with pytest.raises(services.ServiceError, match="alleen worden vastgelegd tijdens het consensusgesprek"):
+    with pytest.raises(ServiceError, match="alleen worden vastgelegd tijdens het consensusgesprek"):
         services.do_save_consensus_item(
             round_=round_,
             accent_code="1.1",
@@ -464,7 +465,7 @@ def test_round_form_offers_only_this_schools_members(cast):
 def test_service_ignores_participants_of_another_school(cast):
     """Even past the form, the service only takes members of the round's school."""
     before_rounds = Round.objects.count()
-    with pytest.raises(services.ServiceError, match="Kies minstens één deelnemer"):
+    with pytest.raises(ServiceError, match="Kies minstens één deelnemer"):
         services.do_create_round(
             school=cast.school,
             title="Alleen buitenstaanders",
@@ -627,7 +628,7 @@ def test_invitation_that_is_used_expired_revoked_or_unknown_changes_nothing(cast
         assert "al gebruikt, is verlopen" in text(response)
     assert "_auth_user_id" not in client.session
     assert_unchanged(before)
-    with pytest.raises(org_services.ServiceError):
+    with pytest.raises(ServiceError):
         org_services.do_accept_invitation(token=token, name="Indringer", password=None)
     assert_unchanged(before)
 
@@ -1032,20 +1033,20 @@ def test_plan_services_refuse_people_of_another_school(cast, plan):
 
     before = plan_state()
     k, outsider = cast.kartrekker, cast.outsider
-    with pytest.raises(org_services.ServiceError, match="Wie monitort moet iemand van deze school zijn."):
+    with pytest.raises(ServiceError, match="Wie monitort moet iemand van deze school zijn."):
         plan_services.do_create_goal(
             school=cast.school, title="Doel", term="kort", layer_code="1", monitored_by=outsider, acting_user=k
         )
-    with pytest.raises(org_services.ServiceError, match="Wie monitort moet iemand van deze school zijn."):
+    with pytest.raises(ServiceError, match="Wie monitort moet iemand van deze school zijn."):
         plan_services.do_update_goal(
             goal=plan.goal,
             expected_version=plan.goal.version,
             acting_user=k,
             **{f: getattr(plan.goal, f) for f in plan_services.GOAL_FIELDS} | {"monitored_by": outsider},
         )
-    with pytest.raises(org_services.ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
+    with pytest.raises(ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
         plan_services.do_create_action(school=cast.school, title="Actie", layer_code="1", owner=outsider, acting_user=k)
-    with pytest.raises(org_services.ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
+    with pytest.raises(ServiceError, match="Wie verantwoordelijk is moet iemand van deze school zijn."):
         plan_services.do_update_action(
             action=plan.action,
             expected_version=plan.action.version,
@@ -1053,18 +1054,18 @@ def test_plan_services_refuse_people_of_another_school(cast, plan):
             steps=["Plek kiezen"],
             **{f: getattr(plan.action, f) for f in plan_services.ACTION_FIELDS} | {"owner": outsider},
         )
-    with pytest.raises(org_services.ServiceError, match="Kies een doel van dit actieplan."):
+    with pytest.raises(ServiceError, match="Kies een doel van dit actieplan."):
         plan_services.do_create_action(school=cast.school, title="Actie", goal=plan.other_goal, acting_user=k)
     for role, label in (("chair", "De voorzitter"), ("timekeeper", "De tijdbewaker"), ("note_taker", "De notulist")):
-        with pytest.raises(org_services.ServiceError, match=f"{label} moet iemand van deze school zijn."):
+        with pytest.raises(ServiceError, match=f"{label} moet iemand van deze school zijn."):
             plan_services.do_create_meeting(
                 school=cast.school, date=plan.meeting.date, acting_user=k, **{role: outsider}
             )
-        with pytest.raises(org_services.ServiceError, match=f"{label} moet iemand van deze school zijn."):
+        with pytest.raises(ServiceError, match=f"{label} moet iemand van deze school zijn."):
             plan_services.do_update_meeting(
                 meeting=plan.meeting, expected_version=None, acting_user=k, date=plan.meeting.date, **{role: outsider}
             )
-    with pytest.raises(org_services.ServiceError, match="Deze bijeenkomst hoort niet bij deze school."):
+    with pytest.raises(ServiceError, match="Deze bijeenkomst hoort niet bij deze school."):
         plan_services.do_add_update(action=plan.action, text="Update", meeting=plan.other_meeting, acting_user=k)
     assert_plan_unchanged(before)
 
@@ -1180,11 +1181,11 @@ def test_service_refuses_a_meeting_that_ends_before_it_starts(cast, plan):
 
     before = plan_state()
     times = {"start_time": datetime.time(16), "end_time": datetime.time(15)}
-    with pytest.raises(org_services.ServiceError, match="De eindtijd moet na de begintijd liggen."):
+    with pytest.raises(ServiceError, match="De eindtijd moet na de begintijd liggen."):
         plan_services.do_create_meeting(
             school=cast.school, date=plan.meeting.date, acting_user=cast.kartrekker, **times
         )
-    with pytest.raises(org_services.ServiceError, match="De eindtijd moet na de begintijd liggen."):
+    with pytest.raises(ServiceError, match="De eindtijd moet na de begintijd liggen."):
         plan_services.do_update_meeting(
             meeting=plan.meeting, expected_version=None, acting_user=cast.kartrekker, date=plan.meeting.date, **times
         )
@@ -1424,7 +1425,7 @@ def test_from_round_service_refuses_an_accent_without_priority(cast, plan):
 
     before = plan_state()
     for code in ("3A.1", "9.9"):
-        with pytest.raises(org_services.ServiceError, match="Dit accent heeft geen prioriteit in deze ronde."):
+        with pytest.raises(ServiceError, match="Dit accent heeft geen prioriteit in deze ronde."):
             plan_services.do_create_goals_from_round(
                 round_=cast.closed_round,
                 choices=[
@@ -1433,7 +1434,7 @@ def test_from_round_service_refuses_an_accent_without_priority(cast, plan):
                 ],
                 acting_user=cast.kartrekker,
             )
-    with pytest.raises(org_services.ServiceError, match="Doelen maak je van een afgesloten ronde."):
+    with pytest.raises(ServiceError, match="Doelen maak je van een afgesloten ronde."):
         plan_services.do_create_goals_from_round(
             round_=cast.consensus_round,
             choices=[{"accent_code": "1.1", "title": "X", "term": "kort"}],

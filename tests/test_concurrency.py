@@ -16,8 +16,8 @@ from actionplans.models import Action, Goal, Meeting, PlanChange
 from assessments import services
 from assessments.models import ConsensusItem
 from audit.models import AuditEvent
+from core.errors import ConflictError
 from organisations.models import Role
-from organisations.services import ConflictError
 
 from .factories import (
     fill_completely,
@@ -65,7 +65,7 @@ def test_concurrent_consensus_saves_never_lose_work():
                 expected_version="",  # both loaded the empty form
             )
             outcomes[text] = "saved"
-        except services.ConflictError:
+        except ConflictError:
             outcomes[text] = "conflict"
         finally:
             connections.close_all()

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.errors import ServiceError
 from intake import services
 from intake.content import load_agenda, load_profile
 from intake.models import Conversation, Note
 from organisations.models import Membership
-from organisations.services import ServiceError
 
 from .intake_fixtures import build_intake, intake_rows
 

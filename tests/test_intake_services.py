@@ -7,11 +7,11 @@ import datetime
 import pytest
 
 from audit.models import AuditEvent
+from core.errors import ConflictError, ServiceError
 from intake import services
 from intake.models import Agreement, Conversation, Decision, Note
 from intake.summary import kartrekker_count, latest_decision
 from organisations.models import Membership
-from organisations.services import ConflictError, ServiceError
 
 from .factories import make_member, make_user
 from .intake_fixtures import build_intake, intake_rows, make_conversation

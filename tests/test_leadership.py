@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AuditEvent
+from core.errors import ConflictError, ServiceError
 from leadership import services
 from leadership.content import load_content
 from leadership.models import MAX_EXTRA_ITEMS, Answer, ConversationNote, ExtraItem
 from organisations.models import Role
-from organisations.services import ConflictError, ServiceError
 
 from .factories import make_member, make_user
 from .leadership_fixtures import leadership_fixture, leadership_rows  # noqa: F401  (fixture)

@@ -22,10 +22,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEvent
+from core.errors import ServiceError
+from core.mail import MailStatus, queue_mail, send_message
 from groeiwijzer import scheduler
-from groeiwijzer.mail import MailStatus, queue_mail, send_message
 from organisations.models import Invitation, Role
-from organisations.services import ServiceError, do_invite_members, do_resend_invitation, invitation_mail_status
+from organisations.services import do_invite_members, do_resend_invitation, invitation_mail_status
 
 from .test_access import make_invitation
 from .training_fixtures import training  # noqa: F401, F811  (fixture)

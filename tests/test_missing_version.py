@@ -1,6 +1,6 @@
 """Every edit form in the access matrix, sent without the version it was loaded with: refused, nothing changed.
 
-Without that version a save could overwrite someone else's change unseen (groeiwijzer.fields.EditVersionMixin and
+Without that version a save could overwrite someone else's change unseen (core.fields.EditVersionMixin and
 require_a_version). The rows come from the access matrix: each POST row whose data carries a version.
 """
 

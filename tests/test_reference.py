@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AuditEvent
+from core.errors import ConflictError, ServiceError
 from organisations.models import EducationType, Role, School
-from organisations.services import ConflictError, ServiceError
 from reference import services
 from reference.content import TOPIC_SLUGS, load_topic
 from reference.search import fold, highlight, search, terms

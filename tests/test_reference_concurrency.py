@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 
 from audit.models import AuditEvent
+from core.errors import ConflictError
 from organisations.models import Role, School
-from organisations.services import ConflictError
 from reference import services
 
 from .factories import make_board, make_member, make_school, make_user

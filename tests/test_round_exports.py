@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from assessments.models import Answer, ConsensusItem, Participant, Round
 from assessments.summary import summarise
-from groeiwijzer.pdf import StaticFilesFetcher
+from core.pdf import StaticFilesFetcher
 from ontwikkelmodel.content import load_gespreksformulier
 
 from .factories import fill_completely, make_round, move_to

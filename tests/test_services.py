@@ -27,6 +27,7 @@ from assessments import services
 from assessments.models import Answer, ConsensusItem, Participant, Round, RoundStatus
 from assessments.summary import summarise
 from audit.models import AuditEvent
+from core.errors import ServiceError
 from ontwikkelmodel.content import CONTENT_DIR, load_file
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Invitation, Membership, Role
@@ -617,7 +618,7 @@ def test_a_phase_left_empty_counts_as_not_answered(cast):
     services.do_save_answers(participant=p, answers={"2.2": {"phase": None}}, acting_user=cast.werkgroeplid)
     services.do_save_priorities(participant=p, accent_codes=model.accent_codes[:5], acting_user=cast.werkgroeplid)
     assert any("2.2" in problem for problem in services.missing_for_submit(p))
-    with pytest.raises(services.ServiceError, match="2.2"):
+    with pytest.raises(ServiceError, match="2.2"):
         services.do_submit(participant=p, acting_user=cast.werkgroeplid)
 
 
@@ -740,7 +741,7 @@ def test_closed_round_is_read_only(cast, login):
     assert reverse("assessments:consensus_item", args=[cast.school.pk, round_.pk, "1.1"]) not in page
     assert "afsluiten" not in page
     assert client.get(reverse("assessments:round_edit", args=[cast.school.pk, round_.pk])).status_code == 404
-    with pytest.raises(services.ServiceError, match="afgesloten"):
+    with pytest.raises(ServiceError, match="afgesloten"):
         services.do_update_round(
             round_=round_,
             title="Anders",

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.errors import ConflictError, ServiceError
 from organisations.models import Membership, Role
-from organisations.services import ConflictError, ServiceError
 from training import services
 from training.calendar import session_events
 from training.content import CONTENT_FILE, ContentError, load_content, parse

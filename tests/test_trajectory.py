@@ -16,13 +16,13 @@ from pypdf import PdfReader
 
 from actionplans.models import Meeting
 from audit.models import AuditEvent
+from core.dates import add_months
+from core.errors import ConflictError, ServiceError
 from organisations.models import Role
-from organisations.services import ConflictError, ServiceError
 from trajectory import services
 from trajectory.content import CONTENT_FILE, ContentError, load_route, parse
 from trajectory.models import Step, StepStatus, Trajectory
 from trajectory.overview import route_overview
-from trajectory.schedule import add_months
 
 from .factories import make_meeting, make_member, make_user
 from .trajectory_fixtures import start_route

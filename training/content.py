@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
+from core.content_checks import ContentError
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_FILE = CONTENT_DIR / "teamtraining-2023.json"

@@ -3,9 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import TOO_LONG, PlainDateField, VersionField
-from assessments.forms import _reject_impossible_ids
-from groeiwijzer.fields import EditVersionMixin
+from core.fields import TOO_LONG, EditVersionMixin, PlainDateField, VersionField, reject_impossible_ids
 
 from .content import load_content
 from .models import MAX_NAME, MAX_SCHOOL_YEAR, MAX_TOPIC, MIN_SCHOOL_YEAR, AttendanceStatus
@@ -26,7 +24,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_pk_value"] = message
 
     def _check_values(self, value):
-        _reject_impossible_ids(self, value)
+        reject_impossible_ids(self, value)
         return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
     def label_from_instance(self, obj):

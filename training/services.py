@@ -13,9 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import record
-from groeiwijzer.mail import queue_mail
+from core.errors import ServiceError
+from core.mail import queue_mail
+from core.versions import check_version
 from organisations.models import Membership
-from organisations.services import ConflictError, ServiceError
 
 from .content import load_content
 from .models import (
@@ -152,16 +153,6 @@ def default_sessions(school_year: int, *, module1_date: datetime.date | None = N
 # Plans and sessions -----------------------------------------------------------------------------------------
 
 
-def _check_version(obj, expected_version):
-    if expected_version is not None and int(expected_version) != obj.version:
-        raise ConflictError(
-            _(
-                "Iemand anders heeft dit intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
-                "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
-            )
-        )
-
-
 @transaction.atomic
 def do_create_plan(*, school, school_year: int, module1_date=None, combine_34=True, acting_user) -> TrainingPlan:
     if not MIN_SCHOOL_YEAR <= int(school_year) <= MAX_SCHOOL_YEAR:
@@ -211,7 +202,7 @@ def do_create_session(*, plan, kind=OTHER_KIND, trainers=(), acting_user, **fiel
 @transaction.atomic
 def do_update_session(*, session, expected_version=None, trainers=(), acting_user, **fields) -> TrainingSession:
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    _check_version(session, expected_version)
+    check_version(session.version, expected_version)
     _check_session_people(session.plan, fields.get("group"), trainers)
     changed = sorted(k for k, v in fields.items() if getattr(session, k) != v)
     for key, value in fields.items():
@@ -275,7 +266,7 @@ def do_save_group(*, plan, name, members, trainers, acting_user, group=None, exp
         kind = "create"
     else:
         group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
-        _check_version(group, expected_version)
+        check_version(group.version, expected_version)
         group.name = name
         group.version += 1
         group.save()

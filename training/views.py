@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.conflicts import conflict_rows
+from core.errors import ConflictError, ServiceError
 from groeiwijzer import access
-from groeiwijzer.conflicts import conflict_rows
-from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import load_content

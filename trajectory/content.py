@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from groeiwijzer.content_checks import ContentError
+from core.content_checks import ContentError
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "traject-2023.json"
 CODE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

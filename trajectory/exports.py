@@ -16,8 +16,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 
 from actionplans.models import Meeting
-from groeiwijzer import ics
-from groeiwijzer.wordprocessing import clean_text, describe_table, repeat_as_header, set_document_language
+from core import ics
+from core.wordprocessing import clean_text, describe_table, repeat_as_header, set_document_language
 
 ICS_TYPE = ics.CONTENT_TYPE
 
@@ -182,6 +182,6 @@ def route_docx(trajectory, overview) -> bytes:
 
 def route_pdf(request, context: dict) -> bytes:
     """The one-page overview (the same template as the page) as a tagged PDF."""
-    from groeiwijzer.pdf import render_pdf
+    from core.pdf import render_pdf
 
     return render_pdf(request, "trajectory/summary.html", context)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.fields import EditVersionMixin, MemberField, PlainDateField, VersionField, text_field
+from core.fields import EditVersionMixin, MemberField, PlainDateField, VersionField, text_field
 
 from .models import MAX_NOTE, StepStatus
 

@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
-from groeiwijzer.fields import MAX_YEAR, MIN_YEAR
+from core.dates import add_months
+from core.errors import ConflictError, ServiceError
+from core.fields import MAX_YEAR, MIN_YEAR
 from organisations.models import Membership
-from organisations.services import ConflictError, ServiceError
 
 from .content import load_route
 from .models import Step, StepStatus, Trajectory
-from .schedule import add_months, step_dates
+from .schedule import step_dates
 
-# The same window as the forms' date fields (groeiwijzer.fields): services refuse what a form would.
+# The same window as the forms' date fields (core.fields): services refuse what a form would.
 
 
 def _check_year(day: datetime.date, label: str) -> None:

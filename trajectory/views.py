@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record_download
+from core.errors import ConflictError, ServiceError
 from groeiwijzer import access
-from organisations.services import ConflictError, ServiceError
 
 from . import services
 from .content import load_route
@@ -236,7 +236,7 @@ def ics(request, school_id):
 
 
 def docx(request, school_id):
-    from groeiwijzer.wordprocessing import DOCX_TYPE
+    from core.wordprocessing import DOCX_TYPE
 
     from . import exports
 

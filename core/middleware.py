@@ -1,6 +1,8 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse
 
+from core.errors import ServiceError
+
 
 class LoginRequired(LoginRequiredMiddleware):
     """Login for every view by default. htmx requests get a 401 instead of a redirect,
@@ -26,8 +28,6 @@ class ServiceErrorMiddleware:
         from django.contrib import messages
         from django.shortcuts import redirect
         from django.utils.html import format_html
-
-        from organisations.services import ServiceError
 
         if not isinstance(exception, ServiceError):
             return None

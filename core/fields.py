@@ -8,8 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from groeiwijzer.access import MAX_ID
-
+MAX_ID = 2**63 - 1  # the largest key a database column can hold; beyond it SQLite raises OverflowError
 MIN_YEAR, MAX_YEAR = 2000, 2100
 TOO_LONG = _("Gebruik maximaal %(limit_value)d tekens (nu %(show_value)d).")
 
