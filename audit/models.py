@@ -1,13 +1,15 @@
 """An append-only log of meaningful changes, per school (and per board for board-level events).
 
 Append-only (README, "Logboek"): nothing in the product changes or deletes a row. The admin shows the log read-only
-(no add, change or delete, no bulk delete), and on PostgreSQL a trigger (migration 0004) refuses every UPDATE and
-DELETE on ``audit_auditevent`` except the two sanctioned ones:
+(no add, change or delete, no bulk delete), and on PostgreSQL triggers (migrations 0004 and 0005) refuse every
+UPDATE and DELETE on ``audit_auditevent`` except the two sanctioned ones, and a new row dated far from now:
 
 - the retention purge (``audit.retention.purge_old_events``): rows older than ``AUDIT_RETENTION_DAYS``, and only
   inside the purge's own transaction (it sets the cut-off with ``set_config('audit.purge_before', ..., true)``);
-- ``SET NULL`` of ``actor``, ``school`` or ``board`` when that user, school or board is deleted (an account erased,
-  a school that leaves): an UPDATE whose only change is one of those three columns becoming NULL.
+  never a row younger than 365 days, whatever the cut-off;
+- ``SET NULL`` of ``actor``, ``school`` or ``board`` when that user, school or board is deleted (a school that
+  leaves): an UPDATE whose only change is one of those three columns becoming NULL, and at commit that user, school
+  or board must be gone (a deferred check).
 
 For whoever deletes users, schools or boards: all three foreign keys are ``on_delete=SET_NULL``. A deleted
 school's rows stay (``school`` becomes NULL, the text of the row is untouched) until the retention purge removes
