@@ -26,13 +26,38 @@ class UserAdmin(BaseUserAdmin):
         # people leave through erasure, which keeps the results and removes who they were.
         return False
 
-    @admin.action(description=_("Gegevens wissen (AVG): account wordt 'oud-teamlid', resultaten blijven"))
+    def has_change_permission(self, request, obj=None):
+        # A platform admin's account (superuser) is changed only by another superuser: whoever could change its
+        # address or password could take it over.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser"]  # no one hands themselves (or others) more rights
+        return readonly
+
+    # Only who may change accounts may erase them (view permission alone lists nothing to erase with).
+    @admin.action(
+        permissions=["change"],
+        description=_("Gegevens wissen (AVG): account wordt 'oud-teamlid', resultaten blijven"),
+    )
     def erase_accounts(self, request, queryset):
         erased = 0
         for user in queryset.order_by("pk"):
             if user.pk == request.user.pk:
                 self.message_user(
                     request, _("Je eigen account wis je via Mijn gegevens, niet hier."), level=messages.WARNING
+                )
+                continue
+            if user.is_superuser and not request.user.is_superuser:
+                self.message_user(
+                    request,
+                    _("%(email)s is platformbeheerder: dat account kan alleen een platformbeheerder wissen.")
+                    % {"email": user.email},
+                    level=messages.WARNING,
                 )
                 continue
             if not privacy.is_erased(user):

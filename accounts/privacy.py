@@ -10,11 +10,16 @@ address you sent it to); audit rows only where you acted, without other people's
 Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
 stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
 inactive; memberships, board memberships, login codes, sessions, second-factor devices, leadership answers
-(visible to their author only) and drafts in rounds not yet closed are removed. Submitted answers stay: in
-anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
+(visible to their author only) and every participation never submitted (drafts, in any round, also closed ones:
+a draft never counted) are removed, and mail to the old address that is still waiting in the queue (django-tasks-db
+rows not yet picked up, retries included: login codes, invitations, reminders) is cancelled. Submitted answers stay:
+in anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
 Not changed: the audit log is append-only (audit/models.py); its rows keep pointing at the tombstone. Audit data
 holds ids, never a name or address (tests/test_privacy.py checks the services that once wrote them); rows written
-before that rule keep theirs until the retention purge removes them.
+before that rule keep theirs until the retention purge removes them. Failed logins (``account.login_failed``) keep
+a keyed hash of the typed address (HMAC with the SECRET_KEY, accounts/throttle.py): it cannot be turned back into
+the address, it has no actor and points at no account, so nothing ties it to the tombstone; only someone holding
+the secret key and guessing the address could match it. Those rows go with the retention purge (two years).
 """
 
 from __future__ import annotations
@@ -497,7 +502,7 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     ``reason``: "self" (the person asked), "school_deleted" (their only school left the product) or "beheer" (a
     platform admin, in /beheer/).
     """
-    from assessments.models import Participant, RoundStatus
+    from assessments.models import Participant
     from leadership.models import Answer as LeadershipAnswer
     from leadership.models import SaveMark
     from organisations.models import Invitation
@@ -519,9 +524,10 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data
     for model in _otp_device_models():
         model._base_manager.filter(user=user).delete()
-    # Drafts that never counted: participations not submitted in rounds not yet closed.
-    drafts = Participant.objects.filter(user=user, submitted_at__isnull=True).exclude(round__status=RoundStatus.CLOSED)
-    drafts.delete()
+    # Drafts never counted: every participation not submitted goes, in open and closed rounds alike.
+    Participant.objects.filter(user=user, submitted_at__isnull=True).delete()
+    # Mail to the old address that has not gone out yet is not sent any more.
+    _cancel_unsent_mail_to(old_email)
     # Training groups are future planning of a team the person left.
     for relation in _planning_m2m():
         relation.remote_field.through._default_manager.filter(**{relation.m2m_reverse_field_name(): user}).delete()
@@ -554,6 +560,29 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
             record(action="account.erased", acting_user=acting_user, school=school, target=user, data=data)
     else:
         record(action="account.erased", acting_user=acting_user, target=user, data=data)
+
+
+def _cancel_unsent_mail_to(address: str) -> int:
+    """Delete the queued mail tasks (core.mail.send_message, status READY: waiting or waiting for a retry) that
+    would go to ``address``; returns how many. A message the worker has already picked up (RUNNING) still goes out."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from core.mail import send_message
+
+    address = address.strip().lower()
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=send_message.module_path)
+    doomed = []
+    for pk, args_kwargs in waiting.values_list("pk", "args_kwargs").iterator():
+        to = (args_kwargs or {}).get("kwargs", {}).get("to") or []
+        if isinstance(to, str):
+            to = [to]
+        if any(str(a).strip().lower() == address for a in to):
+            doomed.append(pk)
+    if not doomed:
+        return 0
+    deleted, _per_model = DBTaskResult.objects.filter(pk__in=doomed, status=TaskResultStatus.READY).delete()
+    return deleted
 
 
 def _planning_m2m() -> list:

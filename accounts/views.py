@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -36,12 +38,23 @@ def login_view(request):
     return render(request, "accounts/login.html", {"form": form, "next": _next_for_form(request)})
 
 
+def _wait_until(started: float, seconds: float) -> None:
+    """Sleep until ``seconds`` have passed since ``started`` (time.monotonic())."""
+    remaining = started + seconds - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
 @login_not_required
 def code_request_view(request):
+    started = time.monotonic()
     form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         user = services.do_request_login_code(email=email)
+        # A known address costs more work (a code, a mail in the queue) than an unknown one: the answer waits until
+        # LOGIN_CODE_MIN_SECONDS have passed either way, so its timing does not tell who has an account.
+        _wait_until(started, settings.LOGIN_CODE_MIN_SECONDS)
         # The same answer whether or not the address is known, a code was sent or sending failed.
         request.session[SESSION_CODE_USER] = user.pk if user is not None else None
         request.session[SESSION_CODE_EMAIL] = email

@@ -146,7 +146,11 @@ def do_accept_invitation(*, token: str, name: str = "", password: str | None = N
     invitation = find_invitation(token)
     if invitation is None:
         raise ServiceError(_("Deze uitnodiging bestaat niet."))
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # Locked, and the link checked again under the lock: a re-send between the lookup and the lock replaced the
+    # link (do_resend_invitation locks the same row), and the old link must then stop working.
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk, token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise ServiceError(_("Deze uitnodiging is al gebruikt of verlopen. Vraag om een nieuwe uitnodiging."))
     if not invitation.is_open:
         raise ServiceError(_("Deze uitnodiging is al gebruikt of verlopen. Vraag om een nieuwe uitnodiging."))
     User = get_user_model()

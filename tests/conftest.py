@@ -119,6 +119,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_login_code_padding(settings):
+    """A code request waits LOGIN_CODE_MIN_SECONDS so its timing tells nothing; tests do not wait (one test does)."""
+    settings.LOGIN_CODE_MIN_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Background tasks (mail) run in-process when queued on commit; tests/test_mail.py uses the database queue."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

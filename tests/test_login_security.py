@@ -361,3 +361,28 @@ def test_an_idle_logout_is_audited(cast, clock):
     client.get(PAGE)
     [out] = events("account.logged_out")
     assert out.actor == user and out.data.get("reason") == "idle"
+
+
+# Review of issue 11: the timing of a code request tells nothing -------------------------------------------------
+
+
+def test_a_code_request_answers_no_sooner_than_the_floor_known_or_not(cast, settings):
+    """A known address costs more work (a code, a mail in the queue) than an unknown one; the answer waits until
+    LOGIN_CODE_MIN_SECONDS have passed either way, so an unknown address does not answer faster."""
+    import time
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def timed(email):
+        started = time.perf_counter()
+        response = Client().post(reverse("accounts:code_request"), {"email": email})
+        return time.perf_counter() - started, response
+
+    settings.LOGIN_CODE_MIN_SECONDS = 0
+    timed("warm@regenboog.test")  # the first request of a process loads URLs and templates: not measured
+    settings.LOGIN_CODE_MIN_SECONDS = 0.25
+    for email in ["niemand@regenboog.test", "teamlid@regenboog.test", "ook.niemand@elders.test"]:
+        elapsed, response = timed(email)
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:code_verify")
+        assert elapsed >= 0.25, (email, elapsed)
+    assert LoginCode.objects.filter(user=cast.teamlid).count() == 1

@@ -453,3 +453,60 @@ def test_scheduler_command_once(db, db_queue):
     due = [j for j in scheduler.SCHEDULE if timezone.localtime().time() >= j.at]
     assert DBTaskResult.objects.count() == len(due)
     assert out.getvalue().count(" queued ") == len(due)
+
+
+# The task admin (review of issue 11) ---------------------------------------------------------------------------
+
+
+def test_the_task_admin_shows_no_mail_text_codes_or_addresses(cast, db_queue):
+    """Staff who may view task results see each task's state, never what the mail said or to whom: not the login
+    code, not the invitation link, not the address (also not in a failure's traceback)."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    from accounts.services import do_request_login_code
+
+    from .factories import make_user
+    from .twofactor_helpers import login_verified
+
+    do_request_login_code(email=cast.teamlid.email)
+    do_invite_members(
+        school=cast.school,
+        emails=["nieuw@regenboog.test"],
+        roles=[Role.TEAMLID],
+        acting_user=cast.schoolleider,
+        base_url="http://testserver",
+    )
+    tasks = sorted(DBTaskResult.objects.all(), key=lambda t: "/uitnodiging/" in t.args_kwargs["kwargs"]["body"])
+    assert len(tasks) == 2  # the login code, then the invitation
+    code_body, invite_body = (t.args_kwargs["kwargs"]["body"] for t in tasks)
+    code = re.search(r"\b(\d{6})\b", code_body).group(1)
+    token = re.search(r"/uitnodiging/([^/\s]+)/", invite_body).group(1)
+    DBTaskResult.objects.filter(pk=tasks[1].pk).update(
+        status="FAILED",
+        exception_class_path="smtplib.SMTPRecipientsRefused",
+        traceback="SMTPRecipientsRefused: {'nieuw@regenboog.test': (550, b'no')}",
+        return_value={"sent_to": "nieuw@regenboog.test"},
+    )
+    secrets = [code, token, cast.teamlid.email, "nieuw@regenboog.test", "Je inlogcode"]
+
+    viewer = make_user("Kijker", "kijker@groeiwijzer.test", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_dbtaskresult"))
+    boss = make_user("Baas", "baas@groeiwijzer.test", is_staff=True, is_superuser=True)
+    admin_name = f"admin:{DBTaskResult._meta.app_label}_{DBTaskResult._meta.model_name}"
+    changelist = reverse(f"{admin_name}_changelist")
+    failed_page = reverse(f"{admin_name}_change", args=[tasks[1].pk])
+    pages = [changelist, f"{changelist}?status__exact=FAILED", failed_page]
+    pages += [reverse(f"{admin_name}_change", args=[tasks[0].pk])]
+    for staff in (viewer, boss):
+        client = login_verified(Client(), staff)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            for secret in secrets:
+                assert secret not in page, (staff.email, url, secret)
+        # What the page is for is there: which task, its state, the class of its error.
+        assert "core.mail.send_message" in client.get(changelist).content.decode()
+        failed = client.get(failed_page).content.decode()
+        assert "smtplib.SMTPRecipientsRefused" in failed and "Mislukt" in failed

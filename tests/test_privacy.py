@@ -8,6 +8,7 @@ school's results, removes the person.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -17,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import privacy
 from actionplans.models import ActionUpdate
@@ -401,3 +403,130 @@ def test_the_audit_log_never_holds_a_name_or_address(cast, login, on_commit):
     logged = json.dumps(list(AuditEvent.objects.values_list("data", flat=True)))
     for personal in ["nieuwe.collega@regenboog.test", "teamlid@regenboog.test", "Tina", "Wim"]:
         assert personal not in logged, personal
+
+
+# Review of issue 11: who may erase in /beheer/, and what erasure leaves behind ----------------------------------
+
+
+def admin_with(*codenames, superuser=False, email="beheer2@groeiwijzer.test"):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("Beheer Twee", email, is_staff=True, is_superuser=superuser)
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def test_admin_erase_needs_the_change_permission(cast):
+    """A staff member who may only view accounts gets no erase action, and posting it anyway changes nothing."""
+    viewer = admin_with("view_user", email="kijker@groeiwijzer.test")
+    boss = admin_with(superuser=True, email="baas@groeiwijzer.test")
+    client = login_verified(Client(), viewer)
+    changelist = reverse("admin:accounts_user_changelist")
+    page = client.get(changelist)
+    assert page.status_code == 200 and "erase_accounts" not in page.content.decode()
+    audit_before = AuditEvent.objects.count()
+
+    client.post(changelist, {"action": "erase_accounts", "_selected_action": [boss.pk, cast.schoolleider.pk]})
+
+    for user in (boss, cast.schoolleider):
+        user.refresh_from_db()
+        assert not privacy.is_erased(user) and user.is_active
+    assert boss.is_superuser and Membership.objects.filter(user=cast.schoolleider).exists()
+    assert AuditEvent.objects.count() == audit_before
+
+
+def test_only_a_superuser_erases_or_changes_a_superuser(cast):
+    """Staff who may change accounts erase ordinary accounts, never a platform admin's; nor can they change one
+    (address, password) or hand out staff and superuser rights."""
+    changer = admin_with("view_user", "change_user", email="wijziger@groeiwijzer.test")
+    boss = admin_with(superuser=True, email="baas@groeiwijzer.test")
+    client = login_verified(Client(), changer)
+    changelist = reverse("admin:accounts_user_changelist")
+    assert "erase_accounts" in client.get(changelist).content.decode()
+
+    response = client.post(
+        changelist, {"action": "erase_accounts", "_selected_action": [boss.pk, cast.teamlid.pk]}, follow=True
+    )
+    assert "alleen een platformbeheerder wissen" in response.content.decode()
+    boss.refresh_from_db()
+    cast.teamlid.refresh_from_db()
+    assert not privacy.is_erased(boss) and boss.is_superuser and boss.email == "baas@groeiwijzer.test"
+    assert privacy.is_erased(cast.teamlid)
+
+    change = reverse("admin:accounts_user_change", args=[boss.pk])
+    form = {"email": "overgenomen@evil.test", "name": "x", "is_active": "on"}
+    assert client.post(change, form).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[boss.pk])
+    new_password = {"password1": "Nieuw-wachtwoord-1", "password2": "Nieuw-wachtwoord-1", "usable_password": "true"}
+    assert client.post(password, new_password).status_code == 403
+    boss.refresh_from_db()
+    assert boss.email == "baas@groeiwijzer.test" and boss.check_password(PASSWORD)
+
+    own = reverse("admin:accounts_user_change", args=[changer.pk])
+    client.post(own, {"email": changer.email, "name": "Beheer Twee", "is_active": "on", "is_superuser": "on"})
+    changer.refresh_from_db()
+    assert not changer.is_superuser
+
+
+def test_erasure_removes_drafts_in_closed_rounds_too(cast, login):
+    """A participation never submitted never counted: it goes, also when the round has closed since."""
+    round_ = make_round(
+        cast.school,
+        [cast.teamlid, cast.kartrekker, cast.werkgroeplid, cast.schoolleider],
+        by=cast.kartrekker,
+        title="Ronde met een concept",
+        anonymous=False,
+    )
+    for p in round_.participants.all():
+        fill_completely(p, strengths=f"tekst van {p.user.name}", submit=p.user != cast.teamlid)
+    round_ = move_to(round_, "closed", cast.kartrekker)
+    assert round_.status == "closed"
+    draft = Participant.objects.get(round=round_, user=cast.teamlid, submitted_at=None)
+    assert Answer.objects.filter(participant=draft).exists()
+    submitted = Answer.objects.filter(participant__round=round_).exclude(participant=draft).count()
+
+    erase(login(cast.teamlid), "teamlid@regenboog.test")
+
+    assert not Participant.objects.filter(pk=draft.pk).exists()
+    assert not Answer.objects.filter(strengths="tekst van Tina Teamlid").exists()
+    assert Answer.objects.filter(participant__round=round_).count() == submitted
+    # Submitted answers in closed rounds stay with the tombstone.
+    assert Participant.objects.filter(round=cast.closed_round, user=cast.teamlid).exists()
+
+
+def test_erasure_cancels_mail_not_yet_sent_to_the_address(cast, login, settings):
+    """With the database queue: waiting mail (a login code, a retry) to the erased address is deleted; mail to
+    others and mail already sent stay."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts import services as account_services
+    from core.mail import queue_mail, send_message
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    account_services.do_request_login_code(email="teamlid@regenboog.test")
+    queue_mail(
+        subject="Herinnering", body="Vul de ronde in", to=["TeamLid@Regenboog.test", "kartrekker@regenboog.test"]
+    )
+    later = timezone.now() + timedelta(hours=1)  # a retry waiting for its moment
+    send_message.using(run_after=later).enqueue(
+        subject="Poging 2", body="...", to=["teamlid@regenboog.test"], attempt=2
+    )
+
+    def waiting_for(address):
+        return [
+            r
+            for r in DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+            if address in [a.lower() for a in r.args_kwargs["kwargs"]["to"]]
+        ]
+
+    assert len(waiting_for("teamlid@regenboog.test")) == 3  # the code, the reminder and the retry
+    done = waiting_for("teamlid@regenboog.test")[0]
+    DBTaskResult.objects.filter(pk=done.pk).update(status=TaskResultStatus.SUCCESSFUL)
+
+    erase(login(cast.teamlid), "teamlid@regenboog.test")
+
+    assert waiting_for("teamlid@regenboog.test") == []
+    assert DBTaskResult.objects.filter(pk=done.pk).exists()  # already sent: its record stays until the purge
+    assert len(waiting_for("kartrekker@regenboog.test")) == 1

@@ -1138,3 +1138,37 @@ def test_htmx_consensus_save_updates_the_guidance_warnings(cast, login):
     assert 'id="consensus-warnings" hx-swap-oob="true"' in page
     assert "heeft 3 ontwikkeldoelen" in page
     assert "maximaal 1 à 2 doelen per groeilaag" in page
+
+
+# Review of issue 11: a re-send between the lookup of a link and the lock ---------------------------------------
+
+
+def test_an_old_link_looked_up_before_a_resend_is_refused_after_it(cast, monkeypatch, on_commit):
+    """Accepting looks the link up, then locks the invitation. A re-send in between (another request) replaced the
+    link: under the lock the old link is checked again and refused, nothing is created; the new link works."""
+    from organisations import services as org_services
+
+    from .test_access import make_invitation
+
+    invitation = make_invitation(cast.school, email="race@regenboog.test", token="oude-link")
+    looked_up = org_services.find_invitation("oude-link")  # the accepting request, before the re-send
+    with on_commit():
+        org_services.do_resend_invitation(
+            invitation=invitation, acting_user=cast.schoolleider, base_url="http://testserver"
+        )
+    new_path = link_path(mail.outbox[-1])
+    monkeypatch.setattr(org_services, "find_invitation", lambda token: looked_up)
+
+    with pytest.raises(ServiceError, match="al gebruikt of verlopen"):
+        org_services.do_accept_invitation(token="oude-link", name="Raceconditie", password="Wachtwoord-lang-123")
+
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and invitation.is_open
+    assert not User.objects.filter(email="race@regenboog.test").exists()
+    assert not audit("invitation.accepted")
+
+    monkeypatch.undo()
+    response = Client().post(new_path, {"name": "Nieuwe Collega", "password": "Wachtwoord-lang-123"})
+    assert response.status_code == 302, text(response)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
