@@ -56,7 +56,12 @@ class RoundForm(forms.Form):
         label=_("Antwoorden anoniem tonen in het consensusgesprek (aanbevolen)"),
         required=False,
         initial=True,
-        help_text=_("Anoniem: de verdeling verschijnt pas als minstens 3 mensen hebben ingediend, zonder namen."),
+        help_text=_(
+            "Anoniem: de verdeling verschijnt pas als minstens 3 mensen hebben ingediend, zonder namen. Let op: dat "
+            "beschermt tegen het vergelijken van twee overzichten, niet tegen samenspannen. Twee deelnemers die hun "
+            "eigen antwoorden aan elkaar vertellen (of één persoon met twee accounts) kunnen uit een groepje van drie "
+            "afleiden wat de derde invulde. Hoe meer deelnemers, hoe moeilijker dat wordt."
+        ),
     )
     participants = MemberChoiceField(
         label=_("Deelnemers"),
@@ -74,14 +79,17 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, school, anonymity_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
-        # Someone submitted in this anonymous round: it stays anonymous. The page shows no box to untick (a hidden
-        # "on" keeps the value); a POST without it (tampered) is refused in clean(), nothing is saved.
+        # Someone saved an answer or priority in this anonymous round (a draft counts): it stays anonymous. The page
+        # shows no box to untick (a hidden "on" keeps the value); a POST without it (tampered) is refused in clean(),
+        # nothing is saved.
         self.anonymity_locked = anonymity_locked
         if anonymity_locked:
             self.fields["anonymous"].widget = forms.HiddenInput()
             self.fields["anonymous"].help_text = _(
-                "Deze ronde blijft anoniem: er heeft al iemand ingediend. Wie anoniem invulde, moet daarop kunnen "
-                "rekenen; daarom kan dit niet meer uit."
+                "Deze ronde blijft anoniem: er heeft al iemand ingevuld. Wie anoniem invulde, moet daarop kunnen "
+                "rekenen; daarom kan dit niet meer uit. Let op: twee deelnemers die hun eigen antwoorden aan elkaar "
+                "vertellen (of één persoon met twee accounts) kunnen uit een groepje van drie afleiden wat de derde "
+                "invulde."
             )
         members = Membership.objects.filter(school=school).select_related("user").order_by("user__name")
         participants, facilitator = self.fields["participants"], self.fields["facilitator"]
@@ -107,7 +115,7 @@ class RoundForm(forms.Form):
             self.add_error(
                 "anonymous",
                 _(
-                    "Deze ronde blijft anoniem: er heeft al iemand ingediend. Anoniem uitzetten kan niet meer; "
+                    "Deze ronde blijft anoniem: er heeft al iemand ingevuld. Anoniem uitzetten kan niet meer; "
                     "er is niets opgeslagen."
                 ),
             )

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_TEXT = 2000  # characters per free-text answer
 DONT_KNOW = 0  # stored phase value for "weet ik niet"
-MIN_ANONYMOUS_GROUP = 3  # anonymous rounds show the distribution from this many submissions
+# Anonymous rounds show the distribution from this many submissions, and new ones join in batches of at least this
+# many (services._show_new_submissions): that protects against differencing two views. It does not protect against
+# collusion: two participants who tell each other their answers (or one person with two accounts) can subtract
+# theirs from a batch of three and learn the third one's. A design limit, told on the round form.
+MIN_ANONYMOUS_GROUP = 3
 PRIORITY_RANKS = (1, 2, 3, 4, 5)
 
 
@@ -43,8 +47,10 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Set by the first submission and never cleared (a withdrawal does not undo it).
     first_submitted_at = models.DateTimeField(_("eerste inzending op"), null=True, blank=True, editable=False)
-    # Set once the round is anonymous and someone has submitted: from then on it stays anonymous for ever. The
-    # database refuses anonymous=False on such a row (constraint round_anonymous_for_ever), whatever code tries.
+    # Set once the round is anonymous and someone has put something into it (a saved answer or priority, a draft
+    # counts, or a submission): from then on it stays anonymous for ever. The database refuses anonymous=False on such
+    # a row (constraint round_anonymous_for_ever) and, on PostgreSQL, clearing or changing this field once set
+    # (trigger assessments_round_lock_for_ever, migration 0007), whatever code tries.
     anonymity_locked_at = models.DateTimeField(_("anoniem vastgezet op"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -75,7 +81,7 @@ class Round(models.Model):
 
     @property
     def anonymity_locked(self) -> bool:
-        """Anonymous for ever: someone submitted while (or before) the round was anonymous."""
+        """Anonymous for ever: someone saved an answer or priority while (or before) the round was anonymous."""
         return self.anonymity_locked_at is not None
 
 

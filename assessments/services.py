@@ -85,17 +85,31 @@ def _jsonable(value):
 
 
 ANONYMITY_LOCKED = gettext_lazy(
-    "Deze ronde blijft anoniem: er heeft al iemand ingediend. Wie anoniem invulde, moet daarop kunnen rekenen."
+    "Deze ronde blijft anoniem: er heeft al iemand ingevuld. Wie anoniem invulde, moet daarop kunnen rekenen."
 )
 
 
+def _has_input(round_: Round) -> bool:
+    """Has anyone put anything into this round: a saved answer or priority (a draft counts), or a submission."""
+    return (
+        round_.first_submitted_at is not None
+        or Answer.objects.filter(participant__round=round_).exists()
+        or Priority.objects.filter(participant__round=round_).exists()
+    )
+
+
 def _set_anonymous(round_: Round, anonymous: bool, *, acting_user) -> None:
-    """Change the mode (or keep it); the one place that decides. Anonymous to named only before anyone submitted."""
+    """Change the mode (or keep it); the one place that decides. Call with the round row locked.
+
+    Anonymous to named only while nobody has put anything into the round: from the first saved answer or priority
+    (a draft, not only a submission) the round is anonymous for ever. People wrote that under "anoniem"; if the mode
+    could still change before they submit, their names would stand beside those texts in the consensus.
+    """
     before = round_.anonymous
-    if before and not anonymous and round_.anonymity_locked:
+    if before and not anonymous and (round_.anonymity_locked or _has_input(round_)):
         raise ServiceError(str(ANONYMITY_LOCKED))
     round_.anonymous = anonymous
-    if anonymous and round_.first_submitted_at is not None and round_.anonymity_locked_at is None:
+    if anonymous and round_.anonymity_locked_at is None and _has_input(round_):
         round_.anonymity_locked_at = timezone.now()
     if before != anonymous:
         record(
@@ -201,6 +215,23 @@ def do_save_round_in_admin(*, round_: Round, changed_fields, acting_user) -> Rou
     return stored
 
 
+def _lock_round_for_input(participant: Participant) -> None:
+    """Before saving a draft: lock the round row when its mode may still change (not locked yet).
+
+    The same lock order as do_submit and do_update_round (round, then participant), so a change of the mode and a
+    save never cross: either the organiser's change comes first (and the save then sees the new mode) or the save
+    does (and locks an anonymous round, so it can no longer become named). A locked round is never unlocked (the
+    database refuses it), so then no round lock is needed.
+    """
+    if not Round.objects.filter(pk=participant.round_id, anonymity_locked_at__isnull=False).exists():
+        Round.objects.select_for_update().filter(pk=participant.round_id).first()
+
+
+def _lock_anonymity_on_input(round_id: int, now) -> None:
+    """Something was saved: an anonymous round stays anonymous from now on (call with the round row locked)."""
+    Round.objects.filter(pk=round_id, anonymous=True, anonymity_locked_at=None).update(anonymity_locked_at=now)
+
+
 def _lock_editable(participant: Participant, *, allow_submitted=False) -> Participant:
     """Lock the participant row and check, against the database, that answers may change."""
     fresh = Participant.objects.select_for_update(of=("self",)).select_related("round").get(pk=participant.pk)
@@ -230,6 +261,7 @@ def do_save_answers(
     page that sent it; an answer a later save of that page already stored is left alone (Answer.save_page).
     """
     # Lock the participant: two tabs autosaving at once must not both insert the same answer.
+    _lock_round_for_input(participant)
     participant = _lock_editable(participant)
     valid = set(participant.round.model.accent_codes)
     now = timezone.now()
@@ -258,6 +290,7 @@ def do_save_answers(
             answer.save(update_fields=["save_page", "save_seq"])
     if changed:
         Participant.objects.filter(pk=participant.pk).update(updated_at=now)
+        _lock_anonymity_on_input(participant.round_id, now)
     return changed
 
 
@@ -266,6 +299,7 @@ def do_save_priorities(
     *, participant: Participant, accent_codes: list[str | None], acting_user, order: SaveOrder | None = None
 ) -> None:
     """Ranks 1-5 in list order; None leaves that rank empty. Codes must be distinct. ``order``: as for answers."""
+    _lock_round_for_input(participant)
     participant = _lock_editable(participant)
     if is_stale(participant.priorities_save_page, participant.priorities_save_seq, order):
         return
@@ -282,7 +316,10 @@ def do_save_priorities(
         [Priority(participant=participant, rank=i + 1, accent_code=c) for i, c in enumerate(accent_codes) if c]
     )
     stamp = {"priorities_save_page": order[0], "priorities_save_seq": order[1]} if order is not None else {}
-    Participant.objects.filter(pk=participant.pk).update(updated_at=timezone.now(), **stamp)
+    now = timezone.now()
+    Participant.objects.filter(pk=participant.pk).update(updated_at=now, **stamp)
+    if chosen:
+        _lock_anonymity_on_input(participant.round_id, now)
 
 
 def missing_for_submit(participant: Participant) -> list[str]:
@@ -390,6 +427,10 @@ def _show_new_submissions(round_: Round) -> int:
     still be withdrawn) until there are enough. So the first view needs three submissions, and any later view differs
     from an earlier one by three or more people: differencing two views never isolates one person. Call with the
     round row locked.
+
+    The limit of this design: it protects against differencing, not against collusion. Two people in a batch of
+    three who tell each other their answers (or one person with two accounts, or an organiser who fills in together
+    with an accomplice) can subtract their own answers and learn the third one's. The round form says so.
     """
     waiting = list(
         Participant.objects.select_for_update()

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ontwikkelmodel.content import Accent, Layer
+from ontwikkelmodel.models import ModelVersion
 
-from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, ConsensusItem, Participant, Priority, Round
+from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, Answer, ConsensusItem, Participant, Priority, Round
 
 MAX_GOALS_PER_LAYER = 2
 DISAGREEMENT_SPREAD = 2  # answers two or more phases apart are conversation material
@@ -117,6 +118,77 @@ class RoundSummary:
         return out
 
 
+@dataclass
+class _Tally:
+    """What a set of submissions says, per accent code: the raw material of AccentSummary."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    phases_by_name: dict[str, dict[int, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    strengths: dict[str, list[Written]] = field(default_factory=lambda: defaultdict(list))
+    goals: dict[str, list[Written]] = field(default_factory=lambda: defaultdict(list))
+    votes: Counter = field(default_factory=Counter)
+    points: Counter = field(default_factory=Counter)
+
+
+def _tally(answer_rows, priority_rows, *, names: dict[int, str] | None) -> _Tally:
+    """Count answer rows (participant_id, accent_code, phase, strengths, goal) and priority rows (participant_id,
+    rank, accent_code) of one round's shown set. names: participant id → name in a named round, None when anonymous:
+    then no author is kept and the written answers are sorted by text, so the order depends on nothing but the texts
+    themselves (not on who submitted first, nor on the database's order of the rows, nor on anything a viewer can
+    replay)."""
+    t = _Tally()
+    for pid, code, phase, strength, goal in answer_rows:
+        author = names[pid] if names is not None else None
+        if phase is not None:
+            t.counts[code][phase] += 1
+            if names is not None:
+                t.phases_by_name[code][phase].append(names[pid])
+        if strength.strip():
+            t.strengths[code].append(Written(strength.strip(), author))
+        if goal.strip():
+            t.goals[code].append(Written(goal.strip(), author))
+    for _pid, rank, code in priority_rows:
+        t.votes[code] += 1
+        t.points[code] += 6 - rank
+    if names is None:
+        for bucket in (*t.strengths.values(), *t.goals.values()):
+            bucket.sort(key=lambda w: (w.text.casefold(), w.text))
+    return t
+
+
+def _accent_summaries(
+    model, t: _Tally, *, n_shown: int, show_distribution: bool, show_names: bool, consensus: dict
+) -> list[LayerSummary]:
+    layers = []
+    for layer in model.layers:
+        accents = []
+        for accent in layer.accents:
+            c = t.counts[accent.code]
+            given = sorted(p for p in (1, 2, 3, 4) for _ in range(c[p]))
+            n_dont_know = c[DONT_KNOW]
+            accents.append(
+                AccentSummary(
+                    accent=accent,
+                    counts={p: c[p] for p in (1, 2, 3, 4)},
+                    dont_know=n_dont_know,
+                    unanswered=max(0, n_shown - len(given) - n_dont_know) if show_distribution else 0,
+                    min_phase=given[0] if given else None,
+                    max_phase=given[-1] if given else None,
+                    median=_median(given),
+                    strengths=t.strengths[accent.code],
+                    goals=t.goals[accent.code],
+                    priority_votes=t.votes[accent.code],
+                    priority_points=t.points[accent.code],
+                    consensus=consensus.get(accent.code),
+                    names_by_phase={p: t.phases_by_name[accent.code][p] for p in (0, 1, 2, 3, 4)} if show_names else {},
+                )
+            )
+        layers.append(LayerSummary(layer=layer, accents=accents))
+    return layers
+
+
 def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
     """Build the summary. Board viewers get include_individual=False: consensus only."""
     model = round_.model
@@ -134,65 +206,28 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         n_waiting = sum(1 for p in participants if p.submitted_at and not p.shown_at)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
 
-    counts: dict[str, Counter] = defaultdict(Counter)
-    phases_by_name: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    strengths: dict[str, list[Written]] = defaultdict(list)
-    goals: dict[str, list[Written]] = defaultdict(list)
-    votes: Counter = Counter()
-    points: Counter = Counter()
     if show_distribution:
-        from .models import Answer
-
-        rows = Answer.objects.filter(participant_id__in=submitted_ids).values_list(
-            "participant_id", "accent_code", "phase", "strengths", "goal"
+        t = _tally(
+            Answer.objects.filter(participant_id__in=submitted_ids).values_list(
+                "participant_id", "accent_code", "phase", "strengths", "goal"
+            ),
+            Priority.objects.filter(participant_id__in=submitted_ids).values_list(
+                "participant_id", "rank", "accent_code"
+            ),
+            names=names if show_names else None,
         )
-        for pid, code, phase, strength, goal in rows:
-            author = names[pid] if show_names else None
-            if phase is not None:
-                counts[code][phase] += 1
-                if show_names:
-                    phases_by_name[code][phase].append(names[pid])
-            if strength.strip():
-                strengths[code].append(Written(strength.strip(), author))
-            if goal.strip():
-                goals[code].append(Written(goal.strip(), author))
-        for _pid, rank, code in Priority.objects.filter(participant_id__in=submitted_ids).values_list(
-            "participant_id", "rank", "accent_code"
-        ):
-            votes[code] += 1
-            points[code] += 6 - rank
-        if not show_names:
-            # Anonymous: sorted by text, so the order depends on nothing but the texts themselves (not on who
-            # submitted first, nor on the database's order of the rows, nor on anything a viewer can replay).
-            for bucket in (*strengths.values(), *goals.values()):
-                bucket.sort(key=lambda w: (w.text.casefold(), w.text))
+    else:
+        t = _Tally()
 
     consensus = {c.accent_code: c for c in ConsensusItem.objects.filter(round=round_)}
-    layers = []
-    for layer in model.layers:
-        accents = []
-        for accent in layer.accents:
-            c = counts[accent.code]
-            given = sorted(p for p in (1, 2, 3, 4) for _ in range(c[p]))
-            n_dont_know = c[DONT_KNOW]
-            accents.append(
-                AccentSummary(
-                    accent=accent,
-                    counts={p: c[p] for p in (1, 2, 3, 4)},
-                    dont_know=n_dont_know,
-                    unanswered=max(0, len(submitted_ids) - len(given) - n_dont_know) if show_distribution else 0,
-                    min_phase=given[0] if given else None,
-                    max_phase=given[-1] if given else None,
-                    median=_median(given),
-                    strengths=strengths[accent.code],
-                    goals=goals[accent.code],
-                    priority_votes=votes[accent.code],
-                    priority_points=points[accent.code],
-                    consensus=consensus.get(accent.code),
-                    names_by_phase={p: phases_by_name[accent.code][p] for p in (0, 1, 2, 3, 4)} if show_names else {},
-                )
-            )
-        layers.append(LayerSummary(layer=layer, accents=accents))
+    layers = _accent_summaries(
+        model,
+        t,
+        n_shown=len(submitted_ids),
+        show_distribution=show_distribution,
+        show_names=show_names,
+        consensus=consensus,
+    )
     all_accents = [a for layer in layers for a in layer.accents]
     priorities = sorted(
         ((a.consensus.priority, a) for a in all_accents if a.consensus and a.consensus.priority),
@@ -208,6 +243,63 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         show_names=show_names,
         priorities=priorities,
     )
+
+
+def anonymous_round_figures(rounds) -> list[dict]:
+    """For the school export (organisations/leaving.py): what the consensus view of each anonymous round shows, and
+    nothing more. Per round and accent the figures of summarise() from the shown set only: the number shown, the
+    counts per phase, "weet ik niet", no phase, the written strengths and goals as two separate lists sorted by text,
+    and how many put the accent in their top five. Nothing for a round whose shown set is below
+    MIN_ANONYMOUS_GROUP (the page shows nothing then either), never a draft or a submission that is not shown yet,
+    and never a row that holds one person's phase together with their text.
+
+    ``rounds``: Round objects (anonymous ones; others are skipped). Four queries, whatever the number of rounds.
+    """
+    rounds = [r for r in rounds if r.anonymous]
+    shown: dict[int, set[int]] = defaultdict(set)
+    for pid, rid in Participant.objects.filter(round__in=[r.pk for r in rounds], shown_at__isnull=False).values_list(
+        "pk", "round_id"
+    ):
+        shown[rid].add(pid)
+    rounds = [r for r in rounds if len(shown[r.pk]) >= MIN_ANONYMOUS_GROUP]
+    owner = {pid: r.pk for r in rounds for pid in shown[r.pk]}
+    answers: dict[int, list] = defaultdict(list)
+    for row in Answer.objects.filter(participant_id__in=list(owner)).values_list(
+        "participant_id", "accent_code", "phase", "strengths", "goal"
+    ):
+        answers[owner[row[0]]].append(row)
+    priorities: dict[int, list] = defaultdict(list)
+    for prow in Priority.objects.filter(participant_id__in=list(owner)).values_list(
+        "participant_id", "rank", "accent_code"
+    ):
+        priorities[owner[prow[0]]].append(prow)
+    # One parse per version of the Ontwikkelmodel, not per round.
+    models = {v.pk: v.model for v in ModelVersion.objects.filter(pk__in={r.model_version_id for r in rounds})}
+    out = []
+    for round_ in sorted(rounds, key=lambda r: r.pk):
+        model = models[round_.model_version_id]
+        t = _tally(answers[round_.pk], priorities[round_.pk], names=None)
+        n_shown = len(shown[round_.pk])
+        layers = _accent_summaries(model, t, n_shown=n_shown, show_distribution=True, show_names=False, consensus={})
+        for layer in layers:
+            for a in layer.accents:
+                out.append(
+                    {
+                        "round_id": round_.pk,
+                        "accent_code": a.accent.code,
+                        "aantal_inzendingen": n_shown,
+                        "fase_1": a.counts[1],
+                        "fase_2": a.counts[2],
+                        "fase_3": a.counts[3],
+                        "fase_4": a.counts[4],
+                        "weet_ik_niet": a.dont_know,
+                        "geen_fase": a.unanswered,
+                        "sterke_punten": [w.text for w in a.strengths],
+                        "ontwikkeldoelen": [w.text for w in a.goals],
+                        "in_top_vijf": a.priority_votes,
+                    }
+                )
+    return out
 
 
 def _median(values: list[int]) -> float | None:

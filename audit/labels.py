@@ -49,7 +49,7 @@ ACTION_LABELS = {
     "round.closed": _("Ronde afgesloten"),
     "round.reopened": _("Afgesloten ronde heropend"),
     "participant.submitted": _("Zelfbeoordeling ingediend"),
-    "participant.withdrawn": _("Deelnemer uit de ronde gehaald"),
+    "participant.withdrawn": _("Zelfbeoordeling ingetrokken"),
     "consensus.saved": _("Consensus vastgelegd"),
     # Action plan
     "goal.created": _("Doel toegevoegd"),

@@ -5,10 +5,13 @@ through its foreign keys (``tests/test_school_leaving.py`` walks all models and 
 Each file is a list of rows with the database field names as keys; ``*_id`` keys point at the ``id`` of a row in
 another file, people at ``personen.json``. One query per file (and per many-to-many field), never one per row.
 
-Two things are never in it, whoever asks: the link between a person and their answers in an anonymous round
-(those answers come without participant and without time, sorted by content: anonymity for ever), and the
-answers to the checklist for leidinggevenden (visible to their author only; each person downloads their own via
-Mijn gegevens).
+Never in it, whoever asks: the answers of an anonymous round as rows (a row keeps one person's phase, texts and
+time together, which the consensus view never does). For an anonymous round the export holds what its consensus
+view shows and nothing more (``anonieme_rondes.json``, from assessments.summary.anonymous_round_figures): per accent
+the counts of the shown set, the written texts as separate lists sorted by text, the top-five votes; nothing at all
+below three shown submissions. Drafts (answers not submitted) are in no round, named or anonymous. Nor the answers
+to the checklist for leidinggevenden (visible to their author only; each person downloads their own via Mijn
+gegevens).
 
 Deletion (``do_delete_school``): recorded at board level first (the school's own audit rows stay, their school
 becomes empty: audit/models.py), then the school and everything of it is deleted; people who are left without
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 from .models import School
 
 FORMAT = "groeiwijzer-tso/school-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: anonymous rounds as figures (anonieme_rondes.json), no answer rows; no drafts
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Kind:
     school_path: str  # the lookup from the model to the school ("pk" for the school itself)
     description: StrOrPromise
     exclude: tuple[str, ...] = ()  # fields never exported (secrets, technical save order)
-    anonymous_answers: bool = False  # answers: no participant link in anonymous rounds
+    named_submitted_only: bool = False  # answers, priorities: only submitted ones of named rounds
     extra: tuple[str, ...] = field(default_factory=tuple)  # values() lookups added (names of related rows)
 
 
@@ -79,17 +82,20 @@ KINDS: tuple[Kind, ...] = (
         "antwoorden.json",
         "assessments.Answer",
         "participant__round__school",
-        _l("Antwoorden per accent (fase 0 = weet ik niet). In anonieme rondes zonder participant_id en zonder tijd."),
+        _l(
+            "Ingediende antwoorden per accent (fase 0 = weet ik niet), alleen uit rondes op naam. "
+            "Anonieme rondes: zie anonieme_rondes.json."
+        ),
         exclude=("save_page", "save_seq"),
-        anonymous_answers=True,
+        named_submitted_only=True,
         extra=("participant__round_id",),
     ),
     K(
         "prioriteiten.json",
         "assessments.Priority",
         "participant__round__school",
-        _l("Gekozen prioriteiten (rang 1-5). In anonieme rondes zonder participant_id."),
-        anonymous_answers=True,
+        _l("Ingediende prioriteiten (rang 1-5), alleen uit rondes op naam. Anonieme rondes: zie anonieme_rondes.json."),
+        named_submitted_only=True,
         extra=("participant__round_id",),
     ),
     K("consensus.json", "assessments.ConsensusItem", "round__school", _l("Wat het team per accent afsprak.")),
@@ -133,8 +139,8 @@ def _rows(kind: Kind, school) -> list[dict]:
     concrete = [f for f in model._meta.concrete_fields if f.name not in excluded]
     names = [f.attname for f in concrete]
     qs = model._base_manager.filter(**{kind.school_path: school.pk})  # also what is in the trash
-    if kind.anonymous_answers:
-        return _anonymous_safe_rows(kind, qs, names)
+    if kind.named_submitted_only:
+        return _named_submitted_rows(kind, qs, names)
     rows = list(qs.values(*names, *kind.extra).order_by("pk"))
     m2m = list(model._meta.many_to_many)
     if m2m and rows:
@@ -154,22 +160,26 @@ def _rows(kind: Kind, school) -> list[dict]:
     return rows
 
 
-def _anonymous_safe_rows(kind: Kind, qs, names: list[str]) -> list[dict]:
-    """Answers and priorities: in a named round with their participant; in an anonymous round without participant,
-    id or time, sorted by content, so nothing links them to a person (or to each other)."""
+def _named_submitted_rows(kind: Kind, qs, names: list[str]) -> list[dict]:
+    """Answers and priorities: only what was submitted in a named round, with its participant, as the consensus view
+    of that round shows it. No draft of any round, and no row of an anonymous round (anonymous_rounds() instead)."""
     rows = []
-    hidden = {"id", "participant_id", "updated_at"}
-    for row in qs.values(*names, "participant__round__anonymous", *kind.extra).order_by(
-        "participant__round_id", *[n for n in names if n not in hidden], "pk"
-    ):
-        anonymous = row.pop("participant__round__anonymous")
+    qs = qs.filter(participant__round__anonymous=False, participant__submitted_at__isnull=False)
+    for row in qs.values(*names, *kind.extra).order_by("participant__round_id", "participant_id", "pk"):
         row["round_id"] = row.pop("participant__round_id")
-        row["anoniem"] = anonymous
-        if anonymous:
-            for key in hidden:
-                row.pop(key, None)
         rows.append(row)
     return rows
+
+
+ANONYMOUS_ROUNDS_FILE = "anonieme_rondes.json"
+
+
+def _anonymous_rounds(school) -> list[dict]:
+    """What the consensus view of each anonymous round shows, per accent (see assessments.summary)."""
+    from assessments.models import Round
+    from assessments.summary import anonymous_round_figures
+
+    return anonymous_round_figures(Round.objects.filter(school=school, anonymous=True))
 
 
 def _people(school, files: dict[str, list[dict]]) -> list[dict]:
@@ -224,10 +234,24 @@ def readme(school, files: dict[str, list[dict]]) -> str:
     ]
     for kind in KINDS:
         lines.append(f"  {kind.filename} ({len(files[kind.filename])}): {kind.description}")
+    lines.append(
+        "  {} ({}): {}".format(
+            ANONYMOUS_ROUNDS_FILE,
+            len(files[ANONYMOUS_ROUNDS_FILE]),
+            _(
+                "per anonieme ronde en per accent wat het consensusgesprek laat zien: aantal inzendingen, aantal per "
+                "groeifase, weet ik niet, geen fase, de sterke punten en de ontwikkeldoelen (twee aparte lijsten, "
+                "op tekst gesorteerd) en hoe vaak het accent in de top vijf stond."
+            ),
+        )
+    )
     lines += [
         "",
-        _("Anonimiteit: antwoorden en prioriteiten uit anonieme rondes (anoniem: true) staan erin zonder deelnemer,"),
-        _("zonder id en zonder tijd, gesorteerd op inhoud. Niemand kan ze terugleiden naar een persoon."),
+        _("Anonimiteit: van anonieme rondes staan er geen antwoorden of prioriteiten per persoon in, alleen de"),
+        _("overzichten uit anonieme_rondes.json, precies zoals het consensusgesprek ze toont. Een ronde met minder"),
+        _("dan 3 getoonde inzendingen staat er niet in (het consensusgesprek toont dan ook niets). Een fase en een"),
+        _("tekst van één persoon staan nooit samen in één rij."),
+        _("Concepten: antwoorden en prioriteiten die niet zijn ingediend staan er in geen enkele ronde in."),
         "",
         _("Niet in deze export:"),
     ]
@@ -240,6 +264,7 @@ def readme(school, files: dict[str, list[dict]]) -> str:
 def collect_school_data(school) -> dict[str, list[dict]]:
     """Every file of the export as Python rows (a fixed number of queries)."""
     files = {kind.filename: _rows(kind, school) for kind in KINDS}
+    files[ANONYMOUS_ROUNDS_FILE] = _anonymous_rounds(school)
     files["personen.json"] = _people(school, files)
     return files
 

@@ -118,7 +118,7 @@ def test_attack_untick_anonymous_after_submission(cast, login):
     before = AuditEvent.objects.count()
     response = organiser.post(url("round_edit", round_), edit_data(round_, anonymous=None, title="Met namen nu"))
     assert response.status_code == 400
-    assert "Deze ronde blijft anoniem: er heeft al iemand ingediend." in text(response)
+    assert "Deze ronde blijft anoniem: er heeft al iemand ingevuld." in text(response)
     assert fresh(round_).anonymous is True and fresh(round_).title == "Open ronde"  # nothing saved
     assert AuditEvent.objects.count() == before
 
@@ -216,6 +216,160 @@ def test_a_named_round_may_become_anonymous_and_then_stays_so(cast, login):
     assert event.data == {"round": round_.pk, "before": False, "after": True}
     response = organiser.post(url("round_edit", fresh(round_)), edit_data(fresh(round_), anonymous=None))
     assert response.status_code == 400 and fresh(round_).anonymous is True
+
+
+def test_attack_untick_anonymous_while_only_drafts_exist(cast, login):
+    """Review finding 2: three people fill in under "anoniem" (drafts, nobody submitted yet); the organiser unticks
+    "anoniem"; they submit; the consensus page showed their names beside what they wrote under "anoniem"."""
+    people = [cast.teamlid, cast.werkgroeplid, cast.schoolleider]
+    round_ = make_round(cast.school, people, by=cast.kartrekker, title="Concepten")
+    for user in people:
+        fill_completely(participant(round_, user), strengths=f"tekst van {user.name}", submit=False)
+    assert fresh(round_).anonymity_locked and fresh(round_).first_submitted_at is None
+
+    organiser = login(cast.kartrekker)
+    page = text(organiser.get(url("round_edit", round_)))
+    assert 'type="checkbox" name="anonymous"' not in page and "er heeft al iemand ingevuld" in page
+    before = AuditEvent.objects.count()
+    response = organiser.post(url("round_edit", round_), edit_data(round_, anonymous=None))
+    assert response.status_code == 400
+    assert "Deze ronde blijft anoniem: er heeft al iemand ingevuld." in text(response)
+    assert fresh(round_).anonymous is True and AuditEvent.objects.count() == before
+    with pytest.raises(ServiceError, match="er heeft al iemand ingevuld"):
+        services.do_update_round(
+            round_=round_,
+            title=round_.title,
+            deadline=None,
+            meeting_date=None,
+            anonymous=False,
+            participant_user_ids=[u.pk for u in people],
+            facilitator=None,
+            acting_user=cast.kartrekker,
+        )
+
+    for user in people:
+        services.do_submit(participant=participant(round_, user), acting_user=user)
+    move_to(fresh(round_), "consensus", cast.kartrekker)
+    page = text(organiser.get(url("consensus", round_)))
+    assert "tekst van Tina Teamlid" in page and "Tina Teamlid" not in page.replace("tekst van Tina Teamlid", "")
+
+
+def test_one_saved_priority_locks_an_anonymous_round(cast):
+    round_ = cast.open_round
+    services.do_save_priorities(
+        participant=participant(round_, cast.teamlid), accent_codes=["1.1", None], acting_user=cast.teamlid
+    )
+    assert fresh(round_).anonymity_locked
+    with pytest.raises(ServiceError, match="blijft anoniem"):
+        services.do_update_round(
+            round_=round_,
+            title=round_.title,
+            deadline=None,
+            meeting_date=None,
+            anonymous=False,
+            participant_user_ids=list(round_.participants.values_list("user_id", flat=True)),
+            facilitator=None,
+            acting_user=cast.kartrekker,
+        )
+    assert fresh(round_).anonymous is True
+
+
+def test_nothing_saved_no_lock_and_a_named_round_with_drafts_locks_when_made_anonymous(cast, login):
+    round_ = cast.open_round
+    # A save that stores nothing (no priority chosen) does not lock.
+    services.do_save_priorities(
+        participant=participant(round_, cast.teamlid), accent_codes=[], acting_user=cast.teamlid
+    )
+    assert not fresh(round_).anonymity_locked
+
+    named = make_round(
+        cast.school, [cast.teamlid, cast.kartrekker], by=cast.kartrekker, title="Op naam", anonymous=False
+    )
+    fill_completely(participant(named, cast.teamlid), submit=False)
+    assert not fresh(named).anonymity_locked  # a named round is never locked
+    organiser = login(cast.kartrekker)
+    assert organiser.post(url("round_edit", named), edit_data(named, anonymous="on")).status_code == 302
+    assert fresh(named).anonymous is True and fresh(named).anonymity_locked  # drafts exist: anonymous for ever now
+    response = organiser.post(url("round_edit", named), edit_data(fresh(named), anonymous=None))
+    assert response.status_code == 400 and fresh(named).anonymous is True
+
+
+def test_the_migration_locks_existing_anonymous_rounds_with_drafts(cast):
+    """Rounds from before this rule: an anonymous round with a saved draft (and no submission) gets locked."""
+    from importlib import import_module
+
+    from assessments.models import Answer, Priority
+
+    migration = import_module("assessments.migrations.0006_lock_rounds_with_drafts")
+    people = [cast.teamlid, cast.kartrekker]
+    drafts = make_round(cast.school, people, by=cast.kartrekker, title="Oude concepten")
+    Answer.objects.create(participant=participant(drafts, cast.teamlid), accent_code="1.1", strengths="Concept")
+    prio = make_round(cast.school, people, by=cast.kartrekker, title="Oude prioriteit")
+    Priority.objects.create(participant=participant(prio, cast.teamlid), rank=1, accent_code="1.1")
+    named = make_round(cast.school, people, by=cast.kartrekker, title="Op naam", anonymous=False)
+    Answer.objects.create(participant=participant(named, cast.teamlid), accent_code="1.1", strengths="Concept")
+    empty = make_round(cast.school, people, by=cast.kartrekker, title="Leeg")
+    assert not any(fresh(r).anonymity_locked for r in (drafts, prio, named, empty))
+
+    migration.lock_rounds_with_input(apps, None)
+    assert fresh(drafts).anonymity_locked and fresh(prio).anonymity_locked
+    assert not fresh(named).anonymity_locked and not fresh(empty).anonymity_locked
+
+
+def test_the_round_form_tells_the_limit_of_anonymity(cast, login):
+    """Review finding 3, a design limit: three protects against differencing, not against two who collude."""
+    organiser = login(cast.kartrekker)
+    for page in (
+        text(organiser.get(reverse("assessments:round_new", args=[cast.school.pk]))),
+        text(organiser.get(url("round_edit", cast.consensus_round))),  # locked: the other help text
+    ):
+        assert "één persoon met twee accounts" in page and "wat de derde invulde" in page
+
+
+def test_the_audit_label_of_a_withdrawal_says_withdrawn(cast, login):
+    from audit.labels import ACTION_LABELS
+
+    assert ACTION_LABELS["participant.withdrawn"] == "Zelfbeoordeling ingetrokken"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the round trigger is PostgreSQL-only")
+def test_attack_the_database_refuses_clearing_the_lock(cast):
+    """Review finding 10: update(anonymous=False, anonymity_locked_at=None) passed the check constraint (it sees the
+    new row only). The trigger compares it with the old row."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    round_ = cast.consensus_round
+    locked_at = fresh(round_).anonymity_locked_at
+    assert locked_at is not None
+    for change in (
+        {"anonymous": False, "anonymity_locked_at": None},
+        {"anonymity_locked_at": None},
+        {"anonymity_locked_at": timezone.now()},
+        {"anonymous": False},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Round.objects.filter(pk=round_.pk).update(**change)
+        assert fresh(round_).anonymous is True and fresh(round_).anonymity_locked_at == locked_at, change
+    # Everything else still works: another field of a locked round, and the mode of a round nobody filled in.
+    Round.objects.filter(pk=round_.pk).update(title="Nieuwe titel")
+    open_round = cast.open_round
+    Round.objects.filter(pk=open_round.pk).update(anonymous=False)
+    Round.objects.filter(pk=open_round.pk).update(anonymous=True, anonymity_locked_at=timezone.now())
+    assert fresh(open_round).anonymity_locked
+
+    # The migration is reversible: back to 0006 drops the trigger, forward installs it again.
+    def installed():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'assessments_round_lock_for_ever'")
+            return cursor.fetchone()[0]
+
+    assert installed() == 1
+    MigrationExecutor(connection).migrate([("assessments", "0006_lock_rounds_with_drafts")])
+    assert installed() == 0
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("assessments"))
+    assert installed() == 1
 
 
 def test_round_settings_changes_are_audited_with_before_and_after(cast, login):

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import ActionUpdate
-from assessments.models import Answer, Participant
+from assessments import services
+from assessments.models import Participant
 from audit.models import AuditEvent
 from leadership.models import Answer as LeadershipAnswer
 from organisations import leaving
@@ -35,6 +36,11 @@ def everything(cast, plan, route, training, leadership):  # noqa: F811
     cast.intake = build_intake(cast)
     make_invitation(cast.school, "nieuw@regenboog.test", invited_by=cast.schoolleider)
     ActionUpdate.objects.create(action=plan.action, author=cast.teamlid, text="Plek gevonden")
+    named = make_round(
+        cast.school, [cast.teamlid, cast.kartrekker], by=cast.kartrekker, title="Op naam", anonymous=False
+    )
+    fill_completely(Participant.objects.get(round=named, user=cast.kartrekker), strengths="Ingediend op naam")
+    fill_completely(Participant.objects.get(round=named, user=cast.teamlid), strengths="Concept", submit=False)
     return cast
 
 
@@ -75,16 +81,22 @@ def test_every_model_of_a_school_is_in_the_export():
 
 def test_export_holds_every_row_of_the_school_and_nothing_of_another(everything, login):
     cast = everything
-    counts = {
-        kind.filename: apps.get_model(kind.model)._base_manager.filter(**{kind.school_path: cast.school.pk}).count()
-        for kind in leaving.KINDS
-    }
+
+    def rows_of(kind):
+        rows = apps.get_model(kind.model)._base_manager.filter(**{kind.school_path: cast.school.pk})
+        if kind.named_submitted_only:  # answers, priorities: submitted ones of named rounds (anonymous: figures)
+            rows = rows.filter(participant__round__anonymous=False, participant__submitted_at__isnull=False)
+        return rows.count()
+
+    counts = {kind.filename: rows_of(kind) for kind in leaving.KINDS}
     files = export(login(cast.schoolleider), cast.school)
-    assert "README.txt" in files and "personen.json" in files
+    assert "README.txt" in files and "personen.json" in files and "anonieme_rondes.json" in files
     for kind in leaving.KINDS:
         assert len(json.loads(files[kind.filename])) == counts[kind.filename], kind.filename
         assert kind.filename in files["README.txt"]
     assert not [name for name, n in counts.items() if n == 0], "every kind has rows in this test"
+    assert "anonieme_rondes.json" in files["README.txt"]
+    assert "Ingediend op naam" in files["antwoorden.json"] and "Concept" not in files["antwoorden.json"]
     assert json.loads(files["school.json"])[0]["name"] == "De Regenboog"
     everything_text = "".join(files.values())
     for foreign in ("Vreemde ronde", "Vreemd doel", "Vreemde actie", "Vreemde afspraak", "olga@vreemde.test"):
@@ -99,7 +111,13 @@ def test_export_holds_every_row_of_the_school_and_nothing_of_another(everything,
     assert "bestuur@noord.test" not in files["personen.json"]
 
 
+def anonymous_figures(files, round_) -> list[dict]:
+    return [row for row in json.loads(files["anonieme_rondes.json"]) if row["round_id"] == round_.pk]
+
+
 def test_export_keeps_anonymous_answers_anonymous(cast, login):
+    """Named rounds: the submitted answers with their participant. Anonymous rounds: no answer or priority rows at
+    all, only what the consensus view shows (the figures of assessments.summary)."""
     named = make_round(
         cast.school, [cast.teamlid, cast.kartrekker], by=cast.kartrekker, title="Op naam", anonymous=False
     )
@@ -107,15 +125,72 @@ def test_export_keeps_anonymous_answers_anonymous(cast, login):
         fill_completely(p, strengths=f"Sterk {p.user_id}")
     files = export(login(cast.schoolleider), cast.school)
     answers = json.loads(files["antwoorden.json"])
-    anonymous = [a for a in answers if a["round_id"] == cast.closed_round.pk]
-    assert anonymous and all(a["anoniem"] for a in anonymous)
-    assert all("participant_id" not in a and "id" not in a and "updated_at" not in a for a in anonymous)
-    assert len(anonymous) == Answer.objects.filter(participant__round=cast.closed_round).count()
+    anonymous_rounds = {cast.open_round.pk, cast.consensus_round.pk, cast.closed_round.pk}
+    assert not [a for a in answers if a["round_id"] in anonymous_rounds]
+    assert not [p for p in json.loads(files["prioriteiten.json"]) if p["round_id"] in anonymous_rounds]
     in_named = [a for a in answers if a["round_id"] == named.pk]
     own = Participant.objects.get(round=named, user=cast.teamlid)
     assert {a["strengths"] for a in in_named if a["participant_id"] == own.pk} == {f"Sterk {cast.teamlid.pk}"}
-    priorities = [p for p in json.loads(files["prioriteiten.json"]) if p["anoniem"]]
-    assert all("participant_id" not in p for p in priorities)
+
+    # What the consensus page of the closed round shows (five submissions, all phase 2, "Sterk" and "Doel").
+    figures = {row["accent_code"]: row for row in anonymous_figures(files, cast.closed_round)}
+    assert set(figures) == set(cast.closed_round.model.accent_codes)
+    row = figures["1.1"]
+    assert row["aantal_inzendingen"] == 5
+    assert (row["fase_1"], row["fase_2"], row["fase_3"], row["fase_4"], row["weet_ik_niet"]) == (0, 5, 0, 0, 0)
+    assert row["sterke_punten"] == ["Sterk"] * 5 and row["ontwikkeldoelen"] == ["Doel"] * 5
+    assert sum(r["in_top_vijf"] for r in figures.values()) == 5 * 5
+    assert "participant_id" not in row and "updated_at" not in row
+    assert anonymous_figures(files, cast.open_round) == []  # nothing shown there: nothing exported
+
+
+def test_attack_export_leaks_drafts_and_a_lone_submission(cast, login):
+    """The reviewer's reproduction: an anonymous round with one person's draft and one other's submission. The
+    consensus view shows nothing (below three, and a draft never); the export used to hold both texts, each in a
+    row with that person's phase."""
+    people = [cast.teamlid, cast.werkgroeplid, cast.kartrekker]
+    round_ = make_round(cast.school, people, by=cast.kartrekker, title="Anoniem klein")
+    fill_completely(
+        Participant.objects.get(round=round_, user=cast.teamlid), strengths="GEHEIM-CONCEPT-TINA", submit=False
+    )
+    fill_completely(Participant.objects.get(round=round_, user=cast.werkgroeplid), strengths="ENIGE-INZENDING-WIM")
+    named = make_round(cast.school, people, by=cast.kartrekker, title="Op naam", anonymous=False)
+    fill_completely(Participant.objects.get(round=named, user=cast.teamlid), strengths="CONCEPT-OP-NAAM", submit=False)
+    client = login(cast.schoolleider)
+    files = export(client, cast.school)
+    everything_text = "".join(files.values())
+    for secret in ("GEHEIM-CONCEPT-TINA", "ENIGE-INZENDING-WIM", "CONCEPT-OP-NAAM"):
+        assert secret not in everything_text, secret
+    assert anonymous_figures(files, round_) == []
+    assert not [a for a in json.loads(files["antwoorden.json"]) if a["round_id"] in (round_.pk, named.pk)]
+    assert not [p for p in json.loads(files["prioriteiten.json"]) if p["round_id"] in (round_.pk, named.pk)]
+
+    # Three submissions, shown in the consensus: now the round is in the export, as the page shows it. Each person
+    # gave accent 1.1 another phase and wrote another text: no row holds one person's phase with their text.
+    fill_completely(Participant.objects.get(round=round_, user=cast.kartrekker), strengths="DERDE-KAREL")
+    services.do_submit(participant=Participant.objects.get(round=round_, user=cast.teamlid), acting_user=cast.teamlid)
+    move_to(round_, "consensus", cast.kartrekker)
+    before = export(client, cast.school)
+    figures = anonymous_figures(before, round_)
+    assert len(figures) == len(round_.model.accent_codes)
+    row = next(r for r in figures if r["accent_code"] == "1.1")
+    assert row["aantal_inzendingen"] == 3 and row["fase_2"] == 3
+    assert row["sterke_punten"] == ["DERDE-KAREL", "ENIGE-INZENDING-WIM", "GEHEIM-CONCEPT-TINA"]  # sorted by text
+    for name, content in before.items():
+        if name != "anonieme_rondes.json":
+            assert "ENIGE-INZENDING-WIM" not in content, name
+    for r in figures:
+        assert not {"phase", "participant_id", "strengths", "goal", "id"} & set(r)
+
+    # One late submission (a fourth person) changes nothing in the export until it is shown with two more.
+    extra = make_user("Vera Vierde", "vera@regenboog.test")
+    make_member(cast.school, extra, Role.TEAMLID)
+    Participant.objects.create(round=round_, user=extra)
+    services.do_reopen_filling(round_=round_, acting_user=cast.kartrekker)
+    fill_completely(Participant.objects.get(round=round_, user=extra), strengths="LATE-VERA", phase_for=lambda c: 4)
+    after = export(client, cast.school)
+    assert anonymous_figures(after, round_) == figures
+    assert "LATE-VERA" not in "".join(after.values())
 
 
 def test_export_leaves_out_checklist_answers_and_secrets(cast, login, leadership):  # noqa: F811
