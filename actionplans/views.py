@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import RoundStatus
 from audit.models import record_download
-from core.conflicts import conflict_rows
+from core.editing import edit, form_status, post_data
 from core.errors import ConflictError, ServiceError
 from core.urls_safe import safe_next
 from core.wordprocessing import DOCX_TYPE
@@ -39,25 +39,8 @@ from .models import RESTORE_DAYS, SHORT_TERM_ADVICE, Action, ActionStatus, Goal,
 from .overview import actions_queryset, agenda, last_and_next_meeting, mark, plan_overview
 
 
-def _access(request, school_id, *, edit=False, member=False):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
-    if edit:
-        access.require(acc.can_edit_plan)
-    elif member:
-        access.require(acc.is_member)
-    return acc
-
-
 def _ctx(acc, **extra):
-    return {"acc": acc, "school": acc.school, "model": load_file(), **extra}
-
-
-def _status(request):
-    return 400 if request.method == "POST" else 200
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
+    return access.school_context(acc, model=load_file(), **extra)
 
 
 def _plan_url(acc, anchor=""):
@@ -77,7 +60,7 @@ def _history(**filters):
 
 
 def plan(request, school_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     overview = plan_overview(acc.school)
     rounds = []
     if acc.can_edit_plan:
@@ -103,7 +86,7 @@ def plan_docx(request, school_id):
     """The plan in the handbook's form (Bijlage 7) as a Word document; whoever may read the plan."""
     from . import exports
 
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     overview = plan_overview(acc.school)
     content = exports.plan_docx(acc.school, overview)
     return _download(request, content, DOCX_TYPE, acc, overview.today, "docx")
@@ -113,7 +96,7 @@ def plan_xlsx(request, school_id):
     """Actions, goals and meetings as Excel tables; whoever may read the plan."""
     from . import exports
 
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     overview = plan_overview(acc.school)
     content = exports.plan_xlsx(acc.school, overview)
     return _download(request, content, exports.XLSX_TYPE, acc, overview.today, "xlsx")
@@ -121,7 +104,7 @@ def plan_xlsx(request, school_id):
 
 def from_round(request, school_id, round_id):
     """The consensus priorities become goals, each with a first action."""
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     round_ = access.get_round(acc, round_id)
     if round_.status != RoundStatus.CLOSED:
         messages.info(request, _("Doelen maak je nadat de ronde is afgesloten."))
@@ -130,7 +113,7 @@ def from_round(request, school_id, round_id):
     taken = set(Goal.objects.alive().filter(source_round=round_).values_list("accent_code", flat=True))
     existing_short = _short_goal_count(acc)
     short_slots = max(0, SHORT_TERM_ADVICE - existing_short)
-    form = FromRoundForm(_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots)
+    form = FromRoundForm(post_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots)
     if request.method == "POST" and form.is_valid():
         try:
             goals = services.do_create_goals_from_round(round_=round_, choices=form.choices, acting_user=request.user)
@@ -153,7 +136,7 @@ def from_round(request, school_id, round_id):
         request,
         "actionplans/from_round.html",
         _ctx(acc, round=round_, form=form, existing_short=existing_short, short_term_advice=SHORT_TERM_ADVICE),
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -172,9 +155,9 @@ def _short_term_context(acc, goal=None) -> dict:
 
 
 def goal_new(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     initial = {"layer_code": request.GET.get("laag", "")[:8], "term": Term.SHORT}
-    form = GoalForm(_data(request), school=acc.school, initial=initial)
+    form = GoalForm(post_data(request), school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             goal = services.do_create_goal(school=acc.school, acting_user=request.user, **form.goal_fields())
@@ -184,12 +167,15 @@ def goal_new(request, school_id):
             messages.success(request, _("Het doel is toegevoegd."))
             return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
     return render(
-        request, "actionplans/goal_form.html", _ctx(acc, form=form, **_short_term_context(acc)), status=_status(request)
+        request,
+        "actionplans/goal_form.html",
+        _ctx(acc, form=form, **_short_term_context(acc)),
+        status=form_status(request),
     )
 
 
 def goal_detail(request, school_id, goal_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     goal = access.get_goal(acc, goal_id)
     model = load_file()
     goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
@@ -202,41 +188,34 @@ def goal_detail(request, school_id, goal_id):
 
 
 def goal_edit(request, school_id, goal_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     # A save may meet a delete made meanwhile: then the service says so and the input stays in the form.
     goal = access.get_goal(acc, goal_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(goal, f) for f in services.GOAL_FIELDS} | {"version": goal.version}
-    form = GoalForm(_data(request), school=acc.school, initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_goal(
-                goal=goal,
-                expected_version=form.cleaned_data["version"] or goal.version,
-                acting_user=request.user,
-                **form.goal_fields(),
-            )
-        except ConflictError as exc:
-            goal.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, goal, services.GOAL_FIELDS)
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Het doel is opgeslagen."))
-            return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
-    return render(
+    form = GoalForm(post_data(request), school=acc.school, initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("Het doel is opgeslagen."))
+        return redirect("actionplans:goal", school_id=acc.school.pk, goal_id=goal.pk)
+
+    return edit(
         request,
-        "actionplans/goal_form.html",
-        _ctx(acc, form=form, goal=goal, conflict=conflict, saved_by=goal.updated_by, **_short_term_context(acc, goal)),
-        status=status,
+        form,
+        goal,
+        save=lambda version: services.do_update_goal(
+            goal=goal, expected_version=version, acting_user=request.user, **form.goal_fields()
+        ),
+        fields=services.GOAL_FIELDS,
+        template="actionplans/goal_form.html",
+        context=lambda conflict: _ctx(
+            acc, form=form, goal=goal, conflict=conflict, saved_by=goal.updated_by, **_short_term_context(acc, goal)
+        ),
+        done=done,
     )
 
 
 def goal_delete(request, school_id, goal_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     goal = access.get_goal(acc, goal_id)
     if request.method == "POST":
         services.do_delete_goal(goal=goal, acting_user=request.user)
@@ -252,7 +231,7 @@ def goal_delete(request, school_id, goal_id):
 
 @require_POST
 def goal_restore(request, school_id, goal_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     goal = access.get_goal(acc, goal_id, deleted=True)
     try:
         services.do_restore_goal(goal=goal, acting_user=request.user)
@@ -271,7 +250,7 @@ def _goals(acc):
 
 
 def action_new(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     suggestions = load_suggestions()
     initial: dict[str, Any] = {"status": ActionStatus.PLANNED}
     keep = {}  # what a click on a suggestion must not forget: the goal, the layer, the meeting
@@ -290,7 +269,7 @@ def action_new(request, school_id):
     if meeting_id:
         meeting = access.get_meeting(acc, meeting_id)
         keep["bijeenkomst"] = meeting.pk
-    form = ActionForm(_data(request), school=acc.school, goals=_goals(acc), initial=initial)
+    form = ActionForm(post_data(request), school=acc.school, goals=_goals(acc), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.action_fields()
         try:
@@ -322,7 +301,7 @@ def action_new(request, school_id):
             open_layer=picked.layer_code if picked else initial.get("layer_code", ""),
             keep_query=urlencode(keep),
         ),
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -349,12 +328,19 @@ def _render_action(request, acc, action, *, update_form=None, status=200):
 
 
 def action_detail(request, school_id, action_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     return _render_action(request, acc, access.get_action(acc, action_id))
 
 
+def _steps_row(form, action) -> list[dict]:
+    """The steps, one per line, when the saved ones differ from the form's (a conflict row)."""
+    saved_steps = "\n".join(action.steps.values_list("text", flat=True))
+    mine = "\n".join(form.cleaned_data["steps"])
+    return [{"label": form.fields["steps"].label, "saved": saved_steps, "mine": mine}] if saved_steps != mine else []
+
+
 def action_edit(request, school_id, action_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     action = access.get_action(acc, action_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(action, f) for f in ("title", "layer_code", "due_date", "monitoring", "status")}
     initial |= {
@@ -363,41 +349,29 @@ def action_edit(request, school_id, action_id):
         "steps": "\n".join(action.steps.values_list("text", flat=True)),
         "version": action.version,
     }
-    form = ActionForm(_data(request), school=acc.school, goals=_goals(acc), initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_action(
-                action=action,
-                expected_version=form.cleaned_data["version"] or action.version,
-                acting_user=request.user,
-                **form.action_fields(),
-            )
-        except ConflictError as exc:
-            action.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, action, services.ACTION_FIELDS)
-            saved_steps = "\n".join(action.steps.values_list("text", flat=True))
-            mine = "\n".join(form.cleaned_data["steps"])
-            if saved_steps != mine:
-                conflict.append({"label": form.fields["steps"].label, "saved": saved_steps, "mine": mine})
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Het actiepunt is opgeslagen."))
-            return redirect(_next_url(request, reverse("actionplans:action", args=[acc.school.pk, action.pk])))
-    return render(
+    form = ActionForm(post_data(request), school=acc.school, goals=_goals(acc), initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("Het actiepunt is opgeslagen."))
+        return redirect(_next_url(request, reverse("actionplans:action", args=[acc.school.pk, action.pk])))
+
+    return edit(
         request,
-        "actionplans/action_form.html",
-        _ctx(acc, form=form, action=action, conflict=conflict, saved_by=action.updated_by),
-        status=status,
+        form,
+        action,
+        save=lambda version: services.do_update_action(
+            action=action, expected_version=version, acting_user=request.user, **form.action_fields()
+        ),
+        fields=services.ACTION_FIELDS,
+        more_rows=_steps_row,
+        template="actionplans/action_form.html",
+        context=lambda conflict: _ctx(acc, form=form, action=action, conflict=conflict, saved_by=action.updated_by),
+        done=done,
     )
 
 
 def action_delete(request, school_id, action_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     action = access.get_action(acc, action_id)
     if request.method == "POST":
         services.do_delete_action(action=action, acting_user=request.user)
@@ -412,7 +386,7 @@ def action_delete(request, school_id, action_id):
 
 @require_POST
 def action_restore(request, school_id, action_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     action = access.get_action(acc, action_id, deleted=True)
     try:
         services.do_restore_action(action=action, acting_user=request.user)
@@ -424,7 +398,7 @@ def action_restore(request, school_id, action_id):
 
 
 def _work_access(request, school_id, action_id):
-    acc = _access(request, school_id, member=True)
+    acc = access.school_access(request, school_id, "is_member")
     action = access.get_action(acc, action_id)
     access.require(acc.can_work_on_action(action))
     return acc, action
@@ -485,7 +459,7 @@ def action_update(request, school_id, action_id):
 
 
 def my_actions(request, school_id):
-    acc = _access(request, school_id, member=True)
+    acc = access.school_access(request, school_id, "is_member")
     actions = mark(list(actions_queryset(acc.school).filter(owner=request.user)), timezone.localdate())
     open_actions = [a for a in actions if a.is_open]
     return render(
@@ -496,7 +470,7 @@ def my_actions(request, school_id):
 
 
 def trash(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     goals = list(Goal.objects.restorable().filter(school=acc.school).select_related("deleted_by"))
     actions = list(
         Action.objects.restorable()
@@ -516,7 +490,7 @@ def trash(request, school_id):
 
 
 def meeting_new(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     initial: dict[str, Any] = {}  # no date: a meeting dated today would count as held and silence the six-week reminder
     last = Meeting.objects.filter(school=acc.school).order_by("-date", "-id").first()
     if last is not None:  # same time, place and roles as last time: usually right
@@ -528,7 +502,7 @@ def meeting_new(request, school_id):
             "timekeeper": last.timekeeper_id,
             "note_taker": last.note_taker_id,
         }
-    form = MeetingForm(_data(request), school=acc.school, initial=initial)
+    form = MeetingForm(post_data(request), school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.do_create_meeting(school=acc.school, acting_user=request.user, **form.meeting_fields())
@@ -537,11 +511,11 @@ def meeting_new(request, school_id):
         else:
             messages.success(request, _("De bijeenkomst is gepland."))
             return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
-    return render(request, "actionplans/meeting_form.html", _ctx(acc, form=form), status=_status(request))
+    return render(request, "actionplans/meeting_form.html", _ctx(acc, form=form), status=form_status(request))
 
 
 def meeting_edit(request, school_id, meeting_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     meeting = access.get_meeting(acc, meeting_id)
     initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "location")}
     initial |= {
@@ -550,37 +524,28 @@ def meeting_edit(request, school_id, meeting_id):
         "note_taker": meeting.note_taker_id,
         "version": meeting.version,
     }
-    form = MeetingForm(_data(request), school=acc.school, initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_meeting(
-                meeting=meeting,
-                expected_version=form.cleaned_data["version"] or meeting.version,
-                acting_user=request.user,
-                **form.meeting_fields(),
-            )
-        except ConflictError as exc:
-            meeting.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, meeting, services.MEETING_FIELDS)
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De bijeenkomst is bijgewerkt."))
-            return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
-    return render(
+    form = MeetingForm(post_data(request), school=acc.school, initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("De bijeenkomst is bijgewerkt."))
+        return redirect("actionplans:meeting", school_id=acc.school.pk, meeting_id=meeting.pk)
+
+    return edit(
         request,
-        "actionplans/meeting_form.html",
-        _ctx(acc, form=form, meeting=meeting, conflict=conflict),
-        status=status,
+        form,
+        meeting,
+        save=lambda version: services.do_update_meeting(
+            meeting=meeting, expected_version=version, acting_user=request.user, **form.meeting_fields()
+        ),
+        fields=services.MEETING_FIELDS,
+        template="actionplans/meeting_form.html",
+        context=lambda conflict: _ctx(acc, form=form, meeting=meeting, conflict=conflict),
+        done=done,
     )
 
 
 def meeting_delete(request, school_id, meeting_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     meeting = access.get_meeting(acc, meeting_id)
     if request.method == "POST":
         services.do_delete_meeting(meeting=meeting, acting_user=request.user)
@@ -605,7 +570,7 @@ def meeting_delete(request, school_id, meeting_id):
 
 @require_POST
 def meeting_restore(request, school_id, meeting_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     meeting = access.get_meeting(acc, meeting_id, deleted=True)
     try:
         services.do_restore_meeting(meeting=meeting, acting_user=request.user)
@@ -656,7 +621,7 @@ def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=No
 
 
 def meeting_detail(request, school_id, meeting_id):
-    acc = _access(request, school_id, member=True)
+    acc = access.school_access(request, school_id, "is_member")
     meeting = access.get_meeting(acc, meeting_id)
     return _render_meeting(request, acc, meeting)
 
@@ -664,7 +629,7 @@ def meeting_detail(request, school_id, meeting_id):
 @require_POST
 def meeting_minutes(request, school_id, meeting_id):
     """Save the minutes: htmx autosave as people type, or the plain form's button."""
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_plan")
     meeting = access.get_meeting(acc, meeting_id)
     form = MinutesForm(request.POST)
     conflict = None

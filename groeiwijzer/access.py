@@ -201,7 +201,7 @@ class SchoolAccess:
     def can_read_audit_log(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
-    # A school that leaves (organisations/leaving.py): its schoolleiding exports all data and deletes the school.
+    # A school that leaves (pages/leaving.py): its schoolleiding exports all data and deletes the school.
     @property
     def can_close_school(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
@@ -250,6 +250,21 @@ def get_school_access(user, school_id) -> SchoolAccess:
     if school is None:
         raise Http404
     return SchoolAccess(user=user, school=school, membership=None)
+
+
+def school_access(request, school_id, *needs: str) -> SchoolAccess:
+    """The request's access to a school, for a view of any app: 404 for another school or none, 403 unless every
+    capability named in ``needs`` (an attribute of SchoolAccess, e.g. "can_edit_plan") holds, checked in order.
+    It is kept on the request as ``request.school_access`` for the page around the view."""
+    acc = request.school_access = get_school_access(request.user, school_id)
+    for need in needs:
+        require(getattr(acc, need))
+    return acc
+
+
+def school_context(acc: SchoolAccess, **extra) -> dict:
+    """The context every school page starts with: the access and the school, plus the view's own."""
+    return {"acc": acc, "school": acc.school, **extra}
 
 
 def get_member_access(user, school_id, *roles: str) -> SchoolAccess:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import record_download
-from core.conflicts import conflict_rows
+from core.editing import edit, form_status, post_data
 from core.errors import ConflictError, ServiceError
 from core.wordprocessing import DOCX_TYPE
 from groeiwijzer import access
@@ -26,22 +26,8 @@ from .models import Conversation, Decision, Kind, Note
 from .summary import kartrekker_count
 
 
-def _access(request, school_id, *, lead=True):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
-    access.require(acc.can_lead_intake if lead else acc.can_view_kartrekkers)
-    return acc
-
-
 def _ctx(acc, **extra):
-    return {"acc": acc, "school": acc.school, "agenda": load_agenda(), **extra}
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _status(request):
-    return 400 if request.method == "POST" else 200
+    return access.school_context(acc, agenda=load_agenda(), **extra)
 
 
 def _conversation_url(acc, conversation, anchor=""):
@@ -52,7 +38,7 @@ def _conversation_url(acc, conversation, anchor=""):
 
 
 def conversations(request, school_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     items = (
         Conversation.objects.filter(school=acc.school)
         .annotate(first_date=Max("dates__date"), n_agreements=Count("agreements", distinct=True))
@@ -67,7 +53,7 @@ def conversations(request, school_id):
 
 
 def conversation_new(request, school_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     initial = {"kind": Kind.VERKENNEND, "dates": [timezone.localdate()]}
     after = request.GET.get("na")
     previous = None
@@ -78,7 +64,7 @@ def conversation_new(request, school_id):
             "dates": [previous.follow_up_date] if previous.follow_up_date else [],
             "participants": list(previous.participants.all()),
         }
-    form = ConversationForm(_data(request), school=acc.school, initial=initial)
+    form = ConversationForm(post_data(request), school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.do_create_conversation(
@@ -95,12 +81,12 @@ def conversation_new(request, school_id):
             messages.success(request, _("Het gesprek is aangemaakt. Je kunt nu aantekeningen maken."))
             return redirect(_conversation_url(acc, conversation))
     return render(
-        request, "intake/conversation_form.html", _ctx(acc, form=form, follows=previous), status=_status(request)
+        request, "intake/conversation_form.html", _ctx(acc, form=form, follows=previous), status=form_status(request)
     )
 
 
 def conversation_edit(request, school_id, conversation_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     initial = {
         "kind": conversation.kind,
@@ -108,34 +94,28 @@ def conversation_edit(request, school_id, conversation_id):
         "participants": list(conversation.participants.all()),
         "version": conversation.version,
     }
-    form = ConversationForm(_data(request), school=acc.school, initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_conversation(
-                conversation=conversation,
-                kind=form.cleaned_data["kind"],
-                dates=form.cleaned_data["dates"],
-                participants=form.cleaned_data["participants"],
-                expected_version=form.cleaned_data["version"] or conversation.version,
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            conversation.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, conversation, ["kind"])
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De gegevens van het gesprek zijn opgeslagen."))
-            return redirect(_conversation_url(acc, conversation))
-    return render(
+    form = ConversationForm(post_data(request), school=acc.school, initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("De gegevens van het gesprek zijn opgeslagen."))
+        return redirect(_conversation_url(acc, conversation))
+
+    return edit(
         request,
-        "intake/conversation_form.html",
-        _ctx(acc, form=form, conversation=conversation, conflict=conflict),
-        status=status,
+        form,
+        conversation,
+        save=lambda version: services.do_update_conversation(
+            conversation=conversation,
+            kind=form.cleaned_data["kind"],
+            dates=form.cleaned_data["dates"],
+            participants=form.cleaned_data["participants"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        fields=["kind"],
+        template="intake/conversation_form.html",
+        context=lambda conflict: _ctx(acc, form=form, conversation=conversation, conflict=conflict),
+        done=done,
     )
 
 
@@ -209,14 +189,14 @@ def _render_conversation(request, acc, conversation, *, bound=None, conflict=Non
 
 
 def conversation_detail(request, school_id, conversation_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     return _render_conversation(request, acc, conversation)
 
 
 def conversation_docx(request, school_id, conversation_id):
     """Bijlage 1 filled in, as a Word document."""
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     conversation = (
         Conversation.objects.select_related("school", "follows")
@@ -239,7 +219,7 @@ def conversation_docx(request, school_id, conversation_id):
 @require_POST
 def note(request, school_id, conversation_id):
     """Save the notes for one question: htmx autosave as people type, or the plain form's button."""
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     form = NoteForm(request.POST)
     conflict = None
@@ -305,7 +285,7 @@ def note(request, school_id, conversation_id):
 
 
 def decision(request, school_id, conversation_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     initial = {
         "decision": conversation.decision,
@@ -313,34 +293,28 @@ def decision(request, school_id, conversation_id):
         "small_steps": conversation.small_steps,
         "version": conversation.version,
     }
-    form = DecisionForm(_data(request), initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_decide(
-                conversation=conversation,
-                decision=form.cleaned_data["decision"],
-                follow_up_date=form.cleaned_data["follow_up_date"],
-                small_steps=form.cleaned_data["small_steps"],
-                expected_version=form.cleaned_data["version"] or conversation.version,
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            conversation.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, conversation, ["decision", "follow_up_date"])
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Het besluit is opgeslagen."))
-            return redirect(_conversation_url(acc, conversation, "#besluit"))
-    return render(
+    form = DecisionForm(post_data(request), initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("Het besluit is opgeslagen."))
+        return redirect(_conversation_url(acc, conversation, "#besluit"))
+
+    return edit(
         request,
-        "intake/decision_form.html",
-        _ctx(acc, form=form, conversation=conversation, conflict=conflict, Decision=Decision),
-        status=status,
+        form,
+        conversation,
+        save=lambda version: services.do_decide(
+            conversation=conversation,
+            decision=form.cleaned_data["decision"],
+            follow_up_date=form.cleaned_data["follow_up_date"],
+            small_steps=form.cleaned_data["small_steps"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        fields=["decision", "follow_up_date"],
+        template="intake/decision_form.html",
+        context=lambda conflict: _ctx(acc, form=form, conversation=conversation, conflict=conflict, Decision=Decision),
+        done=done,
     )
 
 
@@ -354,9 +328,9 @@ def _agreement_values(form) -> dict:
 
 
 def agreement_new(request, school_id, conversation_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
-    form = AgreementForm(_data(request), school=acc.school)
+    form = AgreementForm(post_data(request), school=acc.school)
     if request.method == "POST" and form.is_valid():
         try:
             services.do_add_agreement(
@@ -371,40 +345,34 @@ def agreement_new(request, school_id, conversation_id):
         request,
         "intake/agreement_form.html",
         _ctx(acc, form=form, conversation=conversation),
-        status=_status(request),
+        status=form_status(request),
     )
 
 
 def agreement_edit(request, school_id, conversation_id, agreement_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     agreement = access.get_agreement(conversation, agreement_id)
     initial = {name: getattr(agreement, name) for name in AGREEMENT_FORM_FIELDS} | {"version": agreement.version}
-    form = AgreementForm(_data(request), school=acc.school, initial=initial)
-    conflict = None
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_agreement(
-                agreement=agreement,
-                values=_agreement_values(form),
-                expected_version=form.cleaned_data["version"] or agreement.version,
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            agreement.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, agreement, AGREEMENT_FORM_FIELDS)
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De afspraak is opgeslagen."))
-            return redirect(_conversation_url(acc, conversation, "#afspraken"))
-    return render(
+    form = AgreementForm(post_data(request), school=acc.school, initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("De afspraak is opgeslagen."))
+        return redirect(_conversation_url(acc, conversation, "#afspraken"))
+
+    return edit(
         request,
-        "intake/agreement_form.html",
-        _ctx(
+        form,
+        agreement,
+        save=lambda version: services.do_update_agreement(
+            agreement=agreement,
+            values=_agreement_values(form),
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        fields=AGREEMENT_FORM_FIELDS,
+        template="intake/agreement_form.html",
+        context=lambda conflict: _ctx(
             acc,
             form=form,
             conversation=conversation,
@@ -412,12 +380,12 @@ def agreement_edit(request, school_id, conversation_id, agreement_id):
             conflict=conflict,
             saved_by=agreement.updated_by,
         ),
-        status=status,
+        done=done,
     )
 
 
 def agreement_delete(request, school_id, conversation_id, agreement_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = access.get_conversation(acc, conversation_id)
     agreement = access.get_agreement(conversation, agreement_id)
     if request.method == "POST":
@@ -431,7 +399,7 @@ def agreement_delete(request, school_id, conversation_id, agreement_id):
 
 
 def kartrekkers(request, school_id):
-    acc = _access(request, school_id, lead=False)
+    acc = access.school_access(request, school_id, "can_view_kartrekkers")
     members = list(Membership.objects.filter(school=acc.school).select_related("user").order_by("user__name"))
     return render(
         request,
@@ -450,7 +418,7 @@ def kartrekkers(request, school_id):
 @require_POST
 def kartrekker_role(request, school_id, membership_id):
     """Appoint a member as kartrekker (``benoemen=1``) or take the role away (``benoemen=0``)."""
-    acc = _access(request, school_id, lead=False)
+    acc = access.school_access(request, school_id, "can_view_kartrekkers")
     access.require(acc.can_appoint_kartrekkers)
     membership = access.get_membership(acc, membership_id)
     appoint = request.POST.get("benoemen")

@@ -20,21 +20,9 @@ from .forms import AnswersForm, ItemForm, NoteForm, RoundForm
 from .models import ExtraItem
 
 
-def _access(request, school_id, capability):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
-    access.require(getattr(acc, capability))
-    return acc
-
-
 def _ctx(acc, **extra):
     content = load_content()
-    return {
-        "acc": acc,
-        "school": acc.school,
-        "content": content,
-        "layer": load_file().layer(content.growth_layer),
-        **extra,
-    }
+    return access.school_context(acc, content=content, layer=load_file().layer(content.growth_layer), **extra)
 
 
 def _overview_url(acc):
@@ -77,13 +65,13 @@ def _school_year(today):
 
 
 def overview(request, school_id):
-    acc = _access(request, school_id, "can_view_leadership_conversation")
+    acc = access.school_access(request, school_id, "can_view_leadership_conversation")
     return _render_overview(request, acc)
 
 
 @require_POST
 def round_new(request, school_id):
-    acc = _access(request, school_id, "can_manage_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
     form = RoundForm(request.POST)
     if form.is_valid():
         try:
@@ -104,7 +92,7 @@ def round_new(request, school_id):
 @never_cache  # your own answers: never kept in a browser or proxy cache (issue 11)
 def fill(request, school_id, checklist_id):
     """Your own answers: saved as you go (htmx) or with the button. Nobody else ever sees them."""
-    acc = _access(request, school_id, "can_fill_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_fill_leadership_checklist")
     round_ = access.get_checklist_round(acc, checklist_id)
     editable = services.current_round(acc.school) == round_
     items = services.items_for(acc.school)
@@ -143,7 +131,7 @@ def fill(request, school_id, checklist_id):
 
 @never_cache
 def results(request, school_id, checklist_id):
-    acc = _access(request, school_id, "can_fill_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_fill_leadership_checklist")
     round_ = access.get_checklist_round(acc, checklist_id)
     content = load_content()
     answers = {a.item_key: a.value for a in access.own_leadership_answers(acc, round_)}
@@ -190,7 +178,7 @@ def _question_rows(round_, forms=None):
 
 
 def conversation(request, school_id, checklist_id):
-    acc = _access(request, school_id, "can_view_leadership_conversation")
+    acc = access.school_access(request, school_id, "can_view_leadership_conversation")
     round_ = access.get_checklist_round(acc, checklist_id)
     return render(request, "leadership/conversation.html", _ctx(acc, round=round_, steps=_question_rows(round_)))
 
@@ -198,7 +186,7 @@ def conversation(request, school_id, checklist_id):
 @require_POST
 def note(request, school_id, checklist_id, question):
     """Save one question's outcomes and agreements: htmx autosave as people type, or the button."""
-    acc = _access(request, school_id, "can_edit_leadership_conversation")
+    acc = access.school_access(request, school_id, "can_edit_leadership_conversation")
     round_ = access.get_checklist_round(acc, checklist_id)
     q = load_content().question(question)
     if q is None:
@@ -247,7 +235,7 @@ def note(request, school_id, checklist_id, question):
 
 
 def items(request, school_id):
-    acc = _access(request, school_id, "can_manage_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
     form = ItemForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -275,7 +263,7 @@ def items(request, school_id):
 
 
 def item_edit(request, school_id, item_id):
-    acc = _access(request, school_id, "can_manage_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
     item = access.get_leadership_item(acc, item_id)
     form = ItemForm(
         request.POST if request.method == "POST" else None, initial={"text": item.text, "version": item.version}
@@ -307,7 +295,7 @@ def item_edit(request, school_id, item_id):
 
 
 def _item_action(request, school_id, item_id, service, done_message):
-    acc = _access(request, school_id, "can_manage_leadership_checklist")
+    acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
     item = access.get_leadership_item(acc, item_id)
     try:
         service(item=item, acting_user=request.user)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.conflicts import conflict_rows
-from core.errors import ConflictError, ServiceError
+from core.editing import edit, form_status, post_data
+from core.errors import ServiceError
 from groeiwijzer import access
 
 from . import services
@@ -28,26 +28,8 @@ from .models import Attendance, Topic, TrainingPlan
 from .overview import build_overview, module_label
 
 
-def _access(request, school_id, *, manage=False, attendance=False):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
-    access.require(acc.can_view_training)
-    if manage:
-        access.require(acc.can_manage_training)
-    if attendance:
-        access.require(acc.can_take_attendance)
-    return acc
-
-
 def _ctx(acc, **extra):
-    return {"acc": acc, "school": acc.school, "content": load_content(), **extra}
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _status(request):
-    return 400 if request.method == "POST" else 200
+    return access.school_context(acc, content=load_content(), **extra)
 
 
 def _school_year_now() -> int:
@@ -56,18 +38,18 @@ def _school_year_now() -> int:
 
 
 def overview(request, school_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_view_training")
     plans = list(TrainingPlan.objects.filter(school=acc.school).order_by("-school_year"))
     return render(request, "training/overview.html", _ctx(acc, plans=plans))
 
 
 def plan_new(request, school_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     taken = set(TrainingPlan.objects.filter(school=acc.school).values_list("school_year", flat=True))
     year = _school_year_now()
     while year in taken:
         year += 1
-    form = PlanForm(_data(request), initial={"school_year": year, "combine_34": True})
+    form = PlanForm(post_data(request), initial={"school_year": year, "combine_34": True})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -85,11 +67,11 @@ def plan_new(request, school_id):
                 request, _("Het trainingsplan is gemaakt. Pas de data aan de jaarkalender van de school aan.")
             )
             return redirect("training:plan", school_id=acc.school.pk, plan_id=plan.pk)
-    return render(request, "training/plan_form.html", _ctx(acc, form=form), status=_status(request))
+    return render(request, "training/plan_form.html", _ctx(acc, form=form), status=form_status(request))
 
 
 def plan_detail(request, school_id, plan_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_view_training")
     plan = access.get_training_plan(acc, plan_id)
     sessions = list(
         plan.sessions.select_related("group").prefetch_related("trainers").order_by("date", "start_time", "id")
@@ -101,9 +83,9 @@ def plan_detail(request, school_id, plan_id):
 
 
 def session_new(request, school_id, plan_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     plan = access.get_training_plan(acc, plan_id)
-    form = SessionForm(_data(request), plan=plan, new=True, initial={"date": timezone.localdate()})
+    form = SessionForm(post_data(request), plan=plan, new=True, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             session = services.do_create_session(
@@ -118,11 +100,11 @@ def session_new(request, school_id, plan_id):
         else:
             messages.success(request, _("De sessie is toegevoegd."))
             return redirect("training:session", school_id=acc.school.pk, session_id=session.pk)
-    return render(request, "training/session_form.html", _ctx(acc, form=form, plan=plan), status=_status(request))
+    return render(request, "training/session_form.html", _ctx(acc, form=form, plan=plan), status=form_status(request))
 
 
 def session_detail(request, school_id, session_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_view_training")
     session = access.get_training_session(acc, session_id)
     topics = []
     previous_training = None
@@ -151,43 +133,37 @@ def session_detail(request, school_id, session_id):
 
 
 def session_edit(request, school_id, session_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     session = access.get_training_session(acc, session_id)
     initial = {f: getattr(session, f) for f in ("title", "date", "start_time", "end_time", "location")}
     initial |= {"group": session.group_id, "trainers": list(session.trainers.all()), "version": session.version}
-    form = SessionForm(_data(request), plan=session.plan, initial=initial)
-    status = _status(request)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_session(
-                session=session,
-                expected_version=form.cleaned_data["version"] or session.version,
-                trainers=form.cleaned_data["trainers"],
-                acting_user=request.user,
-                **form.session_fields(),
-            )
-        except ConflictError as exc:
-            session.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, session, services.SESSION_FIELDS)
-            conflict += _people_conflict(form, "trainers", session.trainers.all())
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De sessie is bijgewerkt."))
-            return redirect("training:session", school_id=acc.school.pk, session_id=session.pk)
-    return render(
+    form = SessionForm(post_data(request), plan=session.plan, initial=initial)
+
+    def done(_saved):
+        messages.success(request, _("De sessie is bijgewerkt."))
+        return redirect("training:session", school_id=acc.school.pk, session_id=session.pk)
+
+    return edit(
         request,
-        "training/session_form.html",
-        _ctx(acc, form=form, plan=session.plan, session=session, conflict=conflict),
-        status=status,
+        form,
+        session,
+        save=lambda version: services.do_update_session(
+            session=session,
+            expected_version=version,
+            trainers=form.cleaned_data["trainers"],
+            acting_user=request.user,
+            **form.session_fields(),
+        ),
+        fields=services.SESSION_FIELDS,
+        more_rows=lambda form, saved: _people_conflict(form, "trainers", saved.trainers.all()),
+        template="training/session_form.html",
+        context=lambda conflict: _ctx(acc, form=form, plan=session.plan, session=session, conflict=conflict),
+        done=done,
     )
 
 
 def session_delete(request, school_id, session_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     session = access.get_training_session(acc, session_id)
     n_marks = Attendance.objects.filter(session=session).count()
     if request.method == "POST":
@@ -199,11 +175,11 @@ def session_delete(request, school_id, session_id):
 
 
 def attendance(request, school_id, session_id):
-    acc = _access(request, school_id, attendance=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_take_attendance")
     session = access.get_training_session(acc, session_id)
     people = services.roster(session)
     marks = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
-    form = AttendanceForm(_data(request), people=people, marks=marks)
+    form = AttendanceForm(post_data(request), people=people, marks=marks)
     if request.method == "POST" and form.is_valid():
         try:
             services.do_save_attendance(session=session, marks=form.marks(), acting_user=request.user)
@@ -217,13 +193,13 @@ def attendance(request, school_id, session_id):
         request,
         "training/attendance.html",
         _ctx(acc, session=session, plan=session.plan, form=form, counts=counts, n_people=len(people)),
-        status=_status(request),
+        status=form_status(request),
     )
 
 
 @require_POST
 def send_reflection(request, school_id, session_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     session = access.get_training_session(acc, session_id)
     form = ReflectionForm(request.POST)
     url = request.build_absolute_uri(reverse("training:session", args=[acc.school.pk, session.pk]))
@@ -246,7 +222,7 @@ def send_reflection(request, school_id, session_id):
 
 @require_POST
 def topic_new(request, school_id, session_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     session = access.get_training_session(acc, session_id)
     form = TopicForm(request.POST)
     if form.is_valid():
@@ -264,7 +240,7 @@ def topic_new(request, school_id, session_id):
 
 @require_POST
 def topic_signup(request, school_id, topic_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id, "can_view_training")
     topic = access.get_training_topic(acc, topic_id)
     form = SignupForm(request.POST)
     if form.is_valid():
@@ -283,23 +259,23 @@ def topic_signup(request, school_id, topic_id):
 
 
 def group_new(request, school_id, plan_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     plan = access.get_training_plan(acc, plan_id)
     return _group_form(request, acc, plan, None)
 
 
 def group_edit(request, school_id, group_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     group = access.get_training_group(acc, group_id)
     return _group_form(request, acc, group.plan, group)
 
 
 def group_delete(request, school_id, group_id):
-    acc = _access(request, school_id, manage=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     group = access.get_training_group(acc, group_id)
     sessions = list(group.sessions.order_by("date", "start_time", "id"))
-    form = GroupDeleteForm(_data(request), group=group, n_sessions=len(sessions))
-    status = _status(request)
+    form = GroupDeleteForm(post_data(request), group=group, n_sessions=len(sessions))
+    status = form_status(request)
     if request.method == "POST" and form.is_valid():
         target = form.target_group()
         try:
@@ -345,47 +321,47 @@ def _group_form(request, acc, plan, group):
             "trainers": list(group.trainers.all()),
             "version": group.version,
         }
-    form = GroupForm(_data(request), plan=plan, initial=initial)
-    status = _status(request)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+    form = GroupForm(post_data(request), plan=plan, initial=initial)
+
+    def save(version):
         d = form.cleaned_data
-        try:
-            saved = services.do_save_group(
-                plan=plan,
-                group=group,
-                name=d["name"].strip(),
-                members=d["members"],
-                trainers=d["trainers"],
-                expected_version=(d["version"] or group.version) if group else None,
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            assert group is not None  # only an edit has a version to conflict with
-            group.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = conflict_rows(form, group, ("name",))
-            conflict += _people_conflict(form, "members", group.members.all())
-            conflict += _people_conflict(form, "trainers", group.trainers.all())
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            warnings = services.group_warnings(saved.members.count(), saved.trainers.count())
-            messages.success(request, _("De trainingsgroep is opgeslagen."))
-            for warning in warnings:
-                messages.warning(request, warning)
-            return redirect(reverse("training:plan", args=[acc.school.pk, plan.pk]) + "#groepen")
-    return render(
+        return services.do_save_group(
+            plan=plan,
+            group=group,
+            name=d["name"].strip(),
+            members=d["members"],
+            trainers=d["trainers"],
+            expected_version=version,
+            acting_user=request.user,
+        )
+
+    def people_rows(form, saved) -> list[dict]:
+        return _people_conflict(form, "members", saved.members.all()) + _people_conflict(
+            form, "trainers", saved.trainers.all()
+        )
+
+    def done(saved):
+        warnings = services.group_warnings(saved.members.count(), saved.trainers.count())
+        messages.success(request, _("De trainingsgroep is opgeslagen."))
+        for warning in warnings:
+            messages.warning(request, warning)
+        return redirect(reverse("training:plan", args=[acc.school.pk, plan.pk]) + "#groepen")
+
+    return edit(
         request,
-        "training/group_form.html",
-        _ctx(acc, form=form, plan=plan, group=group, conflict=conflict),
-        status=status,
+        form,
+        group,
+        save=save,
+        fields=("name",),
+        more_rows=people_rows,
+        template="training/group_form.html",
+        context=lambda conflict: _ctx(acc, form=form, plan=plan, group=group, conflict=conflict),
+        done=done,
     )
 
 
 def missed(request, school_id, plan_id):
-    acc = _access(request, school_id, attendance=True)
+    acc = access.school_access(request, school_id, "can_view_training", "can_take_attendance")
     plan = access.get_training_plan(acc, plan_id)
     data = build_overview(plan)
     for row in data.people:

@@ -1,9 +1,7 @@
 """The school's implementation route. Thin views; access and services decide."""
 
-from typing import cast
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record_download
+from core.editing import edit, form_status
 from core.errors import ConflictError, ServiceError
 from groeiwijzer import access
 
@@ -37,22 +36,11 @@ STEP_LINKS = {
 }
 
 
-def _access(request, school_id, *, edit=False):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
-    if edit:
-        access.require(acc.can_edit_trajectory)
-    return acc
-
-
 def _route(acc):
     trajectory = access.get_trajectory(acc)
     if trajectory is None:
         raise Http404
     return trajectory
-
-
-def _status(request):
-    return 400 if request.method == "POST" else 200
 
 
 def _link(acc, step):
@@ -75,7 +63,7 @@ def _intake_decision(acc, step):
 
 
 def overview(request, school_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     trajectory = access.get_trajectory(acc)
     if trajectory is None:
         form = StartForm() if acc.can_edit_trajectory else None
@@ -86,7 +74,7 @@ def overview(request, school_id):
 
 
 def start(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_trajectory")
     if access.get_trajectory(acc) is not None:
         return redirect("trajectory:edit_start", school_id=acc.school.pk)
     form = StartForm(request.POST if request.method == "POST" else None)
@@ -104,52 +92,45 @@ def start(request, school_id):
         request,
         "trajectory/not_started.html",
         {"acc": acc, "school": acc.school, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
 def edit_start(request, school_id):
-    acc = _access(request, school_id, edit=True)
+    acc = access.school_access(request, school_id, "can_edit_trajectory")
     trajectory = _route(acc)
     initial = {"training_start": trajectory.training_start, "version": trajectory.version}
     form = StartForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = _status(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_move_training_start(
-                trajectory=trajectory,
-                training_start=form.cleaned_data["training_start"],
-                expected_version=form.cleaned_data["version"],
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            trajectory.refresh_from_db()
-            form.add_error(None, str(exc))
-            data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
-            data["version"] = trajectory.version
-            form.data = data
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De startdatum is aangepast; open stappen zijn meeverschoven."))
-            return redirect("trajectory:overview", school_id=acc.school.pk)
-    return render(
+
+    def done(_saved):
+        messages.success(request, _("De startdatum is aangepast; open stappen zijn meeverschoven."))
+        return redirect("trajectory:overview", school_id=acc.school.pk)
+
+    return edit(  # the page names no differing fields: the date is the only one, and the form carries the saved version
         request,
-        "trajectory/edit_start.html",
-        {"acc": acc, "school": acc.school, "form": form, "trajectory": trajectory},
-        status=status,
+        form,
+        trajectory,
+        save=lambda version: services.do_move_training_start(
+            trajectory=trajectory,
+            training_start=form.cleaned_data["training_start"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        fields=(),
+        template="trajectory/edit_start.html",
+        context=lambda _conflict: access.school_context(acc, form=form, trajectory=trajectory),
+        done=done,
     )
 
 
 def summary(request, school_id):
     """The whole route on one page for the team (also the PDF)."""
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     return render(request, "trajectory/summary.html", _summary_context(acc, _route(acc)))
 
 
 def _summary_context(acc, trajectory):
-    return {"acc": acc, "school": acc.school, "o": route_overview(trajectory)}
+    return access.school_context(acc, o=route_overview(trajectory))
 
 
 def _step_form(request, acc, step, data=None):
@@ -166,7 +147,7 @@ def _step_form(request, acc, step, data=None):
 
 
 def step_detail(request, school_id, step_id):
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     step = access.get_route_step(acc, step_id)
     route = load_route()
     kept = with_content([step], route, timezone.localdate())  # the same content and lateness as the overview
@@ -176,7 +157,7 @@ def step_detail(request, school_id, step_id):
     if request.method == "POST":
         access.require(can_work)
     form = _step_form(request, acc, step, request.POST if request.method == "POST" else None) if can_work else None
-    conflict, status = None, _status(request)
+    conflict, status = None, form_status(request)
     if request.method == "POST" and form is not None and form.is_valid():  # a POST without can_work was refused
         try:
             services.do_update_step(
@@ -229,7 +210,7 @@ def ics(request, school_id):
     """The route (and the werkgroep's meetings) for Outlook, Google Calendar or Apple Calendar."""
     from . import exports
 
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     trajectory = _route(acc)
     content = exports.route_ics(trajectory, route_overview(trajectory), base_url=request.build_absolute_uri("/"))
     return _download(request, content, exports.ICS_TYPE, acc, trajectory, "ics")
@@ -240,7 +221,7 @@ def docx(request, school_id):
 
     from . import exports
 
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     trajectory = _route(acc)
     content = exports.route_docx(trajectory, route_overview(trajectory))
     return _download(request, content, DOCX_TYPE, acc, trajectory, "docx")
@@ -249,7 +230,7 @@ def docx(request, school_id):
 def pdf(request, school_id):
     from . import exports
 
-    acc = _access(request, school_id)
+    acc = access.school_access(request, school_id)
     trajectory = _route(acc)
     content = exports.route_pdf(request, _summary_context(acc, trajectory))
     return _download(request, content, "application/pdf", acc, trajectory, "pdf")
