@@ -1,14 +1,14 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import privacy
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """People in /beheer/. Erasing (AVG) reads every app, so its action is added on top: pages/admin.py."""
+
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active"]
     search_fields = ["email", "name"]
@@ -19,7 +19,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ["is_staff", "is_active"]
-    actions = ["erase_accounts"]
 
     def has_delete_permission(self, request, obj=None):
         # A raw delete would take a person's submissions out of the school's results (or be refused by them):
@@ -38,29 +37,3 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.is_superuser:
             readonly += ["is_staff", "is_superuser"]  # no one hands themselves (or others) more rights
         return readonly
-
-    # Only who may change accounts may erase them (view permission alone lists nothing to erase with).
-    @admin.action(
-        permissions=["change"],
-        description=_("Gegevens wissen (AVG): account wordt 'oud-teamlid', resultaten blijven"),
-    )
-    def erase_accounts(self, request, queryset):
-        erased = 0
-        for user in queryset.order_by("pk"):
-            if user.pk == request.user.pk:
-                self.message_user(
-                    request, _("Je eigen account wis je via Mijn gegevens, niet hier."), level=messages.WARNING
-                )
-                continue
-            if user.is_superuser and not request.user.is_superuser:
-                self.message_user(
-                    request,
-                    _("%(email)s is platformbeheerder: dat account kan alleen een platformbeheerder wissen.")
-                    % {"email": user.email},
-                    level=messages.WARNING,
-                )
-                continue
-            if not privacy.is_erased(user):
-                privacy.do_erase_user(user=user, acting_user=request.user, reason="beheer")
-                erased += 1
-        self.message_user(request, ngettext("%(n)d account gewist.", "%(n)d accounts gewist.", erased) % {"n": erased})

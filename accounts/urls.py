@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, twofactor_views, views
+from . import twofactor_views, views
 
 app_name = "accounts"
 
@@ -12,7 +12,4 @@ urlpatterns = [
     path("mijn-gegevens/", views.account_view, name="account"),
     path("mijn-gegevens/tweestapsverificatie/", twofactor_views.setup_view, name="twofactor"),
     path("inloggen/tweede-stap/", twofactor_views.verify_view, name="twofactor_verify"),
-    path("mijn-gegevens/download.json", privacy_views.my_data_json, name="my_data_json"),
-    path("mijn-gegevens/overzicht/", privacy_views.my_data_page, name="my_data_page"),
-    path("mijn-gegevens/wissen/", privacy_views.erase, name="erase"),
 ]

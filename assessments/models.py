@@ -88,7 +88,7 @@ class Round(models.Model):
 class Participant(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
     # PROTECT: deleting an account must not take its submissions out of a round's shown set (that would let two views
-    # differ by one person). People leave through erasure (accounts/privacy.py: a tombstone, the answers stay).
+    # differ by one person). People leave through erasure (pages/privacy.py: a tombstone, the answers stay).
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -246,7 +246,7 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
 
 
 def anonymous_round_figures(rounds) -> list[dict]:
-    """For the school export (organisations/leaving.py): what the consensus view of each anonymous round shows, and
+    """For the school export (pages/leaving.py): what the consensus view of each anonymous round shows, and
     nothing more. Per round and accent the figures of summarise() from the shown set only: the number shown, the
     counts per phase, "weet ik niet", no phase, the written strengths and goals as two separate lists sorted by text,
     and how many put the accent in their top five. Nothing for a round whose shown set is below

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "leadership",
     "intake",
     "reference",
+    "pages",  # on top: the pages that combine apps, the AVG export and erasure, `demo`; last (pages/admin.py)
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from organisations import views as organisation_views
+import accounts.urls
+import organisations.urls
+import pages.urls
 
 admin.site.site_header = "Groeiwijzer TSO – beheer"
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
-    path("", include("accounts.urls")),
-    path("", include("organisations.urls")),
+    # The pages on top (pages/) keep their URL names in the namespaces of the apps they belong to.
+    pages.urls.home,
+    path("", include((accounts.urls.urlpatterns + pages.urls.accounts_urlpatterns, accounts.urls.app_name))),
+    path(
+        "",
+        include((organisations.urls.urlpatterns + pages.urls.organisations_urlpatterns, organisations.urls.app_name)),
+    ),
     path("", include("ontwikkelmodel.urls")),
     path("", include("assessments.urls")),
     path("", include("actionplans.urls")),

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: voorgesprekken at both demo schools (called from assessments' demo command)."""
+"""Demo data for `make run`: voorgesprekken at both demo schools (called from the `demo` command in pages/)."""
 
 from datetime import timedelta
 

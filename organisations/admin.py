@@ -23,7 +23,7 @@ class SchoolleidingInviteForm(InviteForm):
 class SchoolInline(admin.TabularInline):
     model = School
     extra = 0
-    can_delete = False  # a school leaves through its own page (organisations/leaving.py): exported, audited
+    can_delete = False  # a school leaves through its own page (pages/leaving.py): exported, audited
     fields = ["name", "brin", "education_type", "cluster"]
 
 

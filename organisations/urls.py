@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import leaving_views, views
+from . import views
 
 app_name = "organisations"
 
 urlpatterns = [
-    path("scholen/<int:school_id>/", views.school_dashboard, name="school"),
     path("scholen/<int:school_id>/team/", views.members, name="members"),
     path("scholen/<int:school_id>/team/uitnodigen/", views.invite, name="invite"),
     path(
@@ -21,7 +20,4 @@ urlpatterns = [
     path("scholen/<int:school_id>/team/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
-    path("besturen/<int:board_id>/", views.board, name="board"),
-    path("scholen/<int:school_id>/stoppen/gegevens.zip", leaving_views.school_export, name="school_export"),
-    path("scholen/<int:school_id>/stoppen/", leaving_views.school_delete, name="school_delete"),
 ]

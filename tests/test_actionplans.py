@@ -419,7 +419,7 @@ def test_purge_command(cast, plan):
 def test_the_plan_school_and_board_pages_agree_on_the_meeting_reminder(cast, client, what, days_ago, expected):
     """One rule on all three pages: a plan in use (short-term goals or open actions) without a meeting in six weeks."""
     from actionplans.overview import dashboard_summary
-    from organisations.board_overview import board_overview
+    from pages.board_overview import board_overview
 
     from .factories import make_action, make_goal, make_meeting
 

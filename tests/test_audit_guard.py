@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, record
 from audit.retention import purge_old_events
-from organisations.leaving import do_delete_school
 from organisations.models import School
+from pages.leaving import do_delete_school
 
 from .factories import make_board, make_member, make_round, make_school, make_user
 from .test_audit_retention import event_at
@@ -205,7 +205,7 @@ def test_committed_for_real_a_cut_link_is_refused_and_a_deleted_school_is_not():
     stays.refresh_from_db()
     assert stays.school_id == school.pk
 
-    erased = do_delete_school(school=leaving, acting_user=user)  # organisations/leaving.py, its own transaction
+    erased = do_delete_school(school=leaving, acting_user=user)  # pages/leaving.py, its own transaction
     assert erased == [] and not School.objects.filter(pk=leaving.pk).exists()
     goes.refresh_from_db()
     assert (goes.action, goes.school_id, goes.actor_id) == ("round.created", None, user.pk)

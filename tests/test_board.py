@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionStatus
-from organisations.board_overview import board_overview
+from pages.board_overview import board_overview
 from trajectory import services as route_services
 
 from .factories import make_member, make_school, make_user

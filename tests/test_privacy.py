@@ -20,12 +20,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import privacy
 from actionplans.models import ActionUpdate
 from assessments.models import Answer, Participant
 from audit.models import AuditEvent, record
 from leadership.models import Answer as LeadershipAnswer
 from organisations.models import Membership, Role
+from pages import privacy
 
 from .factories import PASSWORD, fill_completely, make_action, make_member, make_round, make_user, move_to
 from .intake_fixtures import build_intake
@@ -70,9 +70,9 @@ def download(client):
 
 
 def test_every_relation_to_the_user_model_is_in_the_export():
-    """A new model pointing at people must be added to accounts.privacy.PARTS (or read there otherwise)."""
+    """A new model pointing at people must be added to pages.privacy.PARTS (or read there otherwise)."""
     missing = sorted(user_relations() - privacy.covered_relations())
-    assert not missing, f"Not in the personal export (accounts/privacy.py PARTS): {missing}"
+    assert not missing, f"Not in the personal export (pages/privacy.py PARTS): {missing}"
 
 
 @pytest.mark.parametrize("who", ["schoolleider", "kartrekker", "werkgroeplid", "teamlid", "trainer", "outsider"])

@@ -19,8 +19,8 @@ from assessments import services
 from assessments.models import Participant
 from audit.models import AuditEvent
 from leadership.models import Answer as LeadershipAnswer
-from organisations import leaving
 from organisations.models import Membership, Role, School
+from pages import leaving
 
 from .factories import fill_completely, make_member, make_round, make_user, move_to
 from .intake_fixtures import build_intake
@@ -76,7 +76,7 @@ def export(client, school):
 def test_every_model_of_a_school_is_in_the_export():
     in_export = {k.model for k in leaving.KINDS} | set(leaving.NOT_EXPORTED)
     missing = sorted(school_models() - in_export)
-    assert not missing, f"Not in the school export (organisations/leaving.py KINDS or NOT_EXPORTED): {missing}"
+    assert not missing, f"Not in the school export (pages/leaving.py KINDS or NOT_EXPORTED): {missing}"
 
 
 def test_export_holds_every_row_of_the_school_and_nothing_of_another(everything, login):

@@ -15,7 +15,7 @@ gegevens).
 
 Deletion (``do_delete_school``): recorded at board level first (the school's own audit rows stay, their school
 becomes empty: audit/models.py), then the school and everything of it is deleted; people who are left without
-any school or board (and are not platform admins) are erased as in accounts.privacy, except the person deleting,
+any school or board (and are not platform admins) are erased as in pages.privacy, except the person deleting,
 who is told they can erase their own account.
 """
 
@@ -41,7 +41,7 @@ from audit.models import record
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-from .models import School
+from organisations.models import School
 
 FORMAT = "groeiwijzer-tso/school-export"
 FORMAT_VERSION = 2  # 2: anonymous rounds as figures (anonieme_rondes.json), no answer rows; no drafts
@@ -304,8 +304,9 @@ def name_matches(school, typed: str) -> bool:
 @transaction.atomic
 def do_delete_school(*, school, acting_user) -> list[int]:
     """Delete the school and all of its data; returns the ids of the accounts erased with it."""
-    from accounts import privacy
     from leadership.models import Answer as LeadershipAnswer
+
+    from . import privacy
 
     school = School.objects.select_for_update().select_related("board").get(pk=school.pk)
     User = get_user_model()

@@ -66,7 +66,7 @@ class EraseForm(forms.Form):
 
 @never_cache
 def erase(request):
-    """Confirm with your own address, then the account and its personal data are removed (see accounts.privacy)."""
+    """Confirm with your own address, then the account and its personal data are removed (see pages.privacy)."""
     user = request.user
     form = EraseForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

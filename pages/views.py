@@ -1,0 +1,54 @@
+"""The pages that combine apps: the start page, a school's dashboard and a board's page."""
+
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+
+from actionplans.overview import dashboard_summary
+from assessments.models import Round
+from groeiwijzer import access
+from trajectory.overview import dashboard_route
+
+from .board_overview import board_overview
+
+
+def home(request):
+    """Start page: go straight to the only school, or choose."""
+    schools = list(access.schools_for_user(request.user))
+    boards = list(request.user.boards.all())
+    if len(schools) == 1 and not boards:
+        return redirect("organisations:school", school_id=schools[0].pk)
+    return render(request, "organisations/home.html", {"schools": schools, "boards": boards})
+
+
+def school_dashboard(request, school_id):
+    acc = request.school_access = access.get_school_access(request.user, school_id)
+    if acc.is_board_viewer:
+        return redirect("organisations:board", board_id=acc.school.board_id)
+    rounds = (
+        Round.objects.filter(school=acc.school)
+        .annotate(
+            n_participants=Count("participants", distinct=True),
+            n_submitted=Count("participants", filter=Q(participants__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("-created_at")
+    )
+    my_rounds = set(
+        Round.objects.filter(school=acc.school, participants__user=request.user).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "organisations/school.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "rounds": rounds,
+            "my_rounds": my_rounds,
+            "plan": dashboard_summary(acc.school, request.user),
+            "route": dashboard_route(acc.school, request.user),
+        },
+    )
+
+
+def board(request, board_id):
+    board = access.get_board_for_user(request.user, board_id)
+    return render(request, "organisations/board.html", {"board": board, "rows": board_overview(board)})
