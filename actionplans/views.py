@@ -14,16 +14,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import lookups as assessments_lookups
 from assessments.models import RoundStatus
 from audit.models import record_download
 from core.editing import edit, form_status, post_data
 from core.errors import ConflictError, ServiceError
 from core.urls_safe import safe_next
 from core.wordprocessing import DOCX_TYPE
-from groeiwijzer import access
 from ontwikkelmodel.content import load_file
+from organisations import access
 
-from . import services
+from . import lookups, services
 from .content import load_suggestions
 from .forms import (
     ActionForm,
@@ -105,7 +106,7 @@ def plan_xlsx(request, school_id):
 def from_round(request, school_id, round_id):
     """The consensus priorities become goals, each with a first action."""
     acc = access.school_access(request, school_id, "can_edit_plan")
-    round_ = access.get_round(acc, round_id)
+    round_ = assessments_lookups.get_round(acc, round_id)
     if round_.status != RoundStatus.CLOSED:
         messages.info(request, _("Doelen maak je nadat de ronde is afgesloten."))
         return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
@@ -176,7 +177,7 @@ def goal_new(request, school_id):
 
 def goal_detail(request, school_id, goal_id):
     acc = access.school_access(request, school_id)
-    goal = access.get_goal(acc, goal_id)
+    goal = lookups.get_goal(acc, goal_id)
     model = load_file()
     goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
     actions = mark(list(actions_queryset(acc.school).filter(goal=goal)), timezone.localdate())
@@ -190,7 +191,7 @@ def goal_detail(request, school_id, goal_id):
 def goal_edit(request, school_id, goal_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
     # A save may meet a delete made meanwhile: then the service says so and the input stays in the form.
-    goal = access.get_goal(acc, goal_id, deleted=None if request.method == "POST" else False)
+    goal = lookups.get_goal(acc, goal_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(goal, f) for f in services.GOAL_FIELDS} | {"version": goal.version}
     form = GoalForm(post_data(request), school=acc.school, initial=initial)
 
@@ -216,7 +217,7 @@ def goal_edit(request, school_id, goal_id):
 
 def goal_delete(request, school_id, goal_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    goal = access.get_goal(acc, goal_id)
+    goal = lookups.get_goal(acc, goal_id)
     if request.method == "POST":
         services.do_delete_goal(goal=goal, acting_user=request.user)
         messages.success(
@@ -232,7 +233,7 @@ def goal_delete(request, school_id, goal_id):
 @require_POST
 def goal_restore(request, school_id, goal_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    goal = access.get_goal(acc, goal_id, deleted=True)
+    goal = lookups.get_goal(acc, goal_id, deleted=True)
     try:
         services.do_restore_goal(goal=goal, acting_user=request.user)
     except ServiceError as exc:
@@ -261,13 +262,13 @@ def action_new(request, school_id):
         initial |= {"title": picked.text[:300], "layer_code": picked.layer_code, "suggestion": picked.code}
     goal = None
     if request.GET.get("doel", ""):
-        goal = access.get_goal(acc, request.GET["doel"])
+        goal = lookups.get_goal(acc, request.GET["doel"])
         initial |= {"goal": goal.pk, "layer_code": goal.layer_code}  # an action has its goal's layer
         keep["doel"] = goal.pk
     meeting = None
     meeting_id = request.POST.get("bijeenkomst") or request.GET.get("bijeenkomst")
     if meeting_id:
-        meeting = access.get_meeting(acc, meeting_id)
+        meeting = lookups.get_meeting(acc, meeting_id)
         keep["bijeenkomst"] = meeting.pk
     form = ActionForm(post_data(request), school=acc.school, goals=_goals(acc), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -329,7 +330,7 @@ def _render_action(request, acc, action, *, update_form=None, status=200):
 
 def action_detail(request, school_id, action_id):
     acc = access.school_access(request, school_id)
-    return _render_action(request, acc, access.get_action(acc, action_id))
+    return _render_action(request, acc, lookups.get_action(acc, action_id))
 
 
 def _steps_row(form, action) -> list[dict]:
@@ -341,7 +342,7 @@ def _steps_row(form, action) -> list[dict]:
 
 def action_edit(request, school_id, action_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    action = access.get_action(acc, action_id, deleted=None if request.method == "POST" else False)
+    action = lookups.get_action(acc, action_id, deleted=None if request.method == "POST" else False)
     initial = {f: getattr(action, f) for f in ("title", "layer_code", "due_date", "monitoring", "status")}
     initial |= {
         "goal": action.goal_id,
@@ -372,7 +373,7 @@ def action_edit(request, school_id, action_id):
 
 def action_delete(request, school_id, action_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    action = access.get_action(acc, action_id)
+    action = lookups.get_action(acc, action_id)
     if request.method == "POST":
         services.do_delete_action(action=action, acting_user=request.user)
         messages.success(
@@ -387,7 +388,7 @@ def action_delete(request, school_id, action_id):
 @require_POST
 def action_restore(request, school_id, action_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    action = access.get_action(acc, action_id, deleted=True)
+    action = lookups.get_action(acc, action_id, deleted=True)
     try:
         services.do_restore_action(action=action, acting_user=request.user)
     except ServiceError as exc:
@@ -399,7 +400,7 @@ def action_restore(request, school_id, action_id):
 
 def _work_access(request, school_id, action_id):
     acc = access.school_access(request, school_id, "is_member")
-    action = access.get_action(acc, action_id)
+    action = lookups.get_action(acc, action_id)
     access.require(acc.can_work_on_action(action))
     return acc, action
 
@@ -422,7 +423,7 @@ def action_status(request, school_id, action_id):
 @require_POST
 def action_step(request, school_id, action_id, step_id):
     acc, action = _work_access(request, school_id, action_id)
-    step = access.get_step(action, step_id)
+    step = lookups.get_step(action, step_id)
     form = StepForm(request.POST)
     form.is_valid()  # a boolean: anything but a true value means "not done"
     step = services.do_set_step_done(step=step, done=form.cleaned_data.get("done", False), acting_user=request.user)
@@ -439,7 +440,7 @@ def action_update(request, school_id, action_id):
     form = UpdateForm(request.POST)
     meeting = None
     if request.POST.get("bijeenkomst"):
-        meeting = access.get_meeting(acc, request.POST["bijeenkomst"])
+        meeting = lookups.get_meeting(acc, request.POST["bijeenkomst"])
     if form.is_valid():
         try:
             services.do_add_update(
@@ -516,7 +517,7 @@ def meeting_new(request, school_id):
 
 def meeting_edit(request, school_id, meeting_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    meeting = access.get_meeting(acc, meeting_id)
+    meeting = lookups.get_meeting(acc, meeting_id)
     initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "location")}
     initial |= {
         "chair": meeting.chair_id,
@@ -546,7 +547,7 @@ def meeting_edit(request, school_id, meeting_id):
 
 def meeting_delete(request, school_id, meeting_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    meeting = access.get_meeting(acc, meeting_id)
+    meeting = lookups.get_meeting(acc, meeting_id)
     if request.method == "POST":
         services.do_delete_meeting(meeting=meeting, acting_user=request.user)
         messages.success(
@@ -571,7 +572,7 @@ def meeting_delete(request, school_id, meeting_id):
 @require_POST
 def meeting_restore(request, school_id, meeting_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
-    meeting = access.get_meeting(acc, meeting_id, deleted=True)
+    meeting = lookups.get_meeting(acc, meeting_id, deleted=True)
     try:
         services.do_restore_meeting(meeting=meeting, acting_user=request.user)
     except ServiceError as exc:
@@ -622,7 +623,7 @@ def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=No
 
 def meeting_detail(request, school_id, meeting_id):
     acc = access.school_access(request, school_id, "is_member")
-    meeting = access.get_meeting(acc, meeting_id)
+    meeting = lookups.get_meeting(acc, meeting_id)
     return _render_meeting(request, acc, meeting)
 
 
@@ -630,7 +631,7 @@ def meeting_detail(request, school_id, meeting_id):
 def meeting_minutes(request, school_id, meeting_id):
     """Save the minutes: htmx autosave as people type, or the plain form's button."""
     acc = access.school_access(request, school_id, "can_edit_plan")
-    meeting = access.get_meeting(acc, meeting_id)
+    meeting = lookups.get_meeting(acc, meeting_id)
     form = MinutesForm(request.POST)
     conflict = None
     status = 200

@@ -19,8 +19,6 @@ urlpatterns = [
     path(R + "consensus/", views.consensus, name="consensus"),
     path(R + "consensus/<str:accent_code>/", views.consensus_item, name="consensus_item"),
     path(R + "presentatie/", views.present, name="present"),
-    path(R + "resultaat/", views.result, name="result"),
     path(R + "resultaat/formulier.docx", views.result_docx, name="result_docx"),
     path(R + "resultaat/overzicht.xlsx", views.result_xlsx, name="result_xlsx"),
-    path(R + "resultaat/rapport.pdf", views.result_pdf, name="result_pdf"),
 ]

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from core import save_order
 from core.errors import ConflictError, ServiceError
 from core.wordprocessing import DOCX_TYPE
-from groeiwijzer import access
 from ontwikkelmodel.content import load_gespreksformulier
+from organisations import access
 
-from . import services
+from . import lookups, services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
 from .models import ConsensusItem, Participant, RoundStatus
 from .summary import summarise
@@ -28,7 +28,7 @@ from .summary import summarise
 
 def _round_access(request, school_id, round_id):
     acc = request.school_access = access.get_school_access(request.user, school_id)
-    return acc, access.get_round(acc, round_id)
+    return acc, lookups.get_round(acc, round_id)
 
 
 # Organising ---------------------------------------------------------------
@@ -200,7 +200,7 @@ def _chosen_step(request, ctx):
 
 def fill(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
-    access.get_participant(acc, round_)
+    lookups.get_participant(acc, round_)
     return redirect(
         "assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=round_.model.layers[0].code
     )
@@ -209,7 +209,7 @@ def fill(request, school_id, round_id):
 @never_cache
 def fill_step(request, school_id, round_id, step):
     acc, round_ = _round_access(request, school_id, round_id)
-    participant = access.get_participant(acc, round_)
+    participant = lookups.get_participant(acc, round_)
     if step == "prioriteiten":
         return _fill_priorities(request, acc, round_, participant)
     if step == "indienen":
@@ -265,7 +265,7 @@ def _accent_rows(form, layer):
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
     acc, round_ = _round_access(request, school_id, round_id)
-    participant = access.get_participant(acc, round_)
+    participant = lookups.get_participant(acc, round_)
     ctx: dict[str, Any] = {"saved": False, "error": None}
     if not (round_.is_open and not participant.is_submitted):
         ctx["error"] = _("Niet opgeslagen: je antwoorden zijn al ingediend of de ronde is dicht.")
@@ -488,36 +488,16 @@ def present(request, school_id, round_id):
     )
 
 
-def result_context(acc, round_) -> dict:
-    """What the result page of a closed round shows this person. The one place: the page and the PDF use it.
-
-    Board viewers get the summary without individual answers (no distribution, no written answers).
-    """
-    from actionplans.overview import round_followup
-
-    summary = summarise(round_, include_individual=acc.can_see_individual_answers(round_))
-    return {
-        "acc": acc,
-        "school": acc.school,
-        "round": round_,
-        "summary": summary,
-        "followup_goals": round_followup(round_),
-    }
+def result_summary(acc, round_):
+    """What a closed round's result shows this person. Board viewers get it without individual answers (no
+    distribution, no written answers). The result page and its PDF (pages/round_result.py) and the exports use it."""
+    return summarise(round_, include_individual=acc.can_see_individual_answers(round_))
 
 
-@never_cache
-def result(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
-    if not round_.is_closed:
-        access.require(acc.is_member)  # board members: closed rounds only (403: they may see the school)
-        return render(request, "assessments/result_pending.html", {"acc": acc, "school": acc.school, "round": round_})
-    return render(request, "assessments/result.html", result_context(acc, round_))
+# Exports of a closed round: whoever sees the result page, as Word or Excel (the PDF: pages/round_result.py) ----
 
 
-# Exports of a closed round: whoever sees the result page, as Word, Excel or PDF ----------------------------------
-
-
-def _closed_round_access(request, school_id, round_id):
+def closed_round_access(request, school_id, round_id):
     """Like the result page; a round that is not closed has no exports (404)."""
     acc, round_ = _round_access(request, school_id, round_id)
     if not round_.is_closed:
@@ -525,7 +505,7 @@ def _closed_round_access(request, school_id, round_id):
     return acc, round_
 
 
-def _download(content: bytes, content_type: str, round_, name: str, extension: str) -> HttpResponse:
+def download(content: bytes, content_type: str, round_, name: str, extension: str) -> HttpResponse:
     slug = slugify(round_.title)[:80].strip("-") or f"ronde-{round_.pk}"  # ASCII: accents dropped
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
@@ -539,28 +519,18 @@ def result_docx(request, school_id, round_id):
     """The Gespreksformulier (handbook Bijlage 5), filled in with what the team agreed."""
     from . import exports
 
-    acc, round_ = _closed_round_access(request, school_id, round_id)
-    summary = result_context(acc, round_)["summary"]
+    acc, round_ = closed_round_access(request, school_id, round_id)
+    summary = result_summary(acc, round_)
     services.do_record_export(round_=round_, kind="word", acting_user=request.user)
-    return _download(exports.round_docx(round_, summary), DOCX_TYPE, round_, "gespreksformulier", "docx")
+    return download(exports.round_docx(round_, summary), DOCX_TYPE, round_, "gespreksformulier", "docx")
 
 
 def result_xlsx(request, school_id, round_id):
     """The agreements per accent; for members also the distribution (counts only, as on the page)."""
     from . import exports
 
-    acc, round_ = _closed_round_access(request, school_id, round_id)
-    summary = result_context(acc, round_)["summary"]
+    acc, round_ = closed_round_access(request, school_id, round_id)
+    summary = result_summary(acc, round_)
     content = exports.round_xlsx(round_, summary, include_distribution=summary.show_distribution)
     services.do_record_export(round_=round_, kind="excel", acting_user=request.user)
-    return _download(content, exports.XLSX_TYPE, round_, "overzicht", "xlsx")
-
-
-def result_pdf(request, school_id, round_id):
-    """The result page as a tagged PDF report (A4, the page's print stylesheet)."""
-    from . import exports
-
-    acc, round_ = _closed_round_access(request, school_id, round_id)
-    content = exports.round_pdf(request, round_, result_context(acc, round_))
-    services.do_record_export(round_=round_, kind="pdf", acting_user=request.user)
-    return _download(content, exports.PDF_TYPE, round_, "rapport", "pdf")
+    return download(content, exports.XLSX_TYPE, round_, "overzicht", "xlsx")

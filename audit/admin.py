@@ -32,17 +32,20 @@ def _changed_fields(form, formsets) -> dict:
 
 
 def _scope(obj, action: str) -> dict:
-    """Which school's or board's log the row belongs to."""
-    from organisations.models import Board, School
-
-    if isinstance(obj, School):
+    """Which school's or board's log the row belongs to. The models are known by label: audit sits below
+    organisations and imports none of its models."""
+    label = obj._meta.label_lower
+    if label == "organisations.school":
         # A school added or deleted is a board-level event too: the board keeps it when the school is gone.
         board = obj.board if action in ("admin.added", "admin.deleted") else None
         return {"school": obj, "board": board}
-    if isinstance(obj, Board):
+    if label == "organisations.board":
         return {"board": obj}
     school = getattr(obj, "school", None)
-    return {"school": school} if isinstance(school, School) else {}
+    is_school = (
+        school is not None and getattr(school, "_meta", None) and school._meta.label_lower == "organisations.school"
+    )
+    return {"school": school} if is_school else {}
 
 
 def record_admin_action(request, obj, action: str, changed: dict | None = None) -> AuditEvent:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import accounts.urls
+import assessments.urls
 import organisations.urls
 import pages.urls
 
@@ -16,13 +17,13 @@ urlpatterns = [
         include((organisations.urls.urlpatterns + pages.urls.organisations_urlpatterns, organisations.urls.app_name)),
     ),
     path("", include("ontwikkelmodel.urls")),
-    path("", include("assessments.urls")),
+    path("", include((assessments.urls.urlpatterns + pages.urls.assessments_urlpatterns, assessments.urls.app_name))),
     path("", include("actionplans.urls")),
     path("", include("trajectory.urls")),
     path("", include("training.urls")),
     path("", include("leadership.urls")),
     path("", include("intake.urls")),
     path("", include("reference.urls")),
-    path("", include("audit.urls")),
+    path("", include((pages.urls.audit_urlpatterns, "audit"))),
     path("beheer/", admin.site.urls),
 ]

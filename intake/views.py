@@ -16,10 +16,10 @@ from audit.models import record_download
 from core.editing import edit, form_status, post_data
 from core.errors import ConflictError, ServiceError
 from core.wordprocessing import DOCX_TYPE
-from groeiwijzer import access
+from organisations import access
 from organisations.models import Membership
 
-from . import exports, services
+from . import exports, lookups, services
 from .content import load_agenda, load_profile
 from .forms import AgreementForm, ConversationForm, DecisionForm, NoteForm
 from .models import Conversation, Decision, Kind, Note
@@ -58,7 +58,7 @@ def conversation_new(request, school_id):
     after = request.GET.get("na")
     previous = None
     if after:  # "Vervolggesprek plannen" after a Twijfel: the follow-up date and the same people, linked
-        previous = access.get_conversation(acc, after)
+        previous = lookups.get_conversation(acc, after)
         initial = {
             "kind": Kind.VERVOLG,
             "dates": [previous.follow_up_date] if previous.follow_up_date else [],
@@ -87,7 +87,7 @@ def conversation_new(request, school_id):
 
 def conversation_edit(request, school_id, conversation_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     initial = {
         "kind": conversation.kind,
         "dates": [d.date for d in conversation.dates.all()],
@@ -190,14 +190,14 @@ def _render_conversation(request, acc, conversation, *, bound=None, conflict=Non
 
 def conversation_detail(request, school_id, conversation_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     return _render_conversation(request, acc, conversation)
 
 
 def conversation_docx(request, school_id, conversation_id):
     """Bijlage 1 filled in, as a Word document."""
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     conversation = (
         Conversation.objects.select_related("school", "follows")
         .prefetch_related("dates", "participants")
@@ -220,7 +220,7 @@ def conversation_docx(request, school_id, conversation_id):
 def note(request, school_id, conversation_id):
     """Save the notes for one question: htmx autosave as people type, or the plain form's button."""
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     form = NoteForm(request.POST)
     conflict = None
     status = 200
@@ -286,7 +286,7 @@ def note(request, school_id, conversation_id):
 
 def decision(request, school_id, conversation_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     initial = {
         "decision": conversation.decision,
         "follow_up_date": conversation.follow_up_date,
@@ -329,7 +329,7 @@ def _agreement_values(form) -> dict:
 
 def agreement_new(request, school_id, conversation_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
     form = AgreementForm(post_data(request), school=acc.school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -351,8 +351,8 @@ def agreement_new(request, school_id, conversation_id):
 
 def agreement_edit(request, school_id, conversation_id, agreement_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
-    agreement = access.get_agreement(conversation, agreement_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
+    agreement = lookups.get_agreement(conversation, agreement_id)
     initial = {name: getattr(agreement, name) for name in AGREEMENT_FORM_FIELDS} | {"version": agreement.version}
     form = AgreementForm(post_data(request), school=acc.school, initial=initial)
 
@@ -386,8 +386,8 @@ def agreement_edit(request, school_id, conversation_id, agreement_id):
 
 def agreement_delete(request, school_id, conversation_id, agreement_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
-    conversation = access.get_conversation(acc, conversation_id)
-    agreement = access.get_agreement(conversation, agreement_id)
+    conversation = lookups.get_conversation(acc, conversation_id)
+    agreement = lookups.get_agreement(conversation, agreement_id)
     if request.method == "POST":
         services.do_delete_agreement(agreement=agreement, acting_user=request.user)
         messages.success(request, _("De afspraak is verwijderd."))

@@ -4,7 +4,7 @@
   can repeat it. Only the latest round can be filled in; older rounds stay readable.
 - Items are the handbook's printed items (content file, by code) plus the school's ``ExtraItem`` rows.
   An extra item is retired, never deleted, so answers already given keep their text.
-- An ``Answer`` belongs to one person and is shown to that person only (see groeiwijzer/access.py).
+- An ``Answer`` belongs to one person and is shown to that person only (see organisations/access.py).
 - ``ConversationNote`` holds the outcomes and agreements for one question of the conversation format,
   with an optimistic ``version`` so two MT members typing never overwrite each other silently.
 """

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core import save_order
 from core.errors import ConflictError, ServiceError
-from groeiwijzer import access
 from ontwikkelmodel.content import load_file
+from organisations import access
 
-from . import services
+from . import lookups, services
 from .content import load_content
 from .forms import AnswersForm, ItemForm, NoteForm, RoundForm
 from .models import ExtraItem
@@ -32,7 +32,7 @@ def _overview_url(acc):
 def _progress(acc, round_):
     """(answered, total) for the current user in a round: only the items still on the checklist."""
     keys = {key for key, _text, _extra in services.items_for(acc.school)}
-    answered = access.own_leadership_answers(acc, round_).filter(item_key__in=keys).count()
+    answered = lookups.own_leadership_answers(acc, round_).filter(item_key__in=keys).count()
     return answered, len(keys)
 
 
@@ -93,10 +93,10 @@ def round_new(request, school_id):
 def fill(request, school_id, checklist_id):
     """Your own answers: saved as you go (htmx) or with the button. Nobody else ever sees them."""
     acc = access.school_access(request, school_id, "can_fill_leadership_checklist")
-    round_ = access.get_checklist_round(acc, checklist_id)
+    round_ = lookups.get_checklist_round(acc, checklist_id)
     editable = services.current_round(acc.school) == round_
     items = services.items_for(acc.school)
-    saved = {a.item_key: str(a.value) for a in access.own_leadership_answers(acc, round_)}
+    saved = {a.item_key: str(a.value) for a in lookups.own_leadership_answers(acc, round_)}
     status = 200
     error = None
     if request.method == "POST":
@@ -132,9 +132,9 @@ def fill(request, school_id, checklist_id):
 @never_cache
 def results(request, school_id, checklist_id):
     acc = access.school_access(request, school_id, "can_fill_leadership_checklist")
-    round_ = access.get_checklist_round(acc, checklist_id)
+    round_ = lookups.get_checklist_round(acc, checklist_id)
     content = load_content()
-    answers = {a.item_key: a.value for a in access.own_leadership_answers(acc, round_)}
+    answers = {a.item_key: a.value for a in lookups.own_leadership_answers(acc, round_)}
     rows = [
         {
             "text": text,
@@ -179,7 +179,7 @@ def _question_rows(round_, forms=None):
 
 def conversation(request, school_id, checklist_id):
     acc = access.school_access(request, school_id, "can_view_leadership_conversation")
-    round_ = access.get_checklist_round(acc, checklist_id)
+    round_ = lookups.get_checklist_round(acc, checklist_id)
     return render(request, "leadership/conversation.html", _ctx(acc, round=round_, steps=_question_rows(round_)))
 
 
@@ -187,7 +187,7 @@ def conversation(request, school_id, checklist_id):
 def note(request, school_id, checklist_id, question):
     """Save one question's outcomes and agreements: htmx autosave as people type, or the button."""
     acc = access.school_access(request, school_id, "can_edit_leadership_conversation")
-    round_ = access.get_checklist_round(acc, checklist_id)
+    round_ = lookups.get_checklist_round(acc, checklist_id)
     q = load_content().question(question)
     if q is None:
         raise Http404
@@ -264,7 +264,7 @@ def items(request, school_id):
 
 def item_edit(request, school_id, item_id):
     acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
-    item = access.get_leadership_item(acc, item_id)
+    item = lookups.get_leadership_item(acc, item_id)
     form = ItemForm(
         request.POST if request.method == "POST" else None, initial={"text": item.text, "version": item.version}
     )
@@ -296,7 +296,7 @@ def item_edit(request, school_id, item_id):
 
 def _item_action(request, school_id, item_id, service, done_message):
     acc = access.school_access(request, school_id, "can_manage_leadership_checklist")
-    item = access.get_leadership_item(acc, item_id)
+    item = lookups.get_leadership_item(acc, item_id)
     try:
         service(item=item, acting_user=request.user)
     except ServiceError as exc:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
-from groeiwijzer import access
+from organisations import access
 
 from . import services
 from .forms import AcceptInvitationForm, InviteForm, MemberForm

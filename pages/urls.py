@@ -1,10 +1,10 @@
 """The URLs of the pages on top. They keep the names they had in their apps' namespaces (``home``,
-``organisations:school``, ``accounts:my_data_json``, ...): groeiwijzer/urls.py joins these lists into those
-namespaces, so that no app below has to import from here."""
+``organisations:school``, ``accounts:my_data_json``, ``audit:school_log``, ...): groeiwijzer/urls.py joins these
+lists into those namespaces, so that no app below has to import from here."""
 
 from django.urls import path
 
-from . import leaving_views, privacy_views, views
+from . import audit_views, leaving_views, privacy_views, round_result, views
 
 home = path("", views.home, name="home")
 
@@ -19,4 +19,19 @@ organisations_urlpatterns = [
     path("besturen/<int:board_id>/", views.board, name="board"),
     path("scholen/<int:school_id>/stoppen/gegevens.zip", leaving_views.school_export, name="school_export"),
     path("scholen/<int:school_id>/stoppen/", leaving_views.school_delete, name="school_delete"),
+]
+
+audit_urlpatterns = [
+    path("scholen/<int:school_id>/logboek/", audit_views.school_log, name="school_log"),
+    path("besturen/<int:board_id>/logboek/", audit_views.board_log, name="board_log"),
+]
+
+# A round's result page and its PDF, with the plan's follow-up (pages/round_result.py).
+assessments_urlpatterns = [
+    path("scholen/<int:school_id>/rondes/<int:round_id>/resultaat/", round_result.result, name="result"),
+    path(
+        "scholen/<int:school_id>/rondes/<int:round_id>/resultaat/rapport.pdf",
+        round_result.result_pdf,
+        name="result_pdf",
+    ),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from actionplans.overview import dashboard_summary
 from assessments.models import Round
-from groeiwijzer import access
+from organisations import access
 from trajectory.overview import dashboard_route
 
 from .board_overview import board_overview

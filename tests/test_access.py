@@ -1,6 +1,6 @@
 """The access matrix: every view, every member of the cast, one expected answer each.
 
-Rules (groeiwijzer/access.py):
+Rules (organisations/access.py):
 - the right role gets the page (200) or its redirect (302);
 - a role that is too low gets 403;
 - another school's object, or one that does not exist, is a 404 (the same answer for both);

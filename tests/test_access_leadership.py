@@ -1,4 +1,4 @@
-"""Access matrix for the leadership checklist (Bijlage 6); the rules are in groeiwijzer/access.py.
+"""Access matrix for the leadership checklist (Bijlage 6); the rules are in organisations/access.py.
 
 Only the schoolleiding (the MT) fills in the checklist, manages the school's own items and writes the
 conversation record; kartrekkers may read the overview and the conversation record; everyone else and

@@ -3,10 +3,9 @@
 The layers, bottom to top. A package may import from packages in LOWER layers only (not from its own layer, not
 from above). Tests and migrations are left out; an import inside a function counts like one at the top.
 
-``KNOWN_UPWARD`` lists the imports that break the rule today, one line each with the file that makes it. The
-restructuring (issue 12) removes them; nothing may be added. The test fails on a new upward import (naming it),
-on a cycle among the remaining imports, and on a line of ``KNOWN_UPWARD`` that no longer exists (delete the line:
-the list only shrinks).
+The test fails on an import that points up or sideways (naming the file and line), on a cycle, on a package
+without a layer and on an import of pages/ by anything but the project. The README's layout table shows the same
+layers.
 """
 
 from __future__ import annotations
@@ -17,43 +16,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# groeiwijzer is the project (settings, URLs, WSGI) at the very top ("groeiwijzer.project"), plus the access policy
-# (access.py) and the daily jobs (scheduler.py, its command), "groeiwijzer" below. The shared code lives in core.
-PROJECT_MODULES = {"settings", "settings_production", "urls", "wsgi", "asgi"}
 LAYERS: list[set[str]] = [
     {"core"},  # errors, form fields, version check, dates, content checks, exports, mail: imports no app
     {"audit"},  # the append-only log every service writes to (its foreign keys are strings: no import)
     {"accounts"},  # people: name and work email
-    {"organisations"},  # boards, schools, memberships, invitations
-    # access.py (who may see or edit what; rules by the memberships) and the scheduler. Here it has the fewest
-    # upward imports: its checks for the apps above and the audit and organisations views that use it.
-    {"groeiwijzer"},
+    # boards, schools, memberships, invitations; access.py, the one access policy (who may see or edit what, by
+    # the memberships) that every app above asks; each app finds its own objects under it in its lookups.py
+    {"organisations"},
     {"ontwikkelmodel", "reference"},  # handbook content
     {"assessments"},  # rounds on the Ontwikkelmodel
     {"actionplans", "training"},  # the plan follows a round's consensus; the team training
     {"leadership", "intake"},  # the checklist adds layer-2 actions; the voorgesprekken
     {"trajectory"},  # the route shows the training, the plan's meetings and the voorgesprek's decision
-    {"pages"},  # the pages that combine apps: home, school dashboard, board page, AVG export and erasure, a
-    # school's leaving, the `demo` command. Nothing imports from it (but the project)
-    {"groeiwijzer.project"},  # settings and URLs: everything
+    {"pages"},  # the pages that combine apps: home, school dashboard, board page, a round's result with the plan's
+    # follow-up, the audit log pages, AVG export and erasure, a school's leaving, the `demo` command
+    {"groeiwijzer"},  # the project: settings, URLs (everything), the daily scheduler, the task admin
 ]
 LAYER = {package: level for level, group in enumerate(LAYERS) for package in group}
-
-# (importer, imported): file of the first such import, today. Only ever delete lines here.
-KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("accounts", "organisations"): "accounts/retention.py",
-    ("audit", "accounts"): "audit/views.py",
-    ("audit", "groeiwijzer"): "audit/views.py",
-    ("audit", "organisations"): "audit/admin.py",
-    ("assessments", "actionplans"): "assessments/views.py",
-    ("groeiwijzer", "actionplans"): "groeiwijzer/access.py",
-    ("groeiwijzer", "assessments"): "groeiwijzer/access.py",
-    ("groeiwijzer", "intake"): "groeiwijzer/access.py",
-    ("groeiwijzer", "leadership"): "groeiwijzer/access.py",
-    ("groeiwijzer", "training"): "groeiwijzer/access.py",
-    ("groeiwijzer", "trajectory"): "groeiwijzer/access.py",
-    ("organisations", "groeiwijzer"): "organisations/views.py",
-}
 
 
 def node_of(path: Path) -> str | None:
@@ -61,16 +40,12 @@ def node_of(path: Path) -> str | None:
     parts = path.relative_to(ROOT).parts
     if len(parts) < 2 or "migrations" in parts or parts[0] == "tests":
         return None
-    if parts[0] == "groeiwijzer" and len(parts) == 2 and Path(parts[1]).stem in PROJECT_MODULES:
-        return "groeiwijzer.project"
     return parts[0] if parts[0] in LAYER else None
 
 
 def imported_node(module: str) -> str | None:
-    parts = module.split(".")
-    if parts[0] == "groeiwijzer" and len(parts) > 1 and parts[1] in PROJECT_MODULES:
-        return "groeiwijzer.project"
-    return parts[0] if parts[0] in LAYER else None
+    top = module.split(".")[0]
+    return top if top in LAYER else None
 
 
 def import_edges() -> dict[tuple[str, str], list[str]]:
@@ -125,36 +100,38 @@ def find_cycle(edges) -> list[str] | None:
 def test_imports_only_point_down():
     edges = import_edges()
     upward = {edge: places for edge, places in edges.items() if LAYER[edge[1]] >= LAYER[edge[0]]}
-    new = {edge: places for edge, places in upward.items() if edge not in KNOWN_UPWARD}
-    assert not new, "Imports that point up or sideways (import from a lower layer instead, see LAYERS):\n" + "\n".join(
-        f"  {a} -> {b}: {', '.join(places[:3])}" for (a, b), places in sorted(new.items())
+    assert not upward, "Imports that point up or sideways (import from a lower layer instead, see LAYERS):\n" + (
+        "\n".join(f"  {a} -> {b}: {', '.join(places[:3])}" for (a, b), places in sorted(upward.items()))
     )
 
 
-def test_known_upward_imports_only_shrink():
-    edges = import_edges()
-    gone = sorted(edge for edge in KNOWN_UPWARD if edge not in edges)
-    assert not gone, f"These imports are gone: delete their lines from KNOWN_UPWARD: {gone}"
-    now_fine = sorted(edge for edge in KNOWN_UPWARD if LAYER[edge[1]] < LAYER[edge[0]])
-    assert not now_fine, f"These are not upward (any more): delete their lines from KNOWN_UPWARD: {now_fine}"
+def test_every_package_is_in_a_layer():
+    """A new top-level package must be given its place, else its imports would not be checked."""
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert packages == set(LAYER), f"Give these a layer in LAYERS (or remove them): {sorted(packages ^ set(LAYER))}"
 
 
-def test_no_cycle_between_packages_apart_from_the_known_upward_imports():
-    edges = [edge for edge in import_edges() if edge not in KNOWN_UPWARD]
-    cycle = find_cycle(edges)
+def test_no_cycle_between_packages():
+    cycle = find_cycle(import_edges())
     assert cycle is None, f"Import cycle: {' -> '.join(cycle or [])}"
+
+
+def test_nothing_imports_the_pages_on_top():
+    importers = sorted({a for (a, b) in import_edges() if b == "pages"} - {"groeiwijzer"})
+    assert not importers, f"Only the project may import pages/: {importers}"
 
 
 def test_the_check_sees_an_upward_import(tmp_path):
     """The walk itself: a file that imports upward is found, with its line."""
     assert node_of(ROOT / "organisations" / "models.py") == "organisations"
-    assert node_of(ROOT / "groeiwijzer" / "settings.py") == "groeiwijzer.project"
-    assert node_of(ROOT / "groeiwijzer" / "access.py") == "groeiwijzer"
+    assert node_of(ROOT / "groeiwijzer" / "settings.py") == "groeiwijzer"
+    assert node_of(ROOT / "organisations" / "access.py") == "organisations"
     assert node_of(ROOT / "core" / "fields.py") == "core"
     assert node_of(ROOT / "tests" / "test_layers.py") is None
-    assert imported_node("groeiwijzer.urls") == "groeiwijzer.project"
+    assert node_of(ROOT / "assessments" / "migrations" / "0001_initial.py") is None
+    assert imported_node("groeiwijzer.urls") == "groeiwijzer"
     assert imported_node("assessments.models") == "assessments"
-    assert imported_node("groeiwijzer.access") == "groeiwijzer"
+    assert imported_node("organisations.access") == "organisations"
     assert imported_node("core.errors") == "core"
     assert imported_node("django.db") is None
     assert find_cycle([("a", "b"), ("b", "c"), ("c", "a")]) == ["a", "b", "c", "a"]

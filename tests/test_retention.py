@@ -1,4 +1,5 @@
-"""Login traces and unanswered invitations are not kept longer than needed (accounts/retention.py)."""
+"""Login traces and unanswered invitations are not kept longer than needed (accounts/retention.py,
+organisations/retention.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.models import LoginCode, LoginFailure
 from accounts.retention import purge_expired
 from organisations.models import Invitation
+from organisations.retention import purge_unanswered_invitations
 
 
 def invitation(cast, email, **fields):
@@ -38,7 +40,8 @@ def test_purge_removes_only_what_is_no_longer_needed(cast):
         accepted_by=cast.teamlid,
     )
 
-    assert purge_expired(now=now) == {"codes": 1, "failures": 1, "invitations": 2}
+    assert purge_expired(now=now) == {"codes": 1, "failures": 1}
+    assert purge_unanswered_invitations(now=now) == 2
     assert list(LoginCode.objects.values_list("pk", flat=True)) == [fresh_code.pk]
     assert list(LoginFailure.objects.values_list("pk", flat=True)) == [recent_failure.pk]
     kept = set(Invitation.objects.values_list("pk", flat=True))

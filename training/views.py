@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from core.editing import edit, form_status, post_data
 from core.errors import ServiceError
-from groeiwijzer import access
+from organisations import access
 
-from . import services
+from . import lookups, services
 from .content import load_content
 from .forms import (
     AttendanceForm,
@@ -72,7 +72,7 @@ def plan_new(request, school_id):
 
 def plan_detail(request, school_id, plan_id):
     acc = access.school_access(request, school_id, "can_view_training")
-    plan = access.get_training_plan(acc, plan_id)
+    plan = lookups.get_training_plan(acc, plan_id)
     sessions = list(
         plan.sessions.select_related("group").prefetch_related("trainers").order_by("date", "start_time", "id")
     )
@@ -84,7 +84,7 @@ def plan_detail(request, school_id, plan_id):
 
 def session_new(request, school_id, plan_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    plan = access.get_training_plan(acc, plan_id)
+    plan = lookups.get_training_plan(acc, plan_id)
     form = SessionForm(post_data(request), plan=plan, new=True, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +105,7 @@ def session_new(request, school_id, plan_id):
 
 def session_detail(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     topics = []
     previous_training = None
     if session.is_werkmoment:
@@ -134,7 +134,7 @@ def session_detail(request, school_id, session_id):
 
 def session_edit(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     initial = {f: getattr(session, f) for f in ("title", "date", "start_time", "end_time", "location")}
     initial |= {"group": session.group_id, "trainers": list(session.trainers.all()), "version": session.version}
     form = SessionForm(post_data(request), plan=session.plan, initial=initial)
@@ -164,7 +164,7 @@ def session_edit(request, school_id, session_id):
 
 def session_delete(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     n_marks = Attendance.objects.filter(session=session).count()
     if request.method == "POST":
         plan = session.plan
@@ -176,7 +176,7 @@ def session_delete(request, school_id, session_id):
 
 def attendance(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_take_attendance")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     people = services.roster(session)
     marks = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
     form = AttendanceForm(post_data(request), people=people, marks=marks)
@@ -200,7 +200,7 @@ def attendance(request, school_id, session_id):
 @require_POST
 def send_reflection(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     form = ReflectionForm(request.POST)
     url = request.build_absolute_uri(reverse("training:session", args=[acc.school.pk, session.pk]))
     try:
@@ -223,7 +223,7 @@ def send_reflection(request, school_id, session_id):
 @require_POST
 def topic_new(request, school_id, session_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    session = access.get_training_session(acc, session_id)
+    session = lookups.get_training_session(acc, session_id)
     form = TopicForm(request.POST)
     if form.is_valid():
         try:
@@ -241,7 +241,7 @@ def topic_new(request, school_id, session_id):
 @require_POST
 def topic_signup(request, school_id, topic_id):
     acc = access.school_access(request, school_id, "can_view_training")
-    topic = access.get_training_topic(acc, topic_id)
+    topic = lookups.get_training_topic(acc, topic_id)
     form = SignupForm(request.POST)
     if form.is_valid():
         try:
@@ -260,19 +260,19 @@ def topic_signup(request, school_id, topic_id):
 
 def group_new(request, school_id, plan_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    plan = access.get_training_plan(acc, plan_id)
+    plan = lookups.get_training_plan(acc, plan_id)
     return _group_form(request, acc, plan, None)
 
 
 def group_edit(request, school_id, group_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    group = access.get_training_group(acc, group_id)
+    group = lookups.get_training_group(acc, group_id)
     return _group_form(request, acc, group.plan, group)
 
 
 def group_delete(request, school_id, group_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
-    group = access.get_training_group(acc, group_id)
+    group = lookups.get_training_group(acc, group_id)
     sessions = list(group.sessions.order_by("date", "start_time", "id"))
     form = GroupDeleteForm(post_data(request), group=group, n_sessions=len(sessions))
     status = form_status(request)
@@ -362,7 +362,7 @@ def _group_form(request, acc, plan, group):
 
 def missed(request, school_id, plan_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_take_attendance")
-    plan = access.get_training_plan(acc, plan_id)
+    plan = lookups.get_training_plan(acc, plan_id)
     data = build_overview(plan)
     for row in data.people:
         row.module_labels = [module_label(u) for u in row.missing_modules]

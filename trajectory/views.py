@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from audit.models import record_download
 from core.editing import edit, form_status
 from core.errors import ConflictError, ServiceError
-from groeiwijzer import access
+from organisations import access
 
-from . import services
+from . import lookups, services
 from .content import load_route
 from .forms import StartForm, StepForm
 from .overview import route_overview, with_content
@@ -37,7 +37,7 @@ STEP_LINKS = {
 
 
 def _route(acc):
-    trajectory = access.get_trajectory(acc)
+    trajectory = lookups.get_trajectory(acc)
     if trajectory is None:
         raise Http404
     return trajectory
@@ -64,7 +64,7 @@ def _intake_decision(acc, step):
 
 def overview(request, school_id):
     acc = access.school_access(request, school_id)
-    trajectory = access.get_trajectory(acc)
+    trajectory = lookups.get_trajectory(acc)
     if trajectory is None:
         form = StartForm() if acc.can_edit_trajectory else None
         return render(request, "trajectory/not_started.html", {"acc": acc, "school": acc.school, "form": form})
@@ -75,7 +75,7 @@ def overview(request, school_id):
 
 def start(request, school_id):
     acc = access.school_access(request, school_id, "can_edit_trajectory")
-    if access.get_trajectory(acc) is not None:
+    if lookups.get_trajectory(acc) is not None:
         return redirect("trajectory:edit_start", school_id=acc.school.pk)
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -148,7 +148,7 @@ def _step_form(request, acc, step, data=None):
 
 def step_detail(request, school_id, step_id):
     acc = access.school_access(request, school_id)
-    step = access.get_route_step(acc, step_id)
+    step = lookups.get_route_step(acc, step_id)
     route = load_route()
     kept = with_content([step], route, timezone.localdate())  # the same content and lateness as the overview
     if not kept:  # a step of a content version this app no longer knows
@@ -167,7 +167,7 @@ def step_detail(request, school_id, step_id):
                 **form.step_fields(step),
             )
         except ConflictError as exc:
-            saved = access.get_route_step(acc, step.pk)
+            saved = lookups.get_route_step(acc, step.pk)
             form.add_error(None, str(exc))
             conflict = {"step": saved}
             form.data = form.data.copy()

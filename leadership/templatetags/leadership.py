@@ -2,7 +2,7 @@
 
 from django import template
 
-from groeiwijzer import access
+from leadership import lookups
 
 from .. import services
 
@@ -18,5 +18,5 @@ def leadership_summary(acc):
     if round_ is None:
         return {"round": None, "answered": 0, "total": 0}
     keys = {key for key, _text, _extra in services.items_for(acc.school)}
-    answered = access.own_leadership_answers(acc, round_).filter(item_key__in=keys).count()
+    answered = lookups.own_leadership_answers(acc, round_).filter(item_key__in=keys).count()
     return {"round": round_, "answered": answered, "total": len(keys)}

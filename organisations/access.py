@@ -1,6 +1,10 @@
-"""Who may see or edit what. Views call these functions; they never filter by hand.
+"""Who may see or edit what: the one access policy. Views call these functions; they never filter by hand.
 
-Chain: board → school → membership → role.
+Chain: board → school → membership → role. ``SchoolAccess`` holds the capabilities of every app (roles → what they
+may do); it needs no app's models, so it sits here, just above the models it rules on (boards, schools,
+memberships) and below the domain apps that use it. Each domain app finds its own objects in its ``lookups.py``
+through ``school_object`` (the school filter and the 404) and ``require`` (the 403), e.g. assessments.lookups.
+
 - Another school's object (or one that does not exist) is a 404 — the same answer for both.
 - A role that is too low is a 403.
 - Board members see their board's schools read-only, consensus results only.
@@ -14,8 +18,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from audit.models import AuditEvent
 from core.fields import MAX_ID
-from organisations.models import Board, Membership, Role, School
+
+from .models import Board, Invitation, Membership, Role, School
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -75,11 +81,9 @@ class SchoolAccess:
         distribution change as each person submits would reveal individual answers. In a
         round with names, organisers may look ahead.
         """
-        from assessments.models import RoundStatus
-
         if not self.is_member or not self.can_view_consensus(round_):
             return False
-        if round_.status == RoundStatus.OPEN:
+        if round_.is_open:
             return self.can_organise_rounds and not round_.anonymous
         return True
 
@@ -212,7 +216,7 @@ def require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _parse_id(value) -> int:
+def parse_id(value) -> int:
     """A primary key from a URL, or 404 (also for ids no database can store)."""
     try:
         value = int(value)
@@ -223,12 +227,12 @@ def _parse_id(value) -> int:
     return value
 
 
-def _one_or_404(queryset, object_id):
+def one_or_404(queryset, object_id):
     """The object with this id in the queryset (already limited to the caller's school), or 404.
 
     "Absent" and "not yours" give the same answer, also for ids no database can store.
     """
-    obj = queryset.filter(pk=_parse_id(object_id)).first()
+    obj = queryset.filter(pk=parse_id(object_id)).first()
     if obj is None:
         raise Http404
     return obj
@@ -236,7 +240,7 @@ def _one_or_404(queryset, object_id):
 
 def get_school_access(user, school_id) -> SchoolAccess:
     """The user's access to a school: member, board viewer, or 404."""
-    school_id = _parse_id(school_id)
+    school_id = parse_id(school_id)
     if not user.is_authenticated:
         raise Http404
     membership = (
@@ -277,21 +281,17 @@ def get_member_access(user, school_id, *roles: str) -> SchoolAccess:
 
 
 def get_board_for_user(user, board_id) -> Board:
-    return _one_or_404(Board.objects.filter(members=user), board_id)
+    return one_or_404(Board.objects.filter(members=user), board_id)
 
 
 def school_audit_events(access: SchoolAccess):
     """The school's audit rows, for those who may read its log (else 403)."""
-    from audit.models import AuditEvent
-
     require(access.can_read_audit_log)
     return AuditEvent.objects.filter(school=access.school)
 
 
 def board_audit_events(board: Board):
     """The board-level audit rows of a board from get_board_for_user (a school that joined or left, ...)."""
-    from audit.models import AuditEvent
-
     return AuditEvent.objects.filter(board=board)
 
 
@@ -300,7 +300,7 @@ def get_school_to_close(user, school_id) -> School:
     403, another school 404), or a platform admin who passed the second factor (any school)."""
     is_verified = getattr(user, "is_verified", None)
     if user.is_authenticated and user.is_staff and user.is_active and is_verified is not None and is_verified():
-        return _one_or_404(School.objects.select_related("board"), school_id)
+        return one_or_404(School.objects.select_related("board"), school_id)
     access = get_school_access(user, school_id)
     require(access.can_close_school)
     return access.school
@@ -311,171 +311,22 @@ def schools_for_user(user):
     return School.objects.filter(memberships__user=user).select_related("board").order_by("name")
 
 
-def get_round(access: SchoolAccess, round_id):
-    """A round of this school, or 404."""
-    from assessments.models import Round
-
-    return _one_or_404(Round.objects.select_related("model_version", "school").filter(school=access.school), round_id)
-
-
-def get_participant(access: SchoolAccess, round_):
-    """The current user's participation in a round (403 if not a participant)."""
-    from assessments.models import Participant
-
-    require(access.is_member)
-    participant = Participant.objects.filter(round=round_, user=access.user).first()
-    require(participant is not None)
-    return participant
-
-
 def get_membership(access: SchoolAccess, membership_id) -> Membership:
-    return _one_or_404(Membership.objects.select_related("user").filter(school=access.school), membership_id)
+    return one_or_404(Membership.objects.select_related("user").filter(school=access.school), membership_id)
 
 
 def get_invitation(access: SchoolAccess, invitation_id):
-    from organisations.models import Invitation
-
-    return _one_or_404(Invitation.objects.filter(school=access.school), invitation_id)
+    return one_or_404(Invitation.objects.filter(school=access.school), invitation_id)
 
 
-def _alive_or_deleted(queryset, deleted: bool | None):
+def alive_or_deleted(queryset, deleted: bool | None):
     """deleted=False: live items; True: only deleted ones (to restore); None: either (a save that meets a
     delete made meanwhile gets the service's message instead of a bare 404)."""
     return queryset if deleted is None else queryset.filter(deleted_at__isnull=not deleted)
 
 
-def get_goal(access: SchoolAccess, goal_id, *, deleted: bool | None = False):
-    """A goal of this school's plan, or 404."""
-    from actionplans.models import Goal
-
-    goals = Goal.objects.select_related("source_round", "monitored_by").filter(school=access.school)
-    return _one_or_404(_alive_or_deleted(goals, deleted), goal_id)
-
-
-def get_action(access: SchoolAccess, action_id, *, deleted: bool | None = False):
-    """An action of this school's plan, or 404."""
-    from actionplans.models import Action
-
-    actions = Action.objects.select_related("goal", "owner").filter(school=access.school)
-    return _one_or_404(_alive_or_deleted(actions, deleted), action_id)
-
-
-def get_step(action, step_id):
-    from actionplans.models import ActionStep
-
-    return _one_or_404(ActionStep.objects.filter(action=action), step_id)
-
-
-def get_meeting(access: SchoolAccess, meeting_id, *, deleted: bool = False):
-    """A meeting of this school, or 404. deleted=True: only one in the trash (to restore)."""
-    from actionplans.models import Meeting
-
-    require(access.can_view_meetings)
-    meetings = Meeting.all_objects.restorable() if deleted else Meeting.objects.all()
-    return _one_or_404(
-        meetings.select_related("chair", "timekeeper", "note_taker").filter(school=access.school), meeting_id
-    )
-
-
-# The implementation route (trajectory) ------------------------------------------------------------------------
-# Everyone in the school and the board may read the route (it holds dates and owners, no opinions); the
-# kartrekker and the schoolleiding plan it; whoever owns a step may mark it done or add a note.
-# Capabilities are SchoolAccess.can_edit_trajectory and .can_work_on_step(step).
-
-
-def get_trajectory(access: SchoolAccess):
-    """The school's route, or None when it has not been started yet."""
-    from trajectory.models import Trajectory
-
-    return Trajectory.objects.filter(school=access.school).first()
-
-
-def get_route_step(access: SchoolAccess, step_id):
-    """A step of this school's route, or 404."""
-    from trajectory.models import Step
-
-    return _one_or_404(
-        Step.objects.select_related("trajectory", "owner", "finished_by", "updated_by").filter(
-            trajectory__school=access.school
-        ),
-        step_id,
-    )
-
-
-# Team training (training app) ------------------------------------------------------------------------------
-
-
-def get_training_plan(access: SchoolAccess, plan_id):
-    """A training plan of this school, or 404."""
-    from training.models import TrainingPlan
-
-    return _one_or_404(TrainingPlan.objects.select_related("school").filter(school=access.school), plan_id)
-
-
-def get_training_session(access: SchoolAccess, session_id):
-    """A training session of this school, or 404."""
-    from training.models import TrainingSession
-
-    return _one_or_404(
-        TrainingSession.objects.select_related("plan", "group", "school", "reflection_sent_by").filter(
-            school=access.school
-        ),
-        session_id,
-    )
-
-
-def get_training_group(access: SchoolAccess, group_id):
-    """A training group of this school, or 404."""
-    from training.models import TrainingGroup
-
-    return _one_or_404(TrainingGroup.objects.select_related("plan").filter(school=access.school), group_id)
-
-
-def get_training_topic(access: SchoolAccess, topic_id):
-    """A werkmoment topic of this school, or 404."""
-    from training.models import Topic
-
-    return _one_or_404(Topic.objects.select_related("session", "school").filter(school=access.school), topic_id)
-
-
-# Leadership checklist (Bijlage 6) --------------------------------------------------------------------------
-
-
-def get_checklist_round(access: SchoolAccess, checklist_id):
-    """A leadership checklist round of this school, or 404."""
-    from leadership.models import ChecklistRound
-
-    return _one_or_404(ChecklistRound.objects.filter(school=access.school), checklist_id)
-
-
-def get_leadership_item(access: SchoolAccess, item_id):
-    """One of the school's own checklist items (active or retired), or 404."""
-    from leadership.models import ExtraItem
-
-    return _one_or_404(ExtraItem.objects.filter(school=access.school), item_id)
-
-
-def own_leadership_answers(access: SchoolAccess, round_):
-    """The current user's own answers in a checklist round: the only answers anyone is ever shown."""
-    from leadership.models import Answer
-
-    require(access.can_fill_leadership_checklist)
-    return Answer.objects.filter(round=round_, round__school=access.school, user=access.user)
-
-
-# Voorgesprekken (intake app) ------------------------------------------------------------------------
-
-
-def get_conversation(access: SchoolAccess, conversation_id):
-    """A voorgesprek of this school, or 404 (403 first for those who may not see voorgesprekken)."""
-    from intake.models import Conversation
-
-    require(access.can_lead_intake)
-    return _one_or_404(Conversation.objects.filter(school=access.school), conversation_id)
-
-
-def get_agreement(conversation, agreement_id):
-    """An agreement of this conversation, or 404."""
-    from intake.models import Agreement
-
-    return _one_or_404(Agreement.objects.select_related("owner").filter(conversation=conversation), agreement_id)
+def school_object(access: SchoolAccess, queryset, object_id, *, via: str = "school"):
+    """The object with this id among ``queryset``'s objects of the caller's school (``via``: the path from the
+    model to its school, e.g. "trajectory__school"), or 404. Each app finds its own objects with this, in its
+    ``lookups.py``; the rule "another school's object is a 404, like an absent one" stays here."""
+    return one_or_404(queryset.filter(**{via: access.school}), object_id)

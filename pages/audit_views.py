@@ -1,4 +1,5 @@
-"""The log pages: the school's audit log for the schoolleiding, a board's own events for its members.
+"""The log pages (the audit app's rows, shown under the access policy with the people's names): the school's
+audit log for the schoolleiding, a board's own events for its members.
 
 Who did what, when, in plain Dutch (audit/labels.py), filtered by kind and person, 50 rows a page. Only the label,
 the download's file and the names of fields changed in the admin are shown: never a row's other data (no answers),
@@ -14,11 +15,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from accounts.models import User
-from groeiwijzer import access
-
-from .forms import LogFilterForm, person_label
-from .labels import action_label, details
-from .retention import retention_days
+from audit.forms import LogFilterForm, person_label
+from audit.labels import action_label, details
+from audit.retention import retention_days
+from organisations import access
 
 PAGE_SIZE = 50
 
