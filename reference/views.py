@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, ServiceError
-from groeiwijzer import access
+from organisations import access
 from organisations.models import EducationType
 
 from . import services
