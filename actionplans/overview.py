@@ -239,3 +239,28 @@ def round_followup(round_, *, today: date | None = None) -> list:
         goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
         mark(goal.plan_actions, today)
     return goals
+
+
+def goals_by_accent(school) -> dict[str, list[Goal]]:
+    """For the growth page: per accent code the school's live goals on it, oldest first, each with
+    ``actions_total``, ``actions_done`` (afgerond or gevierd) and ``actions_celebrated``. One query, whatever
+    the number of goals or years."""
+    live = Q(actions__deleted_at__isnull=True)
+    goals = (
+        Goal.objects.alive()
+        .filter(school=school)
+        .exclude(accent_code="")
+        .select_related("source_round")
+        .annotate(
+            actions_total=Count("actions", filter=live),
+            actions_done=Count(
+                "actions", filter=live & Q(actions__status__in=(ActionStatus.DONE, ActionStatus.CELEBRATED))
+            ),
+            actions_celebrated=Count("actions", filter=live & Q(actions__status=ActionStatus.CELEBRATED)),
+        )
+        .order_by("created_at", "id")
+    )
+    out: dict[str, list[Goal]] = {}
+    for goal in goals:
+        out.setdefault(goal.accent_code, []).append(goal)
+    return out

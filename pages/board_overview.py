@@ -1,5 +1,5 @@
-"""What a board member sees of each of its schools, in one table: where the route is, the closed rounds, how the
-action plan is doing and when the werkgroep last met.
+"""What a board member sees of each of its schools, in one table: where the route is, the closed rounds and the
+growth between the first and the newest, how the action plan is doing and when the werkgroep last met.
 
 School-level facts only (no individual answers, no names): the same things a board member may open per school.
 A fixed number of queries, whatever the number of schools.
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
 from actionplans.overview import meeting_is_overdue
+from assessments.growth import agreed_phases_by_school, round_date
 from assessments.models import Round, RoundStatus
 from trajectory.content import load_route
 from trajectory.models import Step, Trajectory
@@ -34,6 +35,9 @@ class SchoolRow:
     overdue: int = 0
     last_meeting: datetime.date | None = None
     meeting_overdue: bool = False
+    grown: int = 0  # accents agreed higher in the newest closed round than in the first (two rounds or more)
+    lowered: int = 0
+    same: int = 0
 
     @property
     def n_actions(self) -> int:
@@ -44,14 +48,33 @@ class SchoolRow:
         return self.actions.get(ActionStatus.DONE, 0) + self.actions.get(ActionStatus.CELEBRATED, 0)
 
 
+def _growth(rows: dict, agreed: dict) -> None:
+    """Per school: how many accents the newest closed round agreed higher, lower or the same as the first one (in
+    time order, as on the growth page); agreed phases only."""
+    for school_id, row in rows.items():
+        ordered = sorted(row.rounds, key=lambda r: (round_date(r), r.pk))
+        if len(ordered) < 2:
+            continue
+        first, last = agreed[school_id].get(ordered[0].pk, {}), agreed[school_id].get(ordered[-1].pk, {})
+        for code in first.keys() & last.keys():
+            change = last[code] - first[code]
+            if change > 0:
+                row.grown += 1
+            elif change < 0:
+                row.lowered += 1
+            else:
+                row.same += 1
+
+
 def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolRow]:
-    """One row per school of the board, by name (seven queries)."""
+    """One row per school of the board, by name (eight queries)."""
     today = today or timezone.localdate()
     rows = {s.pk: SchoolRow(school=s) for s in board.schools.order_by("name")}
     ids = list(rows)
 
     for r in Round.objects.filter(school_id__in=ids, status=RoundStatus.CLOSED).order_by("-closed_at", "-id"):
         rows[r.school_id].rounds.append(r)
+    _growth(rows, agreed_phases_by_school(ids))
 
     route = load_route()
     trajectories = {t.pk: t.school_id for t in Trajectory.objects.filter(school_id__in=ids)}

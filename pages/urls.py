@@ -4,7 +4,7 @@ lists into those namespaces, so that no app below has to import from here."""
 
 from django.urls import path
 
-from . import audit_views, leaving_views, privacy_views, round_result, views
+from . import audit_views, growth, leaving_views, privacy_views, round_result, views
 
 home = path("", views.home, name="home")
 
@@ -26,8 +26,10 @@ audit_urlpatterns = [
     path("besturen/<int:board_id>/logboek/", audit_views.board_log, name="board_log"),
 ]
 
-# A round's result page and its PDF, with the plan's follow-up (pages/round_result.py).
+# A round's result page and its PDF, with the plan's follow-up (pages/round_result.py); the school's growth over its
+# rounds with the plan's goals per accent (pages/growth.py).
 assessments_urlpatterns = [
+    path("scholen/<int:school_id>/groei/", growth.growth, name="growth"),
     path("scholen/<int:school_id>/rondes/<int:round_id>/resultaat/", round_result.result, name="result"),
     path(
         "scholen/<int:school_id>/rondes/<int:round_id>/resultaat/rapport.pdf",

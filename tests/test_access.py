@@ -492,6 +492,8 @@ CASES = [
         "result-xlsx", "assessments:result_xlsx", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)
     ),
     Case("result-pdf", "assessments:result_pdf", in_round("closed_round"), (200, 200, 200, 200, 200, 200, 404, LOGIN)),
+    #    growth over the years: every member and the board (agreed phases; distributions for members only)
+    Case("growth", "assessments:growth", school, PLAN_READERS_200),
     Case("result-pdf-consensus", "assessments:result_pdf", in_round("consensus_round"), (*[404] * 7, LOGIN)),
     # Action plan exports: whoever may read the plan (members and the board), like the plan page ------------------
     Case("plan-docx", "actionplans:plan_docx", school, (200, 200, 200, 200, 200, 200, 404, LOGIN)),
@@ -889,7 +891,7 @@ def prepare_case(case: Case, cast, request) -> None:
 def check_case(case: Case, cast, request, post_only=frozenset()) -> None:
     """One row: every caller, then tampered ids, then (POST-only) a GET. All problems are reported at once.
 
-    Other apps keep their rows in tests/test_access_<app>.py (``CASES`` and ``POST_ONLY`` there) and call this.
+    Other apps keep their rows in tests/<app>/test_access_<app>.py (``CASES`` and ``POST_ONLY`` there) and call this.
     """
     prepare_case(case, cast, request)
     problems = role_problems(case, cast) + tampering_problems(case, cast) + post_only_problems(case, cast, post_only)
@@ -902,13 +904,14 @@ def test_access(case: Case, cast, request):
 
 
 def matrix_modules():
-    """This file and every tests/test_access_<app>.py: each has its own CASES (and POST_ONLY)."""
+    """This file and every tests/<app>/test_access_<app>.py: each has its own CASES (and POST_ONLY)."""
     import importlib
     import sys
     from pathlib import Path
 
     here = Path(__file__).parent
-    others = [importlib.import_module(f"tests.{p.stem}") for p in sorted(here.glob("test_access_*.py"))]
+    files = sorted([*here.glob("test_access_*.py"), *here.glob("*/test_access_*.py")])
+    others = [importlib.import_module(".".join(("tests", *p.relative_to(here).with_suffix("").parts))) for p in files]
     return [sys.modules[__name__], *others]
 
 
@@ -1085,7 +1088,7 @@ def test_every_url_name_has_a_case():
     in_matrix = {c.name for c in all_cases()}
     missing = sorted(names - in_matrix - set(PUBLIC))
     assert not missing, (
-        "These URL names have no row in CASES (tests/test_access.py or tests/test_access_<app>.py); add one with "
+        "These URL names have no row in CASES (tests/test_access.py or tests/<app>/test_access_<app>.py); add one with "
         "the expected status for "
         f"every cast member, or, if the view is public, add it to PUBLIC with a test: {missing}"
     )

@@ -1,0 +1,193 @@
+"""Growth over the years on the Ontwikkelmodel: the agreed phase of every accent in each closed round, in time order,
+with how the individual answers moved (handbook ch. 6: "jaarlijks samen naar de opbrengsten van het beleid en het
+actieplan kijken").
+
+The same figures as each round's result page, and no more: the agreed phase for everyone who may see the school
+(board members too); the individual distribution (counts per phase, never who) only for members of the school, and
+in an anonymous round only from its shown set and only when that holds at least MIN_ANONYMOUS_GROUP submissions,
+as its consensus view showed it. A fixed number of queries, whatever the number of rounds or participants.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ontwikkelmodel.content import Accent, Layer, Model
+from ontwikkelmodel.models import ModelVersion
+
+from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, Answer, ConsensusItem, Participant, Round, RoundStatus
+
+PHASES = (1, 2, 3, 4)
+
+
+@dataclass
+class Mark:
+    """One accent in one closed round."""
+
+    round: Round
+    phase: int | None  # the agreed phase; None when the round agreed none for this accent
+    counts: dict[int, int] | None = None  # phase → number of answers; None when the distribution is not shown
+    dont_know: int = 0
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values()) if self.counts else 0
+
+    @property
+    def low(self) -> int | None:
+        return min((p for p in PHASES if self.counts and self.counts[p]), default=None)
+
+    @property
+    def high(self) -> int | None:
+        return max((p for p in PHASES if self.counts and self.counts[p]), default=None)
+
+
+@dataclass
+class AccentGrowth:
+    accent: Accent
+    marks: list[Mark]  # one per closed round, oldest first
+
+    @property
+    def agreed(self) -> list[Mark]:
+        return [m for m in self.marks if m.phase is not None]
+
+    @property
+    def first(self) -> Mark | None:
+        return self.agreed[0] if self.agreed else None
+
+    @property
+    def last(self) -> Mark | None:
+        return self.agreed[-1] if self.agreed else None
+
+    @property
+    def change(self) -> int | None:
+        """Phases gained (negative: lost) from the first to the last agreed phase; None with fewer than two."""
+        if len(self.agreed) < 2:
+            return None
+        return self.agreed[-1].phase - self.agreed[0].phase  # type: ignore[operator]
+
+    @property
+    def distance(self) -> int | None:
+        """The size of the change, without its direction (the page says "gegroeid" or "lager")."""
+        return None if self.change is None else abs(self.change)
+
+    def marks_in_phase(self, phase: int) -> list[Mark]:
+        return [m for m in self.marks if m.phase == phase]
+
+    @property
+    def slots(self) -> list[tuple[int, list[Mark]]]:
+        """(phase, the rounds that agreed it) for the chart: one slot per phase, the rounds named in it."""
+        return [(p, self.marks_in_phase(p)) for p in PHASES]
+
+
+@dataclass
+class LayerGrowth:
+    layer: Layer
+    accents: list[AccentGrowth]
+
+
+@dataclass
+class Growth:
+    rounds: list[Round]  # closed, oldest first
+    layers: list[LayerGrowth] = field(default_factory=list)
+    show_distribution: bool = False  # members: True; board viewers: False
+    hidden_rounds: list[Round] = field(default_factory=list)  # anonymous rounds whose distribution is not shown
+
+    @property
+    def accents(self) -> list[AccentGrowth]:
+        return [a for layer in self.layers for a in layer.accents]
+
+    def accent(self, code: str) -> AccentGrowth | None:
+        return next((a for a in self.accents if a.accent.code == code), None)
+
+
+def closed_rounds(school) -> list[Round]:
+    """The school's closed rounds, oldest first (by the date of the consensus meeting, else the closing)."""
+    rounds = list(Round.objects.filter(school=school, status=RoundStatus.CLOSED).select_related("model_version"))
+    return sorted(rounds, key=lambda r: (round_date(r), r.pk))
+
+
+def round_date(round_: Round):
+    return round_.meeting_date or timezone.localdate(round_.closed_at or round_.created_at)
+
+
+def _distributions(rounds: list[Round]) -> tuple[dict, set[int]]:
+    """(round id, accent code, phase) → count, from each round's shown set, and the ids of the rounds whose
+    distribution may be shown. Named rounds: the submitted answers, as their result page. Anonymous rounds: the
+    frozen shown set, and only from MIN_ANONYMOUS_GROUP shown submissions up. Two queries."""
+    if not rounds:
+        return {}, set()
+    anonymous = [r.pk for r in rounds if r.anonymous]
+    named = [r.pk for r in rounds if not r.anonymous]
+    counted = Q(round_id__in=named, submitted_at__isnull=False) | Q(round_id__in=anonymous, shown_at__isnull=False)
+    group_sizes = dict(
+        Participant.objects.filter(counted).values_list("round_id").annotate(n=Count("id")).values_list("round_id", "n")
+    )
+    visible = {r.pk for r in rounds if not r.anonymous or group_sizes.get(r.pk, 0) >= MIN_ANONYMOUS_GROUP}
+    answers_counted = Q(
+        participant__round_id__in=[pk for pk in named if pk in visible], participant__submitted_at__isnull=False
+    ) | Q(participant__round_id__in=[pk for pk in anonymous if pk in visible], participant__shown_at__isnull=False)
+    rows = (
+        Answer.objects.filter(answers_counted)
+        .values_list("participant__round_id", "accent_code", "phase")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(rid, code, phase): n for rid, code, phase, n in rows}, visible
+
+
+def school_growth(school, *, include_individual: bool, rounds: list[Round] | None = None) -> Growth:
+    """The growth of one school over its closed rounds. ``include_individual``: the school's members (counts per
+    phase where the round showed them); False for board viewers (agreed phases only)."""
+    rounds = closed_rounds(school) if rounds is None else rounds
+    growth = Growth(rounds=rounds, show_distribution=include_individual)
+    if not rounds:
+        return growth
+    agreed: dict[tuple[int, str], int | None] = {
+        (rid, code): phase
+        for rid, code, phase in ConsensusItem.objects.filter(round__in=[r.pk for r in rounds]).values_list(
+            "round_id", "accent_code", "phase"
+        )
+    }
+    counts, visible = _distributions(rounds) if include_individual else ({}, set())
+    if include_individual:
+        growth.hidden_rounds = [r for r in rounds if r.pk not in visible]
+    model = _latest_model(rounds)
+    for layer in model.layers:
+        accents = []
+        for accent in layer.accents:
+            marks = []
+            for round_ in rounds:
+                mark = Mark(round=round_, phase=agreed.get((round_.pk, accent.code)) or None)
+                if round_.pk in visible:
+                    mark.counts = {p: counts.get((round_.pk, accent.code, p), 0) for p in PHASES}
+                    mark.dont_know = counts.get((round_.pk, accent.code, DONT_KNOW), 0)
+                marks.append(mark)
+            accents.append(AccentGrowth(accent=accent, marks=marks))
+        growth.layers.append(LayerGrowth(layer=layer, accents=accents))
+    return growth
+
+
+def _latest_model(rounds: list[Round]) -> Model:
+    """The Ontwikkelmodel of the newest round gives the rows; accents are matched by code across versions."""
+    newest = rounds[-1]
+    version = newest.model_version if "model_version" in newest._state.fields_cache else None
+    if version is None:
+        version = ModelVersion.objects.get(pk=newest.model_version_id)
+    return version.model
+
+
+def agreed_phases_by_school(schools) -> dict[int, dict[int, dict[str, int]]]:
+    """For the board page: school id → round id → accent code → agreed phase, for every closed round of these
+    schools (agreed phases only: what board members may see). One query."""
+    out: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    rows = ConsensusItem.objects.filter(
+        round__school__in=schools, round__status=RoundStatus.CLOSED, phase__isnull=False
+    ).values_list("round__school_id", "round_id", "accent_code", "phase")
+    for school_id, round_id, code, phase in rows:
+        out[school_id][round_id][code] = phase
+    return out

@@ -1,0 +1,30 @@
+"""The growth page: a school's Ontwikkelmodel over the years (assessments.growth) with what the plan did on each
+accent in between (actionplans: the goals set on it, their actions finished and celebrated). It combines two apps,
+so it sits on top. Everyone in the school and the board may read it; the individual distributions only the school's
+members, as on each round's result page. A fixed number of queries, whatever the number of rounds or goals."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+from actionplans.overview import goals_by_accent
+from assessments.growth import round_date, school_growth
+from organisations import access
+
+
+def growth_context(acc) -> dict:
+    growth = school_growth(acc.school, include_individual=acc.can_see_individual_answers(None))
+    goals = goals_by_accent(acc.school)
+    for a in growth.accents:
+        a.goals = goals.get(a.accent.code, [])
+        for goal in a.goals:
+            goal.year = round_date(goal.source_round).year if goal.source_round else goal.created_at.year
+    return access.school_context(acc, growth=growth)
+
+
+def growth(request, school_id):
+    acc = access.school_access(request, school_id)
+    response = render(request, "pages/growth.html", growth_context(acc))
+    add_never_cache_headers(response)  # the team's results: not for shared caches
+    return response
