@@ -1,9 +1,11 @@
-"""Demo data for `make run`: a closed round with a full consensus and an open round, half filled in (called from
-the `demo` command in pages/). Both draw from the same ``rng``, the closed round first."""
+"""Demo data for `make run`: three closed rounds a year apart with a full consensus and an open round, half filled
+in (called from the `demo` command in pages/). All draw from the same ``rng``, the closed rounds first."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
+
+from ontwikkelmodel.models import ModelVersion
 
 from . import services
 from .models import Round
@@ -30,9 +32,18 @@ GOALS = [
 ]
 
 
+# Three closed rounds a school year apart, so the growth page has a story: where the team began, and two years on.
+EARLIER_ROUNDS = [
+    # title, deadline, meeting date, days ago it closed, phases below the newest round's (chosen per accent)
+    ("Startmeting – schooljaar 2023-2024", date(2023, 11, 3), date(2023, 11, 16), 750, (1, 1, 2)),
+    ("Na module 2 – schooljaar 2024-2025", date(2025, 5, 16), date(2025, 5, 27), 555, (0, 1, 1)),
+]
+
+
 def create_closed_round(*, regenboog, users, lead, rng):
-    """A closed round with 8 participants and a full consensus, half a year ago. Returns the round and the phase
-    per accent the team's answers are drawn around (the open round uses it too)."""
+    """Three closed rounds with 8 participants and a full consensus each, the newest half a year ago; the phases
+    grow over the years (one accent slips back once: growth is not a straight line). Returns the newest round and
+    the phase per accent its answers are drawn around (the open round uses it too)."""
     core = [
         users[k]
         for k in (
@@ -46,22 +57,13 @@ def create_closed_round(*, regenboog, users, lead, rng):
             "intern-trainer",
         )
     ]
-    closed = services.do_create_round(
-        school=regenboog,
-        title="Na module 4 – schooljaar 2025-2026",
-        deadline=date(2026, 5, 15),
-        meeting_date=date(2026, 5, 28),
-        anonymous=True,
-        participant_user_ids=[u.pk for u in core],
-        facilitator=users["trainer"],
-        acting_user=lead,
-    )
-    model = closed.model
+    model = ModelVersion.current().model
     base = {a.code: rng.choice([1, 2, 2, 3]) for a in model.accents}
-    for participant in closed.participants.select_related("user"):
-        _fill(participant, model, base, rng, complete=True)
-        services.do_submit(participant=participant, acting_user=participant.user)
-    services.do_start_consensus(round_=closed, acting_user=lead)
+    for title, deadline, meeting_date, days_ago, below in EARLIER_ROUNDS:
+        earlier = {code: max(1, phase - rng.choice(below)) for code, phase in base.items()}
+        if days_ago == 555:
+            earlier["2.2"] = min(4, base["2.2"] + 1)  # higher last year than now: conversation material
+        _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, days_ago, earlier, {})
     priorities = {"1.3": 1, "2.4": 2, "3A.3": 3, "3B.1": 4, "1.2": 5}
     goals_per_layer = {
         "1.3": "Een TSO-woordenlijst voor het hele team",
@@ -70,21 +72,54 @@ def create_closed_round(*, regenboog, users, lead, rng):
         "3B.1": "Een rustplek in elke bouw",
         "1.2": "Nieuwe collega's volgen de basistraining",
     }
+    closed = _closed_round(
+        regenboog,
+        core,
+        users,
+        lead,
+        rng,
+        "Na module 4 – schooljaar 2025-2026",
+        date(2026, 5, 15),
+        date(2026, 5, 28),
+        170,
+        base,
+        {code: (rank, goals_per_layer[code]) for code, rank in priorities.items()},
+    )
+    return closed, base
+
+
+def _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, days_ago, base, priorities):
+    closed = services.do_create_round(
+        school=regenboog,
+        title=title,
+        deadline=deadline,
+        meeting_date=meeting_date,
+        anonymous=True,
+        participant_user_ids=[u.pk for u in core],
+        facilitator=users["trainer"],
+        acting_user=lead,
+    )
+    model = closed.model
+    for participant in closed.participants.select_related("user"):
+        _fill(participant, model, base, rng, complete=True)
+        services.do_submit(participant=participant, acting_user=participant.user)
+    services.do_start_consensus(round_=closed, acting_user=lead)
     for accent in model.accents:
+        rank, next_steps = priorities.get(accent.code, (None, ""))
         services.do_save_consensus_item(
             round_=closed,
             accent_code=accent.code,
             phase=base[accent.code],
             strengths=rng.choice(STRENGTHS),
-            next_steps=goals_per_layer.get(accent.code, ""),
-            priority=priorities.get(accent.code),
+            next_steps=next_steps,
+            priority=rank,
             acting_user=users["kartrekker"],
         )
     services.do_close_round(round_=closed, acting_user=users["kartrekker"])
     Round.objects.filter(pk=closed.pk).update(
-        created_at=timezone.now() - timedelta(days=180), closed_at=timezone.now() - timedelta(days=170)
+        created_at=timezone.now() - timedelta(days=days_ago + 10), closed_at=timezone.now() - timedelta(days=days_ago)
     )
-    return closed, base
+    return closed
 
 
 def create_open_round(*, regenboog, users, lead, model, base, rng):

@@ -192,3 +192,25 @@ def test_board_growth_queries_do_not_grow_with_schools_and_years(cast, client):
             agree_priorities(round_, {"1.1": 1}, phase=year - 2022)
     assert _queries(client, url) == before
     assert "1 accent gegroeid" in client.get(url).content.decode()
+
+
+def test_the_demo_school_shows_growth_over_three_school_years(db):
+    import io
+
+    from django.core.management import call_command
+
+    from organisations.models import School
+
+    call_command("demo", stdout=io.StringIO())
+    school = School.objects.get(name="OBS De Regenboog")
+    growth = school_growth(school, include_individual=True)
+    assert [r.title for r in growth.rounds] == [
+        "Startmeting – schooljaar 2023-2024",
+        "Na module 2 – schooljaar 2024-2025",
+        "Na module 4 – schooljaar 2025-2026",
+    ]
+    changes = [a.change for a in growth.accents]
+    assert all(c is not None for c in changes)
+    assert sum(1 for c in changes if c > 0) >= 5  # visible growth
+    assert growth.accent("2.2").marks[1].phase > growth.accent("2.2").marks[2].phase  # and one slip back
+    assert not growth.hidden_rounds  # eight shown submissions in each round: distributions for members
