@@ -111,6 +111,12 @@ def closed_rounds(school) -> list[Round]:
     return sorted(rounds, key=lambda r: (round_date(r), r.pk))
 
 
+def rounds_up_to(round_: Round) -> list[Round]:
+    """The school's closed rounds up to and including ``round_``, oldest first (for its result page and exports)."""
+    rounds = closed_rounds(round_.school)
+    return [r for r in rounds if (round_date(r), r.pk) <= (round_date(round_), round_.pk)]
+
+
 def round_date(round_: Round):
     return round_.meeting_date or timezone.localdate(round_.closed_at or round_.created_at)
 

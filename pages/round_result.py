@@ -1,5 +1,6 @@
 """The result page of a round and its PDF: what the team agreed (assessments) with what the plan made of it
-since (actionplans: the goals that came from the round's priorities, with their actions). It combines two apps,
+since (actionplans: the goals that came from the round's priorities, with their actions), and the growth over the
+school's closed rounds up to this one (agreed phases only). It combines two apps,
 so it sits on top; the Word and Excel exports hold the round's result only and stay in assessments."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from actionplans.overview import round_followup
 from assessments import exports, services
 from assessments import lookups as round_lookups
+from assessments.growth import rounds_up_to, school_growth
 from assessments.views import closed_round_access, download, result_summary
 from organisations import access
 
@@ -22,6 +24,8 @@ def result_context(acc, round_) -> dict:
         "round": round_,
         "summary": result_summary(acc, round_),
         "followup_goals": round_followup(round_),
+        # The agreed phases of the school's closed rounds up to this one (none after it): the growth so far.
+        "growth": school_growth(acc.school, include_individual=False, rounds=rounds_up_to(round_)),
     }
 
 

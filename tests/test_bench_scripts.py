@@ -18,6 +18,11 @@ CASES = [
     ("bench_exports.py", ["--participants", "3"], ["PDF (rapport), kartrekker", "PDF (rapport), board member"]),
     ("bench_plan_exports.py", ["--actions", "4"], ["Word (Bijlage 7)", "Excel (tabellen)"]),
     ("bench_route.py", ["--staff", "12"], ["route page", "PDF overview"]),
+    (
+        "bench_growth.py",
+        ["--schools", "2", "--years", "2", "--participants", "3"],
+        ["growth page, member", "growth page, board", "board page"],
+    ),
 ]
 
 

@@ -33,6 +33,7 @@ PAGES = {
     "consensus-closed": lambda s: reverse("assessments:consensus", args=[s.school.pk, s.closed_round.pk]),
     "present": lambda s: reverse("assessments:present", args=[s.school.pk, s.consensus_round.pk]) + "?accent=2.3",
     "result": lambda s: reverse("assessments:result", args=[s.school.pk, s.closed_round.pk]),
+    "growth": lambda s: reverse("assessments:growth", args=[s.school.pk]),
     "round-detail-open": lambda s: reverse("assessments:round", args=[s.school.pk, s.open_round.pk]),
     "round-detail-closed": lambda s: reverse("assessments:round", args=[s.school.pk, s.closed_round.pk]),
     "school-dashboard": lambda s: reverse("organisations:school", args=[s.school.pk]),

@@ -214,3 +214,22 @@ def test_the_demo_school_shows_growth_over_three_school_years(db):
     assert sum(1 for c in changes if c > 0) >= 5  # visible growth
     assert growth.accent("2.2").marks[1].phase > growth.accent("2.2").marks[2].phase  # and one slip back
     assert not growth.hidden_rounds  # eight shown submissions in each round: distributions for members
+
+
+def test_the_result_page_and_its_pdf_show_the_growth_up_to_that_round(cast, three_years, client):
+    first, second, third = three_years
+    login(client, cast.board_member)
+    html = client.get(reverse("assessments:result", args=[cast.school.pk, second.pk])).content.decode()
+    assert "Groei tot en met deze ronde" in html
+    assert "1 → 2" in html and "1 → 2 → 3" not in html  # the third round came later: not in the second's report
+    html = client.get(reverse("assessments:result", args=[cast.school.pk, third.pk])).content.decode()
+    assert "1 → 2 → 3" in html
+    html = client.get(reverse("assessments:result", args=[cast.school.pk, first.pk])).content.decode()
+    assert "Groei tot en met deze ronde" not in html  # one round: no growth yet
+
+    from organisations.access import get_school_access
+    from pages.round_result import result_context
+
+    # The PDF report renders the page's template with this same context.
+    context = result_context(get_school_access(cast.board_member, cast.school.pk), third)
+    assert [r.pk for r in context["growth"].rounds] == [first.pk, second.pk, third.pk]
