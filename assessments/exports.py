@@ -139,6 +139,7 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
 
 def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> bytes:
     """Sheet "Consensus", and with include_distribution sheet "Verdeling": counts per phase, never names or rows.
+    Sheet "Groei" when the school closed earlier rounds: the agreed phases over the years (agreed phases only).
 
     The distribution is only written when the summary holds it (members, from three submissions in an anonymous
     round): a summary built for a board viewer has none, whatever include_distribution says.
@@ -208,6 +209,8 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
                 )
         finish_table(ws)
 
+    _growth_sheet(wb, round_)
+
     ws = wb.create_sheet(_("Over dit overzicht"))
     meeting = _round_date(round_)
     for label, value in [
@@ -228,6 +231,34 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _growth_sheet(wb, round_) -> None:
+    """Sheet "Groei": the agreed phase per accent in every closed round of the school up to this one, oldest
+    first, and the change from the first to the last agreed phase. Agreed phases only (what everyone who gets this
+    file may see); nothing with fewer than two rounds."""
+    from .growth import round_date, rounds_up_to, school_growth
+
+    growth = school_growth(round_.school, include_individual=False, rounds=rounds_up_to(round_))
+    if len(growth.rounds) < 2:
+        return
+    ws = wb.create_sheet(_("Groei"))
+    write_header(
+        ws,
+        [
+            _("Groeilaag"),
+            _("Accentcode"),
+            _("Accent"),
+            *[f"{r.title} ({date_format(round_date(r), 'j M Y')})" for r in growth.rounds],
+            _("Verandering (fases)"),
+        ],
+    )
+    for layer in growth.layers:
+        for a in layer.accents:
+            append_row(
+                ws, [_layer_label(layer.layer), a.accent.code, a.accent.name, *[m.phase for m in a.marks], a.change]
+            )
+    finish_table(ws)
 
 
 # PDF: the result page itself, printed -----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The result page of a round and its PDF: what the team agreed (assessments) with what the plan made of it
 since (actionplans: the goals that came from the round's priorities, with their actions), and the growth over the
 school's closed rounds up to this one (agreed phases only). It combines two apps,
-so it sits on top; the Word and Excel exports hold the round's result only and stay in assessments."""
+so it sits on top; the Word and Excel exports stay in assessments (the Excel file has the growth too)."""
 
 from __future__ import annotations
 

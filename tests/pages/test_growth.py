@@ -233,3 +233,28 @@ def test_the_result_page_and_its_pdf_show_the_growth_up_to_that_round(cast, thre
     # The PDF report renders the page's template with this same context.
     context = result_context(get_school_access(cast.board_member, cast.school.pk), third)
     assert [r.pk for r in context["growth"].rounds] == [first.pk, second.pk, third.pk]
+
+
+def test_the_excel_overview_has_a_growth_sheet_up_to_that_round(cast, three_years, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    first, second, third = three_years
+    login(client, cast.board_member)
+
+    def sheet(round_):
+        response = client.get(reverse("assessments:result_xlsx", args=[cast.school.pk, round_.pk]))
+        assert response.status_code == 200
+        return load_workbook(io.BytesIO(response.content))
+
+    assert "Groei" not in sheet(first).sheetnames  # one round: nothing to compare
+    wb = sheet(third)
+    rows = list(wb["Groei"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Groeilaag", "Accentcode", "Accent")
+    assert [h.split(" (")[0] for h in rows[0][3:6]] == ["Afgesloten ronde", "Ronde 2025", "Ronde 2026"]
+    assert rows[0][6] == "Verandering (fases)"
+    by_code = {row[1]: row for row in rows[1:]}
+    assert by_code["3A.2"][3:] == (1, 2, 3, 2)
+    assert by_code["1.1"][3:] == (1, 2, 2, 1)
+    assert len(sheet(second)["Groei"][1]) == 6  # the second round's file stops at the second round
