@@ -232,9 +232,6 @@ class MinutesForm(forms.Form):
         require_a_version(self, data)
         return data
 
-    def expected_version(self, default):
-        return self.cleaned_data.get("force_version") or self.cleaned_data.get("version") or default
-
 
 class FromRoundForm(forms.Form):
     """One row per consensus priority: take it over, with which wording and term."""

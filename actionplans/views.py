@@ -18,7 +18,7 @@ from assessments import lookups as assessments_lookups
 from assessments.models import RoundStatus
 from audit.models import record_download
 from core.editing import edit, form_status, post_data
-from core.errors import ConflictError, ServiceError
+from core.errors import ServiceError
 from core.urls_safe import safe_next
 from core.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
@@ -592,6 +592,11 @@ def _current_meeting_if_later(acc, meeting, today):
 
 
 def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=None, status=200, conflict=None):
+    context = _meeting_context(acc, meeting, minutes_form=minutes_form, update_forms=update_forms, conflict=conflict)
+    return render(request, "actionplans/meeting_detail.html", context, status=status)
+
+
+def _meeting_context(acc, meeting, *, minutes_form=None, update_forms=None, conflict=None):
     # The agenda is proposed from the actions as they are now: it belongs to the current and coming meetings,
     # not to one that an other meeting has followed (its updates and minutes stay readable).
     today = timezone.localdate()
@@ -603,21 +608,16 @@ def _render_meeting(request, acc, meeting, *, minutes_form=None, update_forms=No
         action.update_form = given.get(action.pk) or UpdateForm(auto_id=f"id_update_{action.pk}_%s")
     if minutes_form is None:
         minutes_form = MinutesForm(initial={"minutes": meeting.minutes, "version": meeting.version})
-    return render(
-        request,
-        "actionplans/meeting_detail.html",
-        _ctx(
-            acc,
-            meeting=meeting,
-            agenda=proposed,
-            current_meeting=current if earlier else None,
-            minutes_form=minutes_form,
-            can_edit=acc.can_edit_plan,
-            conflict=conflict,
-            meeting_updates=list(meeting.updates.select_related("action", "author")),
-            meeting_actions=list(meeting.new_actions.alive().select_related("owner")),
-        ),
-        status=status,
+    return _ctx(
+        acc,
+        meeting=meeting,
+        agenda=proposed,
+        current_meeting=current if earlier else None,
+        minutes_form=minutes_form,
+        can_edit=acc.can_edit_plan,
+        conflict=conflict,
+        meeting_updates=list(meeting.updates.select_related("action", "author")),
+        meeting_actions=list(meeting.new_actions.alive().select_related("owner")),
     )
 
 
@@ -633,34 +633,33 @@ def meeting_minutes(request, school_id, meeting_id):
     acc = access.school_access(request, school_id, "can_edit_plan")
     meeting = lookups.get_meeting(acc, meeting_id)
     form = MinutesForm(request.POST)
-    conflict = None
-    status = 200
-    if form.is_valid():
-        try:
-            meeting = services.do_save_minutes(
-                meeting=meeting,
-                minutes=form.cleaned_data["minutes"],
-                expected_version=form.expected_version(meeting.version),
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            meeting.refresh_from_db()
-            form.add_error(None, str(exc))
-            conflict = {"saved": meeting.minutes, "version": meeting.version}
-            status = 409
-        except ServiceError as exc:  # the meeting went to the trash meanwhile: the text stays in the browser
-            form.add_error(None, str(exc))
-            status = 400
-    else:
-        status = 400
-    if request.htmx:
-        return render(
-            request,
-            "actionplans/meeting_detail.html#minutes-status",
-            _ctx(acc, meeting=meeting, minutes_form=form, conflict=conflict, saved_at=timezone.localtime()),
-            status=status,
-        )
-    if status == 200:
+
+    def saved_minutes(_form):  # the user's text stays in the box; the page shows the saved text next to it
+        meeting.refresh_from_db()
+        return {"saved": meeting.minutes, "version": meeting.version}
+
+    def status_part(meeting, conflict):
+        return _ctx(acc, meeting=meeting, minutes_form=form, conflict=conflict, saved_at=timezone.localtime())
+
+    def done(saved):
+        if request.htmx:
+            return render(request, "actionplans/meeting_detail.html#minutes-status", status_part(saved, None))
         messages.success(request, _("De notulen zijn opgeslagen."))
-        return redirect(reverse("actionplans:meeting", args=[acc.school.pk, meeting.pk]) + "#minutes")
-    return _render_meeting(request, acc, meeting, minutes_form=form, status=status, conflict=conflict)
+        return redirect(reverse("actionplans:meeting", args=[acc.school.pk, saved.pk]) + "#minutes")
+
+    return edit(  # a refusal other than a conflict (the meeting went to the trash) keeps the text in the browser
+        request,
+        form,
+        meeting,
+        save=lambda version: services.do_save_minutes(
+            meeting=meeting, minutes=form.cleaned_data["minutes"], expected_version=version, acting_user=request.user
+        ),
+        template="actionplans/meeting_detail.html" + ("#minutes-status" if request.htmx else ""),
+        context=lambda conflict: (
+            status_part(meeting, conflict)
+            if request.htmx
+            else _meeting_context(acc, meeting, minutes_form=form, conflict=conflict)
+        ),
+        done=done,
+        on_conflict=saved_minutes,
+    )

@@ -7,12 +7,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.models import record
-from core.errors import ConflictError, ServiceError
+from core.errors import ServiceError
 from core.mail import queue_mail
 from core.save_order import SaveOrder, is_stale
+from core.versions import check_version
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Membership, Role
 
@@ -490,6 +491,12 @@ def do_reopen_round(*, round_: Round, acting_user, reason: str = "") -> Round:
     )
 
 
+CONSENSUS_SAVED = gettext_noop(
+    "Iemand anders heeft dit accent intussen opgeslagen. Hieronder zie je die versie; "
+    "jouw invoer staat in het formulier. Controleer en sla opnieuw op."
+)
+
+
 def item_version(item) -> str:
     return item.updated_at.isoformat() if item is not None else ""
 
@@ -518,13 +525,7 @@ def do_save_consensus_item(
     if accent_code not in round_.model.accent_codes:
         raise ServiceError(_("Onbekend accent."))
     existing = ConsensusItem.objects.filter(round=round_, accent_code=accent_code).first()
-    if expected_version is not None and expected_version != item_version(existing):
-        raise ConflictError(
-            _(
-                "Iemand anders heeft dit accent intussen opgeslagen. Hieronder zie je die versie; "
-                "jouw invoer staat in het formulier. Controleer en sla opnieuw op."
-            )
-        )
+    check_version(item_version(existing), expected_version, message=CONSENSUS_SAVED)
     item = existing or ConsensusItem(round=round_, accent_code=accent_code)
     before = {
         "phase": item.phase,

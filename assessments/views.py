@@ -1,10 +1,10 @@
 """Assessment rounds: organise, fill in, consensus, present, result."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import save_order
-from core.errors import ConflictError, ServiceError
+from core.conflicts import carry_version
+from core.editing import edit
+from core.errors import ServiceError
 from core.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_gespreksformulier
 from organisations import access
@@ -397,64 +399,65 @@ def consensus_item(request, school_id, round_id, accent_code):
     if item:
         initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
     form = ConsensusItemForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    conflict = False
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.do_save_consensus_item(
-                    round_=round_,
-                    accent_code=accent.code,
-                    phase=d["phase"],
-                    strengths=d["strengths"].strip(),
-                    next_steps=d["next_steps"].strip(),
-                    priority=d["priority"],
-                    acting_user=request.user,
-                    expected_version=d["version"] or "",
-                )
-            except ConflictError as exc:
-                conflict = True
-                item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
-                form.add_error(None, str(exc))
-                data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
-                data["version"] = services.item_version(item)  # the next save may overwrite, knowingly
-                form.data = data
-                status = 409
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                if request.htmx:
-                    summary = summarise(round_, include_individual=True)
-                    a = next(x for x in summary.accents if x.accent.code == accent.code)
-                    context = {
-                        "acc": acc,
-                        "school": acc.school,
-                        "round": round_,
-                        "a": a,
-                        "summary": summary,
-                        "can_edit": True,
-                        "saved": True,
-                    }
-                    return render(request, "assessments/consensus.html#accent-block", context)
-                messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
-                return redirect(
-                    reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + f"#accent-{accent.code}"
-                )
-        else:
-            status = 400
-    template = "assessments/consensus_item.html" + ("#item-form" if request.htmx else "")
-    context = {
-        "acc": acc,
-        "school": acc.school,
-        "round": round_,
-        "accent": accent,
-        "form": form,
-        "item": item,
-        "conflict": conflict,
-    }
-    return render(request, template, context, status=status)
+
+    def saved_item(form):  # the page shows the saved agreement; the next save may overwrite, knowingly
+        nonlocal item
+        item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
+        carry_version(form, services.item_version(item))
+        return True
+
+    def context(conflict):
+        return {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "accent": accent,
+            "form": form,
+            "item": item,
+            "conflict": bool(conflict),
+        }
+
+    def done(_saved):
+        if request.htmx:
+            summary = summarise(round_, include_individual=True)
+            a = next(x for x in summary.accents if x.accent.code == accent.code)
+            context = {
+                "acc": acc,
+                "school": acc.school,
+                "round": round_,
+                "a": a,
+                "summary": summary,
+                "can_edit": True,
+                "saved": True,
+            }
+            return render(request, "assessments/consensus.html#accent-block", context)
+        messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
+        return redirect(reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + f"#accent-{accent.code}")
+
+    def save(version):  # the version is the time of the item's last save, "" for an accent not recorded yet
+        d = form.cleaned_data
+        return services.do_save_consensus_item(
+            round_=round_,
+            accent_code=accent.code,
+            phase=d["phase"],
+            strengths=d["strengths"].strip(),
+            next_steps=d["next_steps"].strip(),
+            priority=d["priority"],
+            acting_user=request.user,
+            expected_version=version or "",
+        )
+
+    return edit(
+        request,
+        form,
+        None,
+        save=save,
+        template="assessments/consensus_item.html" + ("#item-form" if request.htmx else ""),
+        context=context,
+        done=done,
+        on_conflict=saved_item,
+        refused_status=409,  # the round left the consensus step meanwhile
+    )
 
 
 @never_cache

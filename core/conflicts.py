@@ -59,7 +59,12 @@ def conflict_rows(form: forms.Form, obj, names) -> list[dict]:
         if _comparable(saved) != _comparable(mine):
             field = form.fields[name]
             rows.append({"label": field.label, "saved": readable(field, saved), "mine": readable(field, mine)})
-    data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
-    data["version"] = obj.version
-    form.data = data
+    carry_version(form, obj.version)
     return rows
+
+
+def carry_version(form: forms.Form, version) -> None:
+    """Move a bound form onto the saved version: the user's input stays, the next save overwrites knowingly."""
+    data = cast(QueryDict, form.data).copy()  # a bound form's data is request.POST, a QueryDict
+    data["version"] = version
+    form.data = data

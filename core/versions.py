@@ -20,11 +20,16 @@ IN_THE_BOX = gettext_noop(
 )
 
 
-def check_version(saved_version: int, expected_version, *, message: str = IN_THE_FORM) -> None:
+def check_version(saved_version: int | str, expected_version, *, message: str = IN_THE_FORM) -> None:
     """ConflictError (in Dutch) when the form was loaded with another version than the saved one.
 
-    ``expected_version`` None means "no check" (a new item; forms of existing items require a version, see
-    core.fields.EditVersionMixin). ``message``: IN_THE_FORM or IN_THE_BOX (see the module docstring).
+    ``saved_version`` is the item's version number, or for an item without one the time of its last save as text
+    ("" when there is no item yet). ``expected_version`` None means "no check" (a new item; forms of existing items
+    require a version, see core.fields.EditVersionMixin). ``message``: IN_THE_FORM or IN_THE_BOX (see the module
+    docstring), or an app's own wording that names the item, marked with gettext_noop.
     """
-    if expected_version is not None and int(expected_version) != saved_version:
+    if expected_version is None:
+        return
+    expected = int(expected_version) if isinstance(saved_version, int) else expected_version
+    if expected != saved_version:
         raise ConflictError(gettext(message))

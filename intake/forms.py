@@ -139,10 +139,6 @@ class NoteForm(forms.Form):
         require_a_version(self, data)
         return data
 
-    def expected_version(self):
-        forced = self.cleaned_data.get("force_version")
-        return forced if forced is not None else self.cleaned_data.get("version")
-
 
 class DecisionForm(EditVersionMixin, forms.Form):
     decision = forms.ChoiceField(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import record_download
 from core.editing import edit, form_status, post_data
-from core.errors import ConflictError, ServiceError
+from core.errors import ServiceError
 from core.wordprocessing import DOCX_TYPE
 from organisations import access
 from organisations.models import Membership
@@ -158,6 +158,11 @@ def _sections(note_forms) -> list[dict]:
 
 
 def _render_conversation(request, acc, conversation, *, bound=None, conflict=None, status=200):
+    context = _conversation_context(acc, conversation, bound=bound, conflict=conflict)
+    return render(request, "intake/conversation_detail.html", context, status=status)
+
+
+def _conversation_context(acc, conversation, *, bound=None, conflict=None):
     conversation = (
         Conversation.objects.filter(pk=conversation.pk)
         .prefetch_related(
@@ -171,20 +176,15 @@ def _render_conversation(request, acc, conversation, *, bound=None, conflict=Non
     )
     agenda = load_agenda()
     small_steps = [s for s in agenda.small_steps if s.code in set(conversation.small_steps)]
-    return render(
-        request,
-        "intake/conversation_detail.html",
-        _ctx(
-            acc,
-            conversation=conversation,
-            kind_info=agenda.kind("praktisch" if conversation.kind == Kind.PRAKTISCH else "verkennend"),
-            sections=_sections(_note_forms(conversation, bound)),
-            conflict=conflict,
-            conflict_code=bound[0] if bound else None,
-            chosen_small_steps=small_steps,
-            Decision=Decision,
-        ),
-        status=status,
+    return _ctx(
+        acc,
+        conversation=conversation,
+        kind_info=agenda.kind("praktisch" if conversation.kind == Kind.PRAKTISCH else "verkennend"),
+        sections=_sections(_note_forms(conversation, bound)),
+        conflict=conflict,
+        conflict_code=bound[0] if bound else None,
+        chosen_small_steps=small_steps,
+        Decision=Decision,
     )
 
 
@@ -222,62 +222,61 @@ def note(request, school_id, conversation_id):
     acc = access.school_access(request, school_id, "can_lead_intake")
     conversation = lookups.get_conversation(acc, conversation_id)
     form = NoteForm(request.POST)
-    conflict = None
-    status = 200
-    saved = None
-    code = (request.POST.get("question") or "")[:40]
-    if form.is_valid():
-        code = form.cleaned_data["question"]
-        try:
-            saved = services.do_save_note(
-                conversation=conversation,
-                question_code=code,
-                text=form.cleaned_data["text"],
-                expected_version=form.expected_version(),
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            current = Note.objects.filter(conversation=conversation, question_code=code).first()
-            form.add_error(None, str(exc))
-            conflict = {
-                "saved": current.text if current else "",
-                "version": current.version if current else 0,
-                "by": current.updated_by if current else None,
-            }
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            status = 400
-    else:
-        status = 400
+    code = form.cleaned_data["question"] if form.is_valid() else (request.POST.get("question") or "")[:40]
     if code not in load_agenda().question_codes:
         code = None
-    if request.htmx:
+
+    def saved_note(_form):  # the user's text stays in the box; the page shows the saved text next to it
+        current = Note.objects.filter(conversation=conversation, question_code=code).first()
+        return {
+            "saved": current.text if current else "",
+            "version": current.version if current else 0,
+            "by": current.updated_by if current else None,
+        }
+
+    def status_part(note, conflict, saved_at=None):
         question = next((q for q in load_agenda().questions if q.code == code), None)
-        return render(
-            request,
-            "intake/conversation_detail.html#note-status",
-            _ctx(
-                acc,
-                conversation=conversation,
-                q=question,
-                note=saved,
-                form=form,
-                conflict=conflict,
-                conflict_code=code,
-                saved_at=timezone.localtime() if status == 200 else None,
-            ),
-            status=status,
+        return _ctx(
+            acc,
+            conversation=conversation,
+            q=question,
+            note=note,
+            form=form,
+            conflict=conflict,
+            conflict_code=code,
+            saved_at=saved_at,
         )
-    if code is None:  # a question that is not on the agenda: nothing to attach the text to
-        for error in form.errors.get("question", []) or form.non_field_errors():
-            messages.error(request, error)  # type: ignore[arg-type]  # iterating an ErrorList gives the messages
-    if status == 200:
+
+    def page(conflict):
+        if code is None:  # a question that is not on the agenda: nothing to attach the text to
+            for error in form.errors.get("question", []) or form.non_field_errors():
+                messages.error(request, error)  # type: ignore[arg-type]  # iterating an ErrorList gives the messages
+        return _conversation_context(acc, conversation, bound=(code, form) if code else None, conflict=conflict)
+
+    def done(saved):
+        if request.htmx:
+            return render(
+                request, "intake/conversation_detail.html#note-status", status_part(saved, None, timezone.localtime())
+            )
         assert code is not None  # a valid form's question is on the agenda
         messages.success(request, _("De aantekeningen zijn opgeslagen."))
         return redirect(_conversation_url(acc, conversation, "#vraag-" + code.replace(".", "-")))
-    return _render_conversation(
-        request, acc, conversation, bound=(code, form) if code else None, conflict=conflict, status=status
+
+    return edit(  # obj None: a question may have no note yet (version 0)
+        request,
+        form,
+        None,
+        save=lambda version: services.do_save_note(
+            conversation=conversation,
+            question_code=form.cleaned_data["question"],
+            text=form.cleaned_data["text"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        template="intake/conversation_detail.html" + ("#note-status" if request.htmx else ""),
+        context=(lambda conflict: status_part(None, conflict)) if request.htmx else page,
+        done=done,
+        on_conflict=saved_note,
     )
 
 

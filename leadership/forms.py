@@ -89,9 +89,3 @@ class NoteForm(forms.Form):
         data = super().clean() or self.cleaned_data
         require_a_version(self, data)
         return data
-
-    def expected_version(self):
-        forced = self.cleaned_data.get("force_version")
-        if forced is not None:
-            return forced
-        return self.cleaned_data.get("version")

@@ -10,7 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import save_order
-from core.errors import ConflictError, ServiceError
+from core.editing import edit
+from core.errors import ServiceError
 from ontwikkelmodel.content import load_file
 from organisations import access
 
@@ -192,43 +193,49 @@ def note(request, school_id, checklist_id, question):
     if q is None:
         raise Http404
     form = NoteForm(request.POST, prefix=f"q{q.code}")
-    conflict = None
-    status = 200
-    if form.is_valid():
-        try:
-            services.do_save_note(
-                round_=round_,
-                question_code=q.code,
-                text=form.cleaned_data["text"],
-                expected_version=form.expected_version(),
-                acting_user=request.user,
-            )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-            saved = services.notes_for(round_).get(q.code)
-            conflict = {"saved": saved.text if saved else "", "version": saved.version if saved else 0}
-            status = 409
-        except ServiceError as exc:
-            form.add_error("text", str(exc))
-            status = 400
-    else:
-        status = 400
-    note_obj = services.notes_for(round_).get(q.code)
     posted_version = str(form.data.get(f"q{q.code}-version", ""))[:12]
-    if request.htmx:
+
+    def saved_note(_form):  # the user's text stays in the box; the page shows the saved text next to it
+        saved = services.notes_for(round_).get(q.code)
+        return {"saved": saved.text if saved else "", "version": saved.version if saved else 0}
+
+    def status_part(conflict):
+        note_obj = services.notes_for(round_).get(q.code)
         row = {"q": q, "note": note_obj, "form": form, "conflict": conflict, "posted_version": posted_version}
-        ctx = _ctx(acc, round=round_, row=row, saved_at=timezone.localtime())
-        return render(request, "leadership/conversation.html#note-status", ctx, status=status)
-    if status == 200:
+        return _ctx(acc, round=round_, row=row, saved_at=timezone.localtime())
+
+    def page(conflict):
+        steps = _question_rows(round_, {q.code: form})
+        for step in steps:
+            for row in step["rows"]:
+                if row["q"].code == q.code:
+                    row |= {"conflict": conflict, "posted_version": posted_version}
+        return _ctx(acc, round=round_, steps=steps)
+
+    def done(_saved):
+        if request.htmx:
+            return render(request, "leadership/conversation.html#note-status", status_part(None))
         messages.success(request, _("De afspraken zijn opgeslagen."))
         url = reverse("leadership:conversation", args=[acc.school.pk, round_.pk])
         return redirect(f"{url}#vraag-{q.code}")
-    steps = _question_rows(round_, {q.code: form})
-    for step in steps:
-        for row in step["rows"]:
-            if row["q"].code == q.code:
-                row |= {"conflict": conflict, "posted_version": posted_version}
-    return render(request, "leadership/conversation.html", _ctx(acc, round=round_, steps=steps), status=status)
+
+    return edit(  # obj None: a question may have no note yet (version 0)
+        request,
+        form,
+        None,
+        save=lambda version: services.do_save_note(
+            round_=round_,
+            question_code=q.code,
+            text=form.cleaned_data["text"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        template="leadership/conversation.html" + ("#note-status" if request.htmx else ""),
+        context=status_part if request.htmx else page,
+        done=done,
+        on_conflict=saved_note,
+        refused_field="text",
+    )
 
 
 # The school's own items ---------------------------------------------------------------------------------
@@ -268,30 +275,24 @@ def item_edit(request, school_id, item_id):
     form = ItemForm(
         request.POST if request.method == "POST" else None, initial={"text": item.text, "version": item.version}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.do_update_item(
-                    item=item,
-                    text=form.cleaned_data["text"],
-                    expected_version=form.cleaned_data["version"],
-                    acting_user=request.user,
-                )
-            except ConflictError as exc:
-                item.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = str(item.version)  # the next save replaces what is stored now
-                form = ItemForm(data)
-                form.is_valid()
-                form.add_error(None, str(exc))
-            except ServiceError as exc:
-                form.add_error("text", str(exc))
-            else:
-                messages.success(request, _("De uitspraak is gewijzigd."))
-                return redirect("leadership:items", school_id=acc.school.pk)
-        status = 400
-    return render(request, "leadership/item_form.html", _ctx(acc, form=form, item=item), status=status)
+
+    def done(_saved):
+        messages.success(request, _("De uitspraak is gewijzigd."))
+        return redirect("leadership:items", school_id=acc.school.pk)
+
+    return edit(  # the page shows the saved text above the form (no rows); the form carries the saved version
+        request,
+        form,
+        item,
+        save=lambda version: services.do_update_item(
+            item=item, text=form.cleaned_data["text"], expected_version=version, acting_user=request.user
+        ),
+        template="leadership/item_form.html",
+        context=lambda _conflict: _ctx(acc, form=form, item=item),
+        done=done,
+        refused_field="text",
+        conflict_status=400,
+    )
 
 
 def _item_action(request, school_id, item_id, service, done_message):

@@ -11,20 +11,27 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.models import record
 from core.dates import add_months
-from core.errors import ConflictError, ServiceError
+from core.errors import ServiceError
 from core.fields import MAX_YEAR, MIN_YEAR
+from core.versions import check_version
 from organisations.models import Membership
 
 from .content import load_route
 from .models import Step, StepStatus, Trajectory
 from .schedule import step_dates
 
+START_MOVED = gettext_noop("Iemand anders heeft de startdatum intussen aangepast. Bekijk de nieuwe datum.")
+STEP_SAVED = gettext_noop(
+    "Iemand anders heeft deze stap intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
+    "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
+)
+
+
 # The same window as the forms' date fields (core.fields): services refuse what a form would.
-
-
 def _check_year(day: datetime.date, label: str) -> None:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise ServiceError(
@@ -68,8 +75,7 @@ def do_move_training_start(
     """A new start date: open steps whose dates were not set by hand move along; finished and moved ones stay."""
     _check_start(training_start)
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-    if expected_version is not None and int(expected_version) != trajectory.version:
-        raise ConflictError(_("Iemand anders heeft de startdatum intussen aangepast. Bekijk de nieuwe datum."))
+    check_version(trajectory.version, expected_version, message=START_MOVED)
     if trajectory.training_start == training_start:
         return trajectory
     before = trajectory.training_start
@@ -126,13 +132,7 @@ def do_update_step(
 ) -> Step:
     step = Step.objects.select_for_update().select_related("trajectory__school").get(pk=step.pk)
     trajectory = step.trajectory
-    if expected_version is not None and int(expected_version) != step.version:
-        raise ConflictError(
-            _(
-                "Iemand anders heeft deze stap intussen opgeslagen. Hieronder zie je die versie naast jouw invoer; "
-                "jouw invoer staat nog in het formulier. Neem over wat je wilt houden en sla opnieuw op."
-            )
-        )
+    check_version(step.version, expected_version, message=STEP_SAVED)
     _check_year(start_date, _("De begindatum"))
     _check_year(due_date, _("De einddatum"))
     if due_date < start_date:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record_download
+from core.conflicts import carry_version
 from core.editing import edit, form_status
-from core.errors import ConflictError, ServiceError
+from core.errors import ServiceError
 from organisations import access
 
 from . import lookups, services
@@ -157,31 +158,9 @@ def step_detail(request, school_id, step_id):
     if request.method == "POST":
         access.require(can_work)
     form = _step_form(request, acc, step, request.POST if request.method == "POST" else None) if can_work else None
-    conflict, status = None, form_status(request)
-    if request.method == "POST" and form is not None and form.is_valid():  # a POST without can_work was refused
-        try:
-            services.do_update_step(
-                step=step,
-                expected_version=form.cleaned_data["version"],
-                acting_user=request.user,
-                **form.step_fields(step),
-            )
-        except ConflictError as exc:
-            saved = lookups.get_route_step(acc, step.pk)
-            form.add_error(None, str(exc))
-            conflict = {"step": saved}
-            form.data = form.data.copy()
-            form.data["version"] = saved.version
-            status = 409
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("De stap is opgeslagen."))
-            return redirect(reverse("trajectory:overview", args=[acc.school.pk]) + f"#stap-{step.pk}")
-    return render(
-        request,
-        "trajectory/step.html",
-        {
+
+    def context(conflict):
+        return {
             "acc": acc,
             "school": acc.school,
             "step": step,
@@ -191,8 +170,31 @@ def step_detail(request, school_id, step_id):
             "conflict": conflict,
             "link": _link(acc, step),
             "decision": _intake_decision(acc, step),
-        },
-        status=status,
+        }
+
+    if form is None:  # someone who may only look (a POST without can_work was refused)
+        return render(request, "trajectory/step.html", context(None))
+
+    def saved_step(form):  # the page lists the saved step; the page's own step stays as it was loaded
+        saved = lookups.get_route_step(acc, step.pk)
+        carry_version(form, saved.version)
+        return {"step": saved}
+
+    def done(_saved):
+        messages.success(request, _("De stap is opgeslagen."))
+        return redirect(reverse("trajectory:overview", args=[acc.school.pk]) + f"#stap-{step.pk}")
+
+    return edit(
+        request,
+        form,
+        step,
+        save=lambda version: services.do_update_step(
+            step=step, expected_version=version, acting_user=request.user, **form.step_fields(step)
+        ),
+        template="trajectory/step.html",
+        context=context,
+        done=done,
+        on_conflict=saved_step,
     )
 
 
