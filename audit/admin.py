@@ -4,7 +4,7 @@ Every ModelAdmin registered on the admin site, ours and those of installed packa
 (``audit_every_admin``, called from ``AuditConfig.ready`` after the admin's autodiscovery): an addition, change or
 deletion in /beheer/ writes an ``admin.added`` / ``admin.changed`` / ``admin.deleted`` row with the model, the object
 id and the names of the changed fields (and of inline rows added, changed or deleted), never a value and never the
-object's text (that may be a name or an email address). tests/test_audit_admin.py checks that every registered
+object's text (that may be a name or an email address). tests/audit/test_audit_admin.py checks that every registered
 admin is audited.
 """
 

@@ -151,7 +151,7 @@ LOGIN_CODE_VALID_MINUTES = 15
 LOGIN_CODE_MAX_ATTEMPTS = 5
 LOGIN_CODES_PER_HOUR = 5  # with 5 attempts each: at most 25 guesses an hour at a 6-digit code
 # A code request answers no sooner than this (seconds), known address or not: its timing tells nothing about who
-# has an account (accounts/views.py; the tests set 0, tests/test_login_security.py sets it back).
+# has an account (accounts/views.py; the tests set 0, tests/accounts/test_login_security.py sets it back).
 LOGIN_CODE_MIN_SECONDS = 0.3
 # Password logins: after 10 wrong passwords for one address within 15 minutes, no more checks until they age out
 # (accounts/throttle.py); the login code by e-mail keeps working.

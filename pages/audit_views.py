@@ -3,7 +3,7 @@ audit log for the schoolleiding, a board's own events for its members.
 
 Who did what, when, in plain Dutch (audit/labels.py), filtered by kind and person, 50 rows a page. Only the label,
 the download's file and the names of fields changed in the admin are shown: never a row's other data (no answers),
-never an email address. The number of queries does not grow with the log (tests/test_audit_pages.py).
+never an email address. The number of queries does not grow with the log (tests/pages/test_audit_pages.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A school that leaves: export all of its data (a ZIP of JSON files with a README), then delete it.
 
 Export (``school_export_zip``): one JSON file per kind of data in ``KINDS``: every model that belongs to a school
-through its foreign keys (``tests/test_school_leaving.py`` walks all models and fails when one is missing here).
+through its foreign keys (``tests/pages/test_school_leaving.py`` walks all models and fails when one is missing here).
 Each file is a list of rows with the database field names as keys; ``*_id`` keys point at the ``id`` of a row in
 another file, people at ``personen.json``. One query per file (and per many-to-many field), never one per row.
 

@@ -2,7 +2,7 @@
 erasure (art. 17).
 
 Export: ``collect_my_data(user)`` walks ``PARTS``, one entry per kind of row that points at a person (every
-ForeignKey and ManyToMany to the user model; ``tests/test_privacy.py`` fails when a relation is missing here).
+ForeignKey and ManyToMany to the user model; ``tests/pages/test_privacy.py`` fails when a relation is missing here).
 Each part is read with one query per pointing field, never one per row, and gives plain values: ids, dates, texts.
 Rows that belong to other people only appear for the field that points at you (an invitation you sent, not the
 address you sent it to); audit rows only where you acted, without other people's addresses.
@@ -15,7 +15,7 @@ a draft never counted) are removed, and mail to the old address that is still wa
 rows not yet picked up, retries included: login codes, invitations, reminders) is cancelled. Submitted answers stay:
 in anonymous rounds they only ever count, in named rounds and notes they now show "oud-teamlid".
 Not changed: the audit log is append-only (audit/models.py); its rows keep pointing at the tombstone. Audit data
-holds ids, never a name or address (tests/test_privacy.py checks the services that once wrote them); rows written
+holds ids, never a name or address (tests/pages/test_privacy.py checks the services that once wrote them); rows written
 before that rule keep theirs until the retention purge removes them. Failed logins (``account.login_failed``) keep
 a keyed hash of the typed address (HMAC with the SECRET_KEY, accounts/throttle.py): it cannot be turned back into
 the address, it has no actor and points at no account, so nothing ties it to the tombstone; only someone holding

@@ -126,7 +126,7 @@ def _no_login_code_padding(settings):
 
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
-    """Background tasks (mail) run in-process when queued on commit; tests/test_mail.py uses the database queue."""
+    """Background tasks (mail) run in-process when queued on commit; tests/core/test_mail.py uses the database queue."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 

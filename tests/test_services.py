@@ -834,7 +834,7 @@ def test_summary_counts_spread_and_conversation_material(cast):
             cast.teamlid: {"1.1": 3, "1.3": 3},
         },
     )
-    # An anonymous round shows the submissions frozen when the consensus started (tests/test_anonymity.py).
+    # An anonymous round shows the submissions frozen when the consensus started (tests/assessments/test_anonymity.py).
     round_ = move_to(round_, "consensus", cast.kartrekker)
     summary = summarise(round_, include_individual=True)
     assert summary.n_participants == 5 and summary.n_submitted == 4
@@ -892,7 +892,7 @@ def test_anonymous_round_shows_the_distribution_from_three_submissions(cast, log
     assert "De verdeling verschijnt zodra minstens 3 deelnemers hebben ingediend" in page
     assert "Groeifase 1: 1" not in page and "Sterk" not in page
 
-    # Through the services (they freeze what is shown when the consensus starts; tests/test_anonymity.py).
+    # Through the services (they freeze what is shown when the consensus starts; tests/assessments/test_anonymity.py).
     round_ = services.do_reopen_filling(round_=round_, acting_user=cast.kartrekker)
     answer_round(cast, round_, {cast.teamlid: {"1.1": 2}})
     round_ = services.do_start_consensus(round_=round_, acting_user=cast.kartrekker)

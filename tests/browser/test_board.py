@@ -8,7 +8,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from ..test_board import give_school_a_plan
+from tests.pages.test_board import give_school_a_plan
+
 from .helpers import check_a11y, login
 
 pytestmark = pytest.mark.browser
