@@ -1,10 +1,13 @@
 """The handbook's reference material as versioned content ("Naslag").
 
-Six topics live verbatim in ``content/<slug>-2023.json``, each with its citation (``source``) and a
+Nine topics live verbatim in ``content/<slug>-2023.json``, each with its citation (``source``) and a
 ``version``: the pyramid model (Bijlage 8), the screening instruments (Bijlage 9), classroom and
-playground suggestions (Bijlage 10), the 11 essential knowledge elements (chapter 6), "wat is TSO
-wel / niet" (chapter 4) and the prevalence of adverse childhood experiences (chapter 1 and the two
-articles). Code reads them from there; templates never contain handbook text.
+playground suggestions (Bijlage 10), the deepening material (Bijlage 11: guidelines and sites, their
+addresses shown as text), the 11 essential knowledge elements (chapter 6), "wat is TSO wel / niet"
+(chapter 4), the prevalence of adverse childhood experiences (chapter 1 and the two articles), the
+results of the chapter 1 study with Tabel 1.1, and Tabel 1.2 (which team training module serves which
+growth layer: ``modules_for_layer`` / ``layers_for_module``). Code reads them from there; templates
+never contain handbook text.
 
 ``load_topics()`` validates every file (a broken file fails loudly at the first request and in the
 tests). ``search_entries()`` flattens all texts for the search on the Naslag page.
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from core.content_checks import ContentError
 from core.content_checks import optional_text as _optional_text
@@ -30,11 +34,18 @@ TOPIC_SLUGS = (
     "wat-tso-is",
     "kenniselementen",
     "prevalentie",
+    "opbrengsten",
+    "teamtraining-ontwikkelmodel",
     "piramidemodel",
     "screeningsinstrumenten",
     "inrichting",
+    "verdiepend-materiaal",
 )
-MEASURES = ("een_of_meer", "vier_of_meer")
+# Each figure stays under the measure its source names: the handbook's "vier of meer" (4+) and the
+# evaluation article's "meer dan vier" (5+) are different measures and are never merged into one range.
+MEASURES = ("een_of_meer", "vier_of_meer", "meer_dan_vier")
+GROWTH_LAYERS = (1, 2, 3)  # Tabel 1.2 names groeilaag 1, 2 and 3 (3 = 3A relaties bouwen and 3B regulatie bevorderen)
+TRAINING_MODULES = (1, 2, 3, 4)
 SOURCE_FIELDS = ("title", "authors", "publisher", "edition", "date", "part")
 
 
@@ -96,6 +107,8 @@ class Figure:
     quote: str
     approximate: str | None = None  # "bijna"
     derived_from_none: int | None = None  # percent = 100 - this printed share without ACEs
+    population: tuple[str, ...] = ()  # who was studied, in the source's own words
+    narrow_population: bool = False  # studied in a narrower group than all schools the figure is applied to
 
 
 @dataclass(frozen=True)
@@ -237,7 +250,7 @@ def _wat_tso_is(data) -> dict:
     }
 
 
-def _figure(f, studies) -> Figure:
+def _figure(f, studies, population_texts) -> Figure:
     code = _text(f["code"], "figure code")
     if f["study"] not in studies:
         raise ContentError(f"figure {code}: unknown study {f['study']!r}")
@@ -263,6 +276,17 @@ def _figure(f, studies) -> Figure:
         raise ContentError(f"figure {code}: the quote does not show the share without ACEs ({derived})")
     if quote not in study_text:
         raise ContentError(f"figure {code}: the quote is not in the text of study {f['study']}")
+    population = _texts(f.get("population"), f"figure {code} population")
+    for part in population:
+        if part not in population_texts[f["study"]]:
+            raise ContentError(f"figure {code}: the population {part!r} is not in the text of study {f['study']}")
+    narrow = f.get("narrow_population", False)
+    if not isinstance(narrow, bool):
+        raise ContentError(f"figure {code}: narrow_population must be true or false")
+    if f["measure"] == "vier_of_meer" and "meer dan vier" in quote:
+        raise ContentError(f"figure {code}: 'meer dan vier' is the measure meer_dan_vier, not vier_of_meer")
+    if f["measure"] == "meer_dan_vier" and "meer dan vier" not in study_text:
+        raise ContentError(f"figure {code}: the study does not speak of 'meer dan vier'")
     return Figure(
         code=code,
         study=f["study"],
@@ -273,12 +297,14 @@ def _figure(f, studies) -> Figure:
         quote=quote,
         approximate=_optional_text(f.get("approximate"), f"figure {code} approximate"),
         derived_from_none=derived,
+        population=population,
+        narrow_population=narrow,
     )
 
 
 def _prevalentie(data) -> dict:
     articles = {a["code"]: _text(a["citation"], f"article {a['code']}") for a in data["articles"]}
-    studies, texts = [], {}
+    studies, texts, population_texts = [], {}, {}
     for s in data["studies"]:
         code = _text(s["code"], "study code")
         where = s["where"]
@@ -307,9 +333,10 @@ def _prevalentie(data) -> dict:
         parts = [study["intro"], study["after"] or ""]
         parts += [i.text for g in groups for i in g["items"]] + [x for g in groups for i in g["items"] for x in i.items]
         texts[code] = "\n".join(parts)
+        population_texts[code] = "\n".join([texts[code], study["reference"]] + [g["heading"] or "" for g in groups])
     if len(texts) != len(studies):
         raise ContentError("study codes must be unique")
-    figures = tuple(_figure(f, texts) for f in data["figures"])
+    figures = tuple(_figure(f, texts, population_texts) for f in data["figures"])
     codes = [f.code for f in figures]
     if len(codes) != len(set(codes)):
         raise ContentError("figure codes must be unique")
@@ -326,6 +353,108 @@ def _prevalentie(data) -> dict:
     }
 
 
+def _opbrengsten(data) -> dict:
+    study, practice = data["study"], data["practice"]
+    report = study["report"]
+    columns = []
+    for i, c in enumerate(practice["columns"]):
+        columns.append({"heading": _text(c["heading"], f"columns[{i}]"), "items": _texts(c["items"], f"columns[{i}]")})
+    if len(columns) != 2:
+        raise ContentError("Tabel 1.1 has two columns: pupils, and teachers and school")
+    return {
+        "study": {
+            "intro": _text(study["intro"], "study.intro"),
+            "results_heading": _text(study["results_heading"], "study.results_heading"),
+            "results": _texts(study["results"], "study.results"),
+            "caveat": _text(study["caveat"], "study.caveat"),
+            "report": {
+                "footnote": _text(report["footnote"], "report.footnote"),
+                "reference": _text(report["reference"], "report.reference"),
+                "url": _url(report["url"], "report.url"),
+            },
+        },
+        "practice": {
+            "intro": _text(practice["intro"], "practice.intro"),
+            "table_caption": _text(practice["table_caption"], "practice.table_caption"),
+            "columns": tuple(columns),
+        },
+    }
+
+
+def _numbered(item, prefix: str, allowed, what: str) -> dict:
+    number, name = item["number"], _text(item["name"], what)
+    if number not in allowed or isinstance(number, bool):
+        raise ContentError(f"{what}: {prefix.lower()} number must be one of {allowed}, not {number!r}")
+    if not name.startswith(f"{prefix} {number}:"):
+        raise ContentError(f"{what}: {name!r} is not {prefix.lower()} {number} as printed")
+    return {"number": number, "name": name}
+
+
+def _teamtraining_ontwikkelmodel(data) -> dict:
+    modules = tuple(_numbered(m, "Module", TRAINING_MODULES, f"modules[{i}]") for i, m in enumerate(data["modules"]))
+    if [m["number"] for m in modules] != list(TRAINING_MODULES):
+        raise ContentError("figure 1.2 names the four modules, 1 to 4, in order")
+    rows: list[dict[str, Any]] = []
+    for i, r in enumerate(data["rows"]):
+        row_modules = tuple(_numbered(m, "Module", TRAINING_MODULES, f"rows[{i}].modules") for m in r["modules"])
+        if not row_modules:
+            raise ContentError(f"rows[{i}] has no modules")
+        rows.append(
+            {
+                "modules": row_modules,
+                "concepts": _texts(r["concepts"], f"rows[{i}].concepts"),
+                "layer": _numbered(r["layer"], "Groeilaag", GROWTH_LAYERS, f"rows[{i}].layer"),
+            }
+        )
+    if sorted(r["layer"]["number"] for r in rows) != list(GROWTH_LAYERS):
+        raise ContentError("Tabel 1.2 has one row for each growth layer 1, 2 and 3")
+    if {m["number"] for r in rows for m in r["modules"]} != set(TRAINING_MODULES):
+        raise ContentError("Tabel 1.2 names every module 1 to 4")
+    return {
+        "intro": _text(data["intro"], "intro"),
+        "modules_caption": _text(data["modules_caption"], "modules_caption"),
+        "modules": modules,
+        "table_intro": _text(data["table_intro"], "table_intro"),
+        "table_caption": _text(data["table_caption"], "table_caption"),
+        "columns": _texts(data["columns"], "columns"),
+        "rows": tuple(rows),
+    }
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def _verdiepend_materiaal(data) -> dict:
+    groups, anchors = [], set()
+    for i, g in enumerate(data["groups"]):
+        anchor = _text(g["anchor"], f"groups[{i}].anchor")
+        if anchor in anchors:
+            raise ContentError(f"groups: anchor {anchor!r} is used twice")
+        anchors.add(anchor)
+        items = []
+        for j, item in enumerate(g["items"]):
+            where = f"groups[{i}].items[{j}]"
+            text = _text(item["text"], where)
+            links = []
+            for k, link in enumerate(item["links"]):
+                what = _text(link["what"], f"{where}.links[{k}].what")
+                if what not in text:
+                    raise ContentError(f"{where}.links[{k}]: {what!r} is not in the printed sentence")
+                url = _url(link["url"], f"{where}.links[{k}]")
+                if url is None:
+                    raise ContentError(f"{where}.links[{k}] has no address")
+                links.append({"what": what, "url": url, "host": _host(url)})
+            if not links:
+                raise ContentError(f"{where} has no links")
+            items.append({"text": text, "links": tuple(links)})
+        if not items:
+            raise ContentError(f"groups[{i}] has no items")
+        groups.append({"anchor": anchor, "heading": _text(g["heading"], f"groups[{i}].heading"), "items": tuple(items)})
+    return {"groups": tuple(groups)}
+
+
 PARTS = {
     "piramidemodel": _piramidemodel,
     "screeningsinstrumenten": _screeningsinstrumenten,
@@ -333,6 +462,9 @@ PARTS = {
     "wat-tso-is": _wat_tso_is,
     "prevalentie": _prevalentie,
     "inrichting": lambda data: {},
+    "opbrengsten": _opbrengsten,
+    "teamtraining-ontwikkelmodel": _teamtraining_ontwikkelmodel,
+    "verdiepend-materiaal": _verdiepend_materiaal,
 }
 
 
@@ -378,6 +510,37 @@ def get_topic(slug) -> Topic | None:
 
 def figures() -> tuple[Figure, ...]:
     return load_topic("prevalentie").data["figures"]
+
+
+def _layer_number(layer) -> int:
+    """1, 2, 3 or the ontwikkelmodel's layer codes "1", "2", "3A", "3B" (both parts of groeilaag 3)."""
+    if isinstance(layer, str):
+        layer = layer.strip().upper().removesuffix("A").removesuffix("B")
+        layer = int(layer) if layer.isdigit() else None
+    if isinstance(layer, bool) or layer not in GROWTH_LAYERS:
+        raise ValueError(f"unknown growth layer {layer!r}")
+    return layer
+
+
+def modules_for_layer(layer) -> tuple[int, ...]:
+    """The team training modules that serve a growth layer, by Tabel 1.2 (layer 1, 2, 3 or "3A"/"3B")."""
+    number = _layer_number(layer)
+    rows = load_topic("teamtraining-ontwikkelmodel").data["rows"]
+    return tuple(sorted({m["number"] for r in rows if r["layer"]["number"] == number for m in r["modules"]}))
+
+
+def layers_for_module(module: int) -> tuple[int, ...]:
+    """The growth layers a team training module (1-4) serves, by Tabel 1.2; module 4 serves layer 2 and 3."""
+    if isinstance(module, bool) or module not in TRAINING_MODULES:
+        raise ValueError(f"unknown training module {module!r}")
+    rows = load_topic("teamtraining-ontwikkelmodel").data["rows"]
+    return tuple(sorted({r["layer"]["number"] for r in rows if any(m["number"] == module for m in r["modules"])}))
+
+
+def training_modules() -> tuple[dict, ...]:
+    """The four modules as named in figure 1.2, each with the growth layers it serves (Tabel 1.2)."""
+    modules = load_topic("teamtraining-ontwikkelmodel").data["modules"]
+    return tuple({**m, "layers": layers_for_module(m["number"])} for m in modules)
 
 
 # Search -------------------------------------------------------------------------------------------------
@@ -443,6 +606,31 @@ def _topic_entries(topic: Topic):
                 yield s["code"], s["heading"], s["after"]
             yield s["code"], s["heading"], s["reference"]
         yield "kanttekening", topic.title, d["caveat"]
+    elif topic.slug == "opbrengsten":
+        study, practice = d["study"], d["practice"]
+        yield "onderzoek", topic.title, study["intro"]
+        for result in study["results"]:
+            yield "onderzoek", study["results_heading"], result
+        yield "onderzoek", topic.title, study["caveat"]
+        yield "onderzoek", topic.title, study["report"]["reference"]
+        yield "praktijk", practice["table_caption"], practice["intro"]
+        for column in practice["columns"]:
+            for item in column["items"]:
+                yield "praktijk", practice["table_caption"], f"{column['heading']}: {item}"
+    elif topic.slug == "teamtraining-ontwikkelmodel":
+        yield "", topic.title, d["intro"]
+        for module in d["modules"]:
+            yield "modules", d["modules_caption"], module["name"]
+        yield "tabel", d["table_caption"], d["table_intro"]
+        for row in d["rows"]:
+            names = "; ".join(m["name"] for m in row["modules"])
+            yield "tabel", d["table_caption"], f"{names} – {', '.join(row['concepts'])} – {row['layer']['name']}"
+    elif topic.slug == "verdiepend-materiaal":
+        for group in d["groups"]:
+            yield group["anchor"], group["heading"], group["heading"]
+            for item in group["items"]:
+                for link in item["links"]:
+                    yield group["anchor"], group["heading"], f"{link['what']} ({link['host']}): {link['url']}"
 
 
 @cache

@@ -2,9 +2,11 @@
 
 An estimate from research about groups of children, never data about pupils: the school's type picks the
 figures (chapter 1 of the handbook and the two articles), the pupil count turns each percentage into a
-number of pupils. Each figure keeps its source. For one measure ("one or more ACEs", "four or more"),
-the range runs from the lowest to the highest figure that applies: the low end rounded down, the high
-end rounded up, so the range always contains every figure's exact value.
+number of pupils. Each figure keeps its source and the group of pupils that was studied. Each figure stays
+under the measure its source names ("one or more ACEs", "four or more", the article's "more than four"):
+a range never merges figures of different measures. For one measure the range runs from the lowest to the
+highest figure that applies: the low end rounded down, the high end rounded up, so the range always
+contains every figure's exact value.
 
 When no figure applies to the school's type (SBO, VO, MBO, newcomer education), the figures for
 regular education are shown as the nearest available, and ``nearest`` says so.

@@ -38,6 +38,7 @@ def _measure_labels():
     return {
         "een_of_meer": _("Leerlingen met één of meer ingrijpende jeugdervaringen (ACEs)"),
         "vier_of_meer": _("Leerlingen met vier of meer ingrijpende jeugdervaringen (ACEs)"),
+        "meer_dan_vier": _("Leerlingen met meer dan vier ingrijpende jeugdervaringen (ACEs)"),
     }
 
 

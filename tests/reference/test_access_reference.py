@@ -15,7 +15,17 @@ from tests.test_access import LOGIN, Case, check_case, school
 EVERY_USER_200 = (200, 200, 200, 200, 200, 200, 200, LOGIN)
 MEMBERS_200 = (200, 200, 200, 200, 200, 403, 404, LOGIN)
 ORGANISERS_302 = (302, 302, 403, 403, 403, 403, 404, LOGIN)
-TOPICS = ("wat-tso-is", "kenniselementen", "prevalentie", "piramidemodel", "screeningsinstrumenten", "inrichting")
+TOPICS = (
+    "wat-tso-is",
+    "kenniselementen",
+    "prevalentie",
+    "opbrengsten",
+    "teamtraining-ontwikkelmodel",
+    "piramidemodel",
+    "screeningsinstrumenten",
+    "inrichting",
+    "verdiepend-materiaal",
+)
 
 
 def pupil_counts(c):
