@@ -93,6 +93,12 @@ ACTION_LABELS = {
     "leadership.item_retired": _("Eigen uitspraak ingetrokken"),
     "leadership.item_restored": _("Eigen uitspraak teruggezet"),
     "leadership.note_saved": _("Gespreksverslag MT opgeslagen"),
+    # Opbrengsten (the yearly team questionnaire: never answers, only that someone took part)
+    "survey.opened": _("Vragenlijst opbrengsten geopend"),
+    "survey.responded": _("Vragenlijst opbrengsten ingevuld"),
+    "survey.closed": _("Vragenlijst opbrengsten gesloten"),
+    "survey.item_added": _("Eigen vraag opbrengsten toegevoegd"),
+    "survey.item_retired": _("Eigen vraag opbrengsten ingetrokken"),
     # Voorgesprekken
     "intake.conversation_created": _("Voorgesprek vastgelegd"),
     "intake.conversation_changed": _("Voorgesprek gewijzigd"),
@@ -105,6 +111,7 @@ ACTION_LABELS = {
     "export.plan": _("Actieplan gedownload"),
     "export.route": _("Traject gedownload"),
     "export.conversation": _("Voorgesprek gedownload"),
+    "export.outcomes": _("Resultaten opbrengsten gedownload"),
     # Platform beheer (/beheer/)
     "admin.added": _("Toegevoegd in het beheer"),
     "admin.changed": _("Gewijzigd in het beheer"),

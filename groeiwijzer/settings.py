@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "leadership",
     "intake",
     "reference",
+    "outcomes",  # Opbrengsten: the yearly team questionnaire (anonymous tallies only)
     "pages",  # on top: the pages that combine apps, the AVG export and erasure, `demo`; last (pages/admin.py)
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("leadership.urls")),
     path("", include("intake.urls")),
     path("", include("reference.urls")),
+    path("", include("outcomes.urls")),
     path("", include((pages.urls.audit_urlpatterns, "audit"))),
     path("beheer/", admin.site.urls),
 ]

@@ -166,6 +166,22 @@ class SchoolAccess:
     def can_edit_leadership_conversation(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # Opbrengsten (outcomes app, issue 13) ------------------------------------------------------------
+    # Kartrekkers and schoolleiding open and close the yearly questionnaire and keep the school's own questions;
+    # every member fills in an open one (once); members and board viewers read the results, which are aggregates
+    # only (outcomes/results.py), never who answered what.
+    @property
+    def can_manage_surveys(self) -> bool:
+        return self.has_role(*ORGANISER_ROLES)
+
+    @property
+    def can_fill_surveys(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_view_outcomes(self) -> bool:
+        return self.is_member or self.is_board_viewer
+
     # Voorgesprekken and kartrekkers (intake app, handbook ch. 3, Bijlage 1 and 2) -------------------
     # The voorgesprek is led by schoolleiding, kartrekkers and trainers (intern/extern): they see and
     # edit it. Werkgroepleden and teamleden may not see it, because it discusses the team's draagkracht,

@@ -1,5 +1,6 @@
 """Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan,
-the implementation route, the training, the checklist for leidinggevenden and the voorgesprekken. Each app makes
+the implementation route, the training, the checklist for leidinggevenden, the voorgesprekken and three
+years of the Opbrengsten questionnaire. Each app makes
 its own part (its demo.py); this command asks them in order and prints the demo logins."""
 
 import random
@@ -14,6 +15,7 @@ from leadership import demo as leadership_demo
 from organisations import demo as organisations_demo
 from organisations.demo import DOMAIN, PASSWORD, PEOPLE
 from organisations.models import Role
+from outcomes import demo as outcomes_demo
 from training.demo import create_demo_training
 from trajectory import demo as trajectory_demo
 
@@ -52,6 +54,7 @@ class Command(BaseCommand):
         training_start = create_demo_training(regenboog, users, lead=lead)
         trajectory_demo.create_demo(regenboog, users, training_start=training_start)
         leadership_demo.create_demo(school=regenboog, lead=lead)
+        outcomes_demo.create_demo(school=regenboog, users=users, lead=lead)
         intake_demo.create_demo(
             regenboog=regenboog,
             horizon=org.horizon,
