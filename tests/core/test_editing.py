@@ -120,3 +120,88 @@ def test_a_form_that_creates_passes_no_version():
 
     response, _, _ = _run(rf.post("/", {"title": "Nieuw"}), None, save)
     assert calls == [None] and response.status_code == 302
+
+
+class NoMixinForm(forms.Form):
+    """An edit form that forgot EditVersionMixin: the helper itself still refuses a save without the version."""
+
+    title = forms.CharField(label="Titel", max_length=20)
+    version = VersionField()
+
+
+def test_a_post_without_version_never_overwrites_even_without_the_mixin():
+    item = Item()
+    for data in ({"title": "Nieuw"}, {"title": "Nieuw", "version": ""}):
+        form = NoMixinForm(data, initial={"title": item.title, "version": item.version})
+        response = edit(
+            rf.post("/", data),
+            form,
+            item,
+            save=_never,
+            fields=("title",),
+            template="_conflict.html",
+            context=lambda conflict: {"conflict": conflict},
+            done=lambda saved: HttpResponse("done", status=302),
+        )
+        assert response.status_code == 400
+        assert "het versienummer ontbreekt" in " ".join(form.non_field_errors())
+        assert item.stored == {"title": "Oud", "version": 1}
+
+
+class AutosaveForm(forms.Form):
+    text = forms.CharField(required=False)
+    version = VersionField()
+    force_version = VersionField()
+
+
+def _autosave(data, save, **kwargs):
+    form = AutosaveForm(data)
+    seen = {}
+
+    def context(conflict):
+        seen["conflict"] = conflict
+        return {}
+
+    response = edit(
+        rf.post("/", data),
+        form,
+        None,
+        save=save,
+        template="_conflict.html",
+        context=context,
+        done=lambda saved: HttpResponse(f"done {saved}"),
+        **kwargs,
+    )
+    return response, form, seen
+
+
+def test_force_version_is_the_version_the_user_chose_to_overwrite():
+    calls = []
+    response, _, _ = _autosave({"text": "x", "version": "1", "force_version": "3"}, lambda v: calls.append(v) or "ok")
+    assert calls == [3] and response.status_code == 200
+
+
+def test_on_conflict_shows_what_it_reads_and_leaves_the_users_version():
+    def save(version):
+        raise ConflictError("Iemand anders heeft dit intussen opgeslagen.")
+
+    response, form, seen = _autosave(
+        {"text": "mijn tekst", "version": "1"}, save, on_conflict=lambda f: {"saved": "hun tekst", "version": 2}
+    )
+    assert response.status_code == 409 and seen["conflict"] == {"saved": "hun tekst", "version": 2}
+    assert form.data["version"] == "1" and form.non_field_errors() == ["Iemand anders heeft dit intussen opgeslagen."]
+
+
+def test_refused_field_and_statuses_are_the_callers_choice():
+    def refuse(version):
+        raise ServiceError("Dit kan niet meer.")
+
+    response, form, _ = _autosave({"text": "x", "version": "1"}, refuse, refused_field="text", refused_status=409)
+    assert response.status_code == 409 and form.errors["text"] == ["Dit kan niet meer."]
+
+    def conflict(version):
+        raise ConflictError("Iemand anders heeft dit intussen opgeslagen.")
+
+    item = Item()
+    response, form, seen = _run(rf.post("/", {"title": "Van mij", "version": "1"}), item, conflict, conflict_status=400)
+    assert response.status_code == 400 and form.data["version"] == 1
