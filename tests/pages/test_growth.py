@@ -258,3 +258,14 @@ def test_the_excel_overview_has_a_growth_sheet_up_to_that_round(cast, three_year
     assert by_code["3A.2"][3:] == (1, 2, 3, 2)
     assert by_code["1.1"][3:] == (1, 2, 2, 1)
     assert len(sheet(second)["Groei"][1]) == 6  # the second round's file stops at the second round
+
+
+def test_each_layer_names_the_training_modules_that_serve_it(cast, three_years, client):
+    """Tabel 1.2 of the handbook (reference content): layer 1 is served by modules 1 and 2, layer 2 by module 4."""
+    login(client, cast.kartrekker)
+    html = client.get(reverse("assessments:growth", args=[cast.school.pk])).content.decode()
+    layer1 = html[html.index('id="g-layer-1"') : html.index('id="g-layer-2"')]
+    assert "Module 1: Trauma en veerkracht bij kinderen; Module 2: Kijken door een traumabril." in layer1
+    layer2 = html[html.index('id="g-layer-2"') : html.index('id="g-layer-3A"')]
+    assert "Module 4" in layer2 and "Module 1" not in layer2
+    assert reverse("reference:topic", args=["teamtraining-ontwikkelmodel"]) in html
