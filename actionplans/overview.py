@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import CharField, Count, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from ontwikkelmodel.content import Layer, load_file
@@ -243,20 +243,21 @@ def round_followup(round_, *, today: date | None = None) -> list:
 
 def goals_by_accent(school) -> dict[str, list[Goal]]:
     """For the growth page: per accent code the school's live goals on it, oldest first, each with
-    ``actions_total``, ``actions_done`` (afgerond or gevierd) and ``actions_celebrated``. One query, whatever
-    the number of goals or years."""
+    ``actions_total``, ``actions_done`` (afgerond or gevierd), ``actions_celebrated`` and ``set_on`` (a date).
+    One query, whatever the number of goals or years."""
     live = Q(actions__deleted_at__isnull=True)
     goals = (
         Goal.objects.alive()
         .filter(school=school)
         .exclude(accent_code="")
-        .select_related("source_round")
         .annotate(
             actions_total=Count("actions", filter=live),
             actions_done=Count(
                 "actions", filter=live & Q(actions__status__in=(ActionStatus.DONE, ActionStatus.CELEBRATED))
             ),
             actions_celebrated=Count("actions", filter=live & Q(actions__status=ActionStatus.CELEBRATED)),
+            # When the goal was set: its round's consensus meeting, else the day it was added to the plan.
+            set_on=Coalesce("source_round__meeting_date", TruncDate("created_at")),
         )
         .order_by("created_at", "id")
     )

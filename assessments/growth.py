@@ -50,6 +50,7 @@ class Mark:
 class AccentGrowth:
     accent: Accent
     marks: list[Mark]  # one per closed round, oldest first
+    goals: list = field(default_factory=list)  # filled in by the page on top: the plan's goals on this accent
 
     @property
     def agreed(self) -> list[Mark]:
@@ -88,6 +89,7 @@ class AccentGrowth:
 class LayerGrowth:
     layer: Layer
     accents: list[AccentGrowth]
+    modules: list = field(default_factory=list)  # filled in by the page on top: training modules (Tabel 1.2)
 
 
 @dataclass
@@ -195,5 +197,6 @@ def agreed_phases_by_school(schools) -> dict[int, dict[int, dict[str, int]]]:
         round__school__in=schools, round__status=RoundStatus.CLOSED, phase__isnull=False
     ).values_list("round__school_id", "round_id", "accent_code", "phase")
     for school_id, round_id, code, phase in rows:
-        out[school_id][round_id][code] = phase
+        if phase is not None:
+            out[school_id][round_id][code] = phase
     return out

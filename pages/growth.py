@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from actionplans.overview import goals_by_accent
-from assessments.growth import round_date, school_growth
+from assessments.growth import school_growth
 from organisations import access
 from reference.content import modules_for_layer, training_modules
 
@@ -23,8 +23,6 @@ def growth_context(acc) -> dict:
     goals = goals_by_accent(acc.school)
     for a in growth.accents:
         a.goals = goals.get(a.accent.code, [])
-        for goal in a.goals:
-            goal.year = round_date(goal.source_round).year if goal.source_round else goal.created_at.year
     return access.school_context(acc, growth=growth)
 
 
