@@ -63,6 +63,17 @@ class RoundForm(forms.Form):
             "afleiden wat de derde invulde. Hoe meer deelnemers, hoe moeilijker dat wordt."
         ),
     )
+    show_previous = forms.BooleanField(
+        label=_("Deelnemers zien bij het invullen wat vorige keer is afgesproken"),
+        required=False,
+        initial=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_show_previous-help"}),
+        help_text=_(
+            "Standaard uit. Wie eerst zelf kijkt, zonder het vorige cijfer, geeft een eigen beeld; wie het vorige "
+            "cijfer ziet, blijft er vaak dicht bij (verankering). Kies het bewust. In het consensusgesprek staat "
+            "de vorige afspraak per accent er altijd bij, als startpunt voor het gesprek."
+        ),
+    )
     participants = MemberChoiceField(
         label=_("Deelnemers"),
         queryset=Membership.objects.none(),
@@ -105,6 +116,7 @@ class RoundForm(forms.Form):
             "deadline": d["deadline"],
             "meeting_date": d["meeting_date"],
             "anonymous": d["anonymous"],
+            "show_previous": d["show_previous"],
             "participant_user_ids": [m.user_id for m in d["participants"]],
             "facilitator": d["facilitator"].user if d["facilitator"] else None,
         }

@@ -200,3 +200,37 @@ def agreed_phases_by_school(schools) -> dict[int, dict[int, dict[str, int]]]:
         if phase is not None:
             out[school_id][round_id][code] = phase
     return out
+
+
+@dataclass
+class Previous:
+    """What the team agreed on one accent in the round before: the context of a new round's conversation."""
+
+    round: Round
+    phase: int | None
+    priority: int | None
+    next_steps: str
+
+
+def previous_agreements(round_: Round) -> dict[str, Previous]:
+    """Accent code → what the school's newest closed round before ``round_`` agreed (only accents with an agreed
+    phase or next step). Empty for a school's first round. Two queries."""
+    earlier = [r for r in closed_rounds(round_.school) if r.pk != round_.pk]
+    if round_.status == RoundStatus.CLOSED:  # a closed round looks back from its own date; a running one from now
+        earlier = [r for r in earlier if (round_date(r), r.pk) < (round_date(round_), round_.pk)]
+    if not earlier:
+        return {}
+    last = earlier[-1]
+    return {
+        item.accent_code: Previous(round=last, phase=item.phase, priority=item.priority, next_steps=item.next_steps)
+        for item in ConsensusItem.objects.filter(round=last)
+        if item.phase or item.next_steps.strip()
+    }
+
+
+def with_previous(summary, round_: Round):
+    """The summary with each accent's ``previous`` set (what the round before agreed, or None). Returns it."""
+    previous = previous_agreements(round_)
+    for a in summary.accents:
+        a.previous = previous.get(a.accent.code)
+    return summary

@@ -34,6 +34,9 @@ class Round(models.Model):
         help_text=_("Anoniem: in het consensusgesprek zie je geen namen bij de antwoorden."),
     )
     status = models.CharField(_("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    # Whether participants see, while filling in, what the team agreed in the previous closed round. Off by default:
+    # an earlier figure anchors a new judgement; the consensus meeting always shows it, as context for the talk.
+    show_previous = models.BooleanField(_("vorige afspraken tonen bij het invullen"), default=False)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

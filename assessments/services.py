@@ -48,7 +48,16 @@ def default_participants(school):
 
 @transaction.atomic
 def do_create_round(
-    *, school, title, deadline, meeting_date, anonymous, participant_user_ids, facilitator, acting_user
+    *,
+    school,
+    title,
+    deadline,
+    meeting_date,
+    anonymous,
+    participant_user_ids,
+    facilitator,
+    acting_user,
+    show_previous=False,
 ) -> Round:
     valid_ids = set(
         Membership.objects.filter(school=school, user_id__in=participant_user_ids).values_list("user_id", flat=True)
@@ -62,6 +71,7 @@ def do_create_round(
         deadline=deadline,
         meeting_date=meeting_date,
         anonymous=anonymous,
+        show_previous=show_previous,
         facilitator=facilitator,
         created_by=acting_user,
     )
@@ -71,7 +81,7 @@ def do_create_round(
         acting_user=acting_user,
         school=school,
         target=round_,
-        data={"title": title, "participants": len(valid_ids), "anonymous": anonymous},
+        data={"title": title, "participants": len(valid_ids), "anonymous": anonymous, "show_previous": show_previous},
     )
     return round_
 
@@ -135,7 +145,16 @@ def _record_settings(round_: Round, changes: dict, *, acting_user, extra: dict |
 
 @transaction.atomic
 def do_update_round(
-    *, round_, title, deadline, meeting_date, anonymous, participant_user_ids, facilitator, acting_user
+    *,
+    round_,
+    title,
+    deadline,
+    meeting_date,
+    anonymous,
+    participant_user_ids,
+    facilitator,
+    acting_user,
+    show_previous=None,
 ) -> Round:
     """Change a round's settings. Audited with before and after (never answers); a change of the mode has its own
     row. Refused: making a locked anonymous round named, and removing someone whose submission has been shown in an
@@ -163,6 +182,8 @@ def do_update_round(
                 % {"names": names}
             )
     new_values = {"title": title, "deadline": deadline, "meeting_date": meeting_date, "facilitator": facilitator}
+    if show_previous is not None:  # None: unchanged
+        new_values["show_previous"] = show_previous
     changes = {
         name: {"before": _jsonable(getattr(round_, name)), "after": _jsonable(value)}
         for name, value in new_values.items()
@@ -171,6 +192,7 @@ def do_update_round(
     _set_anonymous(round_, anonymous, acting_user=acting_user)
     round_.title, round_.deadline, round_.meeting_date = title, deadline, meeting_date
     round_.facilitator = facilitator
+    round_.show_previous = new_values.get("show_previous", round_.show_previous)
     round_.save()
     # Never throw away someone's answers silently: only people who have not started can be removed.
     removable = set(

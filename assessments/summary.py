@@ -41,6 +41,7 @@ class AccentSummary:
     priority_points: int  # rank 1 = 5 points … rank 5 = 1 point
     consensus: ConsensusItem | None
     names_by_phase: dict[int, list[str]] = field(default_factory=dict)
+    previous: object = None  # growth.Previous: what the round before agreed, set by growth.with_previous
 
     @property
     def total(self) -> int:

@@ -24,6 +24,7 @@ from organisations import access
 
 from . import lookups, services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
+from .growth import previous_agreements, with_previous
 from .models import ConsensusItem, Participant, RoundStatus
 from .summary import summarise
 
@@ -67,6 +68,7 @@ def round_edit(request, school_id, round_id):
         "deadline": round_.deadline,
         "meeting_date": round_.meeting_date,
         "anonymous": round_.anonymous,
+        "show_previous": round_.show_previous,
         "participants": list(acc.school.memberships.filter(user_id__in=current).values_list("pk", flat=True)),
         "facilitator": acc.school.memberships.filter(user_id=round_.facilitator_id).first(),
     }
@@ -246,14 +248,17 @@ def fill_step(request, school_id, round_id, step):
             messages.success(request, _("Je antwoorden zijn opgeslagen."))
             return redirect("assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=target)
         status = 400
-    ctx.update({"layer": layer, "form": form, "accent_rows": _accent_rows(form, layer)})
+    # What the round before agreed, only when the organiser chose to show it while filling in (anchoring).
+    previous = previous_agreements(round_) if round_.show_previous else {}
+    ctx.update({"layer": layer, "form": form, "accent_rows": _accent_rows(form, layer, previous)})
     return render(request, "assessments/fill_layer.html", ctx, status=status)
 
 
-def _accent_rows(form, layer):
+def _accent_rows(form, layer, previous):
     return [
         {
             "accent": a,
+            "previous": previous.get(a.code),
             "phase": form[f"phase-{a.code}"],
             "strengths": form[f"strengths-{a.code}"],
             "goal": form[f"goal-{a.code}"],
@@ -369,7 +374,7 @@ def _fill_submit(request, acc, round_, participant):
 def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_))
-    summary = summarise(round_, include_individual=True)
+    summary = with_previous(summarise(round_, include_individual=True), round_)
     services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
     return render(
@@ -419,7 +424,7 @@ def consensus_item(request, school_id, round_id, accent_code):
 
     def done(_saved):
         if request.htmx:
-            summary = summarise(round_, include_individual=True)
+            summary = with_previous(summarise(round_, include_individual=True), round_)
             a = next(x for x in summary.accents if x.accent.code == accent.code)
             context = {
                 "acc": acc,

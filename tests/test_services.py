@@ -508,7 +508,7 @@ def test_new_round_defaults_and_creation(cast, login):
     }
     assert not round_.participants.exclude(submitted_at=None).exists()
     (event,) = audit("round.created", object_id=str(round_.pk))
-    assert event.data == {"title": "Na module 4", "participants": 3, "anonymous": True}
+    assert event.data == {"title": "Na module 4", "participants": 3, "anonymous": True, "show_previous": False}
 
 
 def test_unchecked_anonymous_box_makes_a_named_round(cast, login):
