@@ -1,0 +1,93 @@
+"""Opbrengsten in the browser: the kartrekker opens the questionnaire, a teamlid fills it in with the keyboard only
+(the draft kept in this browser and put back after a reload, gone after sending), the kartrekker closes it and reads
+the results (chart and table). axe-core runs on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from outcomes.models import Respondent, Survey, Tally
+from tests.outcomes.fixtures import add_team, submit_all
+
+from .helpers import check_a11y, login
+
+pytestmark = pytest.mark.browser
+
+FIRST = "Ik kan mijn aanpak afstemmen op wat een leerling op dat moment nodig heeft."
+
+
+def tab_until(page, predicate_js: str, limit: int = 200):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"not reached with Tab: {predicate_js}")
+
+
+def test_questionnaire_by_keyboard_then_results(browser_cast, new_context):
+    cast = browser_cast
+    school = cast.school
+    organiser = new_context().new_page()
+    login(organiser, cast.kartrekker)
+
+    # Open a questionnaire from the school page ------------------------------------------------------------
+    organiser.goto(f"/scholen/{school.pk}/")
+    organiser.get_by_role("link", name=re.compile("Competentie, klasklimaat en welzijn van het team")).click()
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Opbrengsten: competentie, klasklimaat en welzijn")
+    check_a11y(organiser, "opbrengsten")
+    organiser.get_by_label("Nulmeting (voor de teamtraining)").check()
+    organiser.get_by_label("Schooljaar").fill("2026-2027")
+    organiser.get_by_role("button", name="Vragenlijst openen").click()
+    expect(organiser.get_by_role("status").first).to_contain_text("staat open")
+    survey = Survey.objects.get(school=school)
+    submit_all(survey, add_team(school, 4), value="3")  # four colleagues filled it in already
+
+    # A teamlid fills it in with the keyboard only ------------------------------------------------------------
+    page = new_context().new_page()
+    login(page, cast.teamlid)
+    page.goto(f"/scholen/{school.pk}/opbrengsten/vragenlijsten/{survey.pk}/invullen/")
+    expect(page.get_by_text("alleen in deze browser bewaard")).to_be_visible()
+    check_a11y(page, "vragenlijst invullen")
+    tab_until(page, "document.activeElement && document.activeElement.type === 'radio'")
+    page.keyboard.press("Space")  # 1 helemaal oneens
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # … to 4 eens
+    first = page.get_by_role("group", name=FIRST)
+    expect(first.get_by_label("4 eens", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")  # the next question
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")  # 2 oneens
+    # the draft is in this browser only: a reload puts it back
+    page.reload()
+    expect(page.locator("#survey-draft-status")).to_contain_text("teruggezet")
+    expect(first.get_by_label("4 eens", exact=True)).to_be_checked()
+    assert not Respondent.objects.filter(survey=survey, user=cast.teamlid).exists()
+    tab_until(
+        page,
+        "document.activeElement && document.activeElement.type === 'submit' && "
+        "document.activeElement.textContent.trim() === 'Versturen'",
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("meegeteld")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('gw-survey:')).length") == 0
+    team = Tally.objects.get(survey=survey, group="team")
+    assert team.n_respondents == 5 and team.counts["c1"] == {"3": 4, "4": 1} and team.counts["c2"] == {"3": 4, "2": 1}
+
+    # Closed: the results, chart and table ----------------------------------------------------------------------
+    organiser.goto(f"/scholen/{school.pk}/opbrengsten/")
+    organiser.once("dialog", lambda dialog: dialog.accept())
+    organiser.get_by_role("button", name=re.compile("^Sluiten")).click()
+    expect(organiser.get_by_role("status").first).to_contain_text("is gesloten")
+    organiser.get_by_role("link", name="Naar de resultaten").click()
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Opbrengsten: resultaten")
+    expect(organiser.get_by_text("Een eigen meting van het team, geen effectonderzoek.")).to_be_visible()
+    check_a11y(organiser, "resultaten opbrengsten")
+    expect(organiser.get_by_role("img", name=re.compile("Afstemmen op wat een leerling nodig heeft"))).to_be_visible()
+    row = organiser.get_by_role("row", name=re.compile("^Afstemmen op wat een leerling nodig heeft"))
+    expect(row.first).to_contain_text("3,0")  # (4*3 + 3 + 4*3 + 2) / 10 answers
+    # everyone who took part is in the team group, which reaches the minimum: its breakdown shows
+    expect(organiser.get_by_role("columnheader", name="Team (5)")).to_be_visible()
