@@ -5,6 +5,10 @@ rising over the years (a team's own measurement, not an effect study)."""
 from . import services
 from .content import load_content
 
+# How fast each aspect grows per year in the demo: like the evaluation study, tailoring to a pupil's needs, keeping
+# order, the interaction with pupils and the atmosphere in class move first; the others barely.
+RATES = {"afstemmen": 1.0, "orde": 0.9, "interactie": 0.9, "sfeer": 0.8, "steun_collegas": 0.6, "balans": 0.5}
+
 
 def _answers(survey, step: int, person: int) -> dict:
     """A plausible answer per item: higher each year, with a spread between people; a few "weet ik niet"."""
@@ -17,8 +21,9 @@ def _answers(survey, step: int, person: int) -> dict:
                     answers[item["key"]] = ("nog_niet", "ken_ik", "pas_ik_toe")[level]
                 elif (person + n) % 9 == 8:
                     answers[item["key"]] = "weet_niet"
-                else:
-                    answers[item["key"]] = str(min(5, max(1, 2 + step + (person + n) % 3 - 1)))
+                else:  # the aspects grow at different rates: some barely move, as in the evaluation study
+                    rate = RATES.get(aspect["code"], 0.4)
+                    answers[item["key"]] = str(min(5, max(1, round(2 + step * rate + (person + n) % 3 - 1))))
     return answers
 
 

@@ -324,3 +324,27 @@ def test_board_page_queries_do_not_grow_with_the_schools(cast, login):
     submit_all(sister, [make_member(cast.sister_school, make_user(f"H{i}"), Role.TEAMLID).user for i in range(5)])
     services.do_close_survey(survey=sister, acting_user=cast.kartrekker)
     assert measure() == one
+
+
+def test_the_demo_school_has_three_closed_questionnaires_with_visible_change(db):
+    import io
+
+    from django.core.management import call_command
+
+    from organisations.models import School
+    from outcomes import results
+
+    call_command("demo", stdout=io.StringIO())
+    school = School.objects.get(name__contains="Regenboog")
+    surveys = results.in_time_order(Survey.objects.filter(school=school).prefetch_related("tallies"))
+    assert [(s.kind, s.school_year, s.status) for s in surveys] == [
+        ("nulmeting", "2023-2024", "closed"),
+        ("jaarlijks", "2024-2025", "closed"),
+        ("jaarlijks", "2025-2026", "closed"),
+    ]
+    means = []
+    for survey in surveys:
+        figures = results.shown(survey, list(survey.tallies.all()))
+        assert figures is not None and figures.n >= survey.min_respondents
+        means.append(results.mean(figures, ["c1", "c2"]))
+    assert means[0] < means[1] < means[2]
