@@ -296,3 +296,24 @@ class FromRoundForm(forms.Form):
             raise forms.ValidationError(_("Kies minstens één prioriteit om over te nemen."))
         self.choices = chosen
         return data
+
+
+class CarryOverForm(forms.Form):
+    """Goals of earlier years to carry over to this round: a tick per goal (ids outside the offer are refused)."""
+
+    goals = forms.TypedMultipleChoiceField(
+        label=_("Meenemen naar deze ronde"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Kies minstens één doel om mee te nemen."),
+            "invalid_choice": _("Dit doel kan niet worden meegenomen. Laad de pagina opnieuw."),
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        field = self.fields["goals"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(g.pk, g.title) for g in candidates]

@@ -265,3 +265,25 @@ def goals_by_accent(school) -> dict[str, list[Goal]]:
     for goal in goals:
         out.setdefault(goal.accent_code, []).append(goal)
     return out
+
+
+def carry_over_candidates(round_) -> list[Goal]:
+    """For turning a new round's priorities into goals: the school's live goals from before this round that are
+    not finished, to carry over: long-term goals, and goals with an open action or without a finished one. Each
+    with ``actions_total`` and ``actions_done``. One query."""
+    live = Q(actions__deleted_at__isnull=True)
+    goals = (
+        Goal.objects.alive()
+        .filter(school_id=round_.school_id)
+        .exclude(source_round=round_)
+        .annotate(
+            actions_total=Count("actions", filter=live),
+            actions_done=Count(
+                "actions", filter=live & Q(actions__status__in=(ActionStatus.DONE, ActionStatus.CELEBRATED))
+            ),
+            actions_open=Count("actions", filter=live & Q(actions__status__in=OPEN_STATUSES)),
+        )
+        .filter(Q(term=Term.LONG) | Q(actions_open__gt=0) | Q(actions_done=0))
+        .order_by("accent_code", "created_at", "id")
+    )
+    return list(goals)

@@ -238,6 +238,38 @@ def do_create_goals_from_round(*, round_: Round, choices: list[dict], acting_use
     return goals
 
 
+@transaction.atomic
+def do_carry_over_goals(*, round_: Round, goal_ids: list[int], acting_user) -> list[Goal]:
+    """Carry goals of earlier years over to this closed round: each stays the same goal (its actions and history
+    go with it), now following this round, with the priority this round agreed for its accent (if any). A goal that
+    is not the school's, deleted, or already from this round is refused; nothing is changed then. A history row
+    per goal says where it came from."""
+    round_ = Round.objects.select_for_update().select_related("school").get(pk=round_.pk)
+    if round_.status != RoundStatus.CLOSED:
+        raise ServiceError(_("Doelen maak je van een afgesloten ronde."))
+    wanted = set(goal_ids)
+    goals = list(
+        Goal.objects.select_for_update()
+        .select_related("source_round")
+        .filter(pk__in=wanted, school=round_.school, deleted_at__isnull=True)
+        .exclude(source_round=round_)
+        .order_by("id")
+    )
+    if len(goals) != len(wanted):
+        raise ServiceError(_("Een van de gekozen doelen kan niet worden meegenomen; er is niets gewijzigd."))
+    priorities = {item.accent_code: item.priority for item in consensus_priorities(round_)}
+    now = timezone.now()
+    for goal in goals:
+        before = goal.source_round.title if goal.source_round else ""
+        goal.source_round = round_
+        goal.priority = priorities.get(goal.accent_code)
+        goal.version += 1
+        goal.updated_at, goal.updated_by = now, acting_user
+        goal.save(update_fields=["source_round", "priority", "version", "updated_at", "updated_by"])
+        _log(obj=goal, kind="carried_over", acting_user=acting_user, changes={"source_round": [before, round_.title]})
+    return goals
+
+
 def _follow_new_accent(goal: Goal, *, keep_start_phase: bool) -> None:
     """A goal from a round moved to another accent: its start phase and priority were agreed for the old one.
     Take what the consensus agreed for the new accent (a phase the user changed in this same save wins). A goal

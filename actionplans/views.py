@@ -28,6 +28,7 @@ from . import lookups, services
 from .content import load_suggestions
 from .forms import (
     ActionForm,
+    CarryOverForm,
     FromRoundForm,
     GoalForm,
     MeetingForm,
@@ -37,7 +38,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import RESTORE_DAYS, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, PlanChange, Term
-from .overview import actions_queryset, agenda, last_and_next_meeting, mark, plan_overview
+from .overview import actions_queryset, agenda, carry_over_candidates, last_and_next_meeting, mark, plan_overview
 
 
 def _ctx(acc, **extra):
@@ -104,7 +105,8 @@ def plan_xlsx(request, school_id):
 
 
 def from_round(request, school_id, round_id):
-    """The consensus priorities become goals, each with a first action."""
+    """The consensus priorities become goals, each with a first action; goals of earlier years that are not
+    finished (long term, or with open actions) may be carried over to this round (a second form on the page)."""
     acc = access.school_access(request, school_id, "can_edit_plan")
     round_ = assessments_lookups.get_round(acc, round_id)
     if round_.status != RoundStatus.CLOSED:
@@ -114,8 +116,22 @@ def from_round(request, school_id, round_id):
     taken = set(Goal.objects.alive().filter(source_round=round_).values_list("accent_code", flat=True))
     existing_short = _short_goal_count(acc)
     short_slots = max(0, SHORT_TERM_ADVICE - existing_short)
-    form = FromRoundForm(post_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots)
-    if request.method == "POST" and form.is_valid():
+    carrying = request.method == "POST" and request.POST.get("form") == "meenemen"
+    form = FromRoundForm(
+        None if carrying else post_data(request), items=items, model=round_.model, taken=taken, short_slots=short_slots
+    )
+    carry_form = CarryOverForm(request.POST if carrying else None, candidates=carry_over_candidates(round_))
+    if carrying and carry_form.is_valid():
+        try:
+            goals = services.do_carry_over_goals(
+                round_=round_, goal_ids=carry_form.cleaned_data["goals"], acting_user=request.user
+            )
+        except ServiceError as exc:
+            carry_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(n)d doelen meegenomen naar deze ronde.") % {"n": len(goals)})
+            return redirect(_plan_url(acc))
+    elif request.method == "POST" and not carrying and form.is_valid():
         try:
             goals = services.do_create_goals_from_round(round_=round_, choices=form.choices, acting_user=request.user)
         except ServiceError as exc:
@@ -133,10 +149,20 @@ def from_round(request, school_id, round_id):
                     % {"n": now_short},
                 )
             return redirect(_plan_url(acc))
+    model = round_.model
+    for goal in carry_form.candidates:
+        goal.accent = model.accent(goal.accent_code) if goal.accent_code else None
     return render(
         request,
         "actionplans/from_round.html",
-        _ctx(acc, round=round_, form=form, existing_short=existing_short, short_term_advice=SHORT_TERM_ADVICE),
+        _ctx(
+            acc,
+            round=round_,
+            form=form,
+            carry_form=carry_form,
+            existing_short=existing_short,
+            short_term_advice=SHORT_TERM_ADVICE,
+        ),
         status=form_status(request),
     )
 

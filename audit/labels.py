@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "goal.updated": _("Doel gewijzigd"),
     "goal.deleted": _("Doel verwijderd"),
     "goal.restored": _("Doel teruggezet"),
+    "goal.carried_over": _("Doel meegenomen naar een nieuwe ronde"),
     "action.created": _("Actiepunt toegevoegd"),
     "action.updated": _("Actiepunt gewijzigd"),
     "action.deleted": _("Actiepunt verwijderd"),

@@ -520,6 +520,16 @@ CASES = [
         ),
         state=plan_rows,
     ),
+    #    carrying goals of earlier years over to the round (the same page's second form)
+    Case(
+        "plan-carry-over-post",
+        "actionplans:from_round",
+        in_round("closed_round"),
+        PLAN_EDITORS_302,
+        method="post",
+        data=lambda c: {"form": "meenemen", "goals": [c.plan.goal.pk]},
+        state=plan_rows,
+    ),
     Case("goal-new", "actionplans:goal_new", in_plan(), PLAN_EDITORS_200),
     Case(
         "goal-new-post",
