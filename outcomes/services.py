@@ -70,7 +70,7 @@ def _snapshot(school) -> dict:
     own = list(OwnItem.objects.filter(school=school, retired_at__isnull=True).order_by("created_at", "id"))
     groups = []
     for group in content.groups:
-        aspects = [
+        aspects: list[dict] = [
             {
                 "code": a.code,
                 "name": a.name,

@@ -20,7 +20,7 @@ from . import lookups, services
 from . import results as calc
 from .content import load_content
 from .forms import AnswersForm, OwnItemForm, SurveyForm
-from .models import OwnItem, Respondent, Survey, SurveyKind, Tally
+from .models import OwnItem, Respondent, RoleGroup, Survey, SurveyKind
 
 
 def _ctx(acc, **extra):
@@ -161,7 +161,7 @@ def results_context(acc) -> dict:
                 "shown": figures is not None,
                 "groups": [
                     {"label": label, "n": split[code].n, "figures": split[code]}
-                    for code, label in Tally._meta.get_field("group").choices
+                    for code, label in RoleGroup.choices
                     if split and code in split
                 ],
             }

@@ -115,6 +115,18 @@ KINDS: tuple[Kind, ...] = (
     K("checklist_rondes.json", "leadership.ChecklistRound", "school", _l("Rondes van de checklist leidinggevenden.")),
     K("checklist_eigen_uitspraken.json", "leadership.ExtraItem", "school", _l("Eigen uitspraken op de checklist.")),
     K("checklist_gesprek.json", "leadership.ConversationNote", "round__school", _l("Uitkomsten van het MT-gesprek.")),
+    K(
+        "opbrengsten_vragenlijsten.json",
+        "outcomes.Survey",
+        "school",
+        _l("Vragenlijsten opbrengsten (competentie, klasklimaat, welzijn): soort, schooljaar, minimum en de vragen."),
+    ),
+    K(
+        "opbrengsten_eigen_vragen.json",
+        "outcomes.OwnItem",
+        "school",
+        _l("Eigen vragen van de vragenlijst opbrengsten."),
+    ),
     K("voorgesprekken.json", "intake.Conversation", "school", _l("Voorgesprekken (participants: ids).")),
     K("voorgesprek_data.json", "intake.ConversationDate", "conversation__school", _l("Data van voorgesprekken.")),
     K("voorgesprek_aantekeningen.json", "intake.Note", "conversation__school", _l("Aantekeningen per agendavraag.")),
@@ -126,6 +138,11 @@ KINDS: tuple[Kind, ...] = (
 NOT_EXPORTED = {
     "leadership.Answer": _l("Antwoorden op de checklist voor leidinggevenden zijn alleen voor de auteur zelf."),
     "leadership.SaveMark": _l("Technisch: de volgorde van het opslaan van de checklist."),
+    "outcomes.Respondent": _l("Wie een vragenlijst opbrengsten invulde: niet uitgegeven, de vragenlijst is anoniem."),
+    "outcomes.Tally": _l(
+        "De getelde antwoorden per rolgroep van de vragenlijst opbrengsten: alleen als gemiddelden op de "
+        "resultatenpagina en in de Excel-export daarvan, waar het minimum aantal deelnemers geldt."
+    ),
 }
 
 

@@ -247,6 +247,30 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Uitkomsten van het MT-gesprek die jij het laatst bewerkte."),
     ),
     P(
+        "opbrengsten_vragenlijsten",
+        "outcomes.Survey",
+        ("created_by",),
+        ("school_id", "school__name", "title", "kind", "school_year", "status", "created_at", "closed_at"),
+        gettext_lazy("Vragenlijsten opbrengsten die je opende."),
+    ),
+    P(
+        "opbrengsten_eigen_vragen",
+        "outcomes.OwnItem",
+        ("created_by",),
+        ("school_id", "text", "group", "created_at", "retired_at"),
+        gettext_lazy("Eigen vragen die je aan de vragenlijst opbrengsten toevoegde."),
+    ),
+    P(
+        "opbrengsten_deelname",
+        "outcomes.Respondent",
+        ("user",),
+        ("survey_id", "survey__title", "survey__school_id"),
+        gettext_lazy(
+            "Vragenlijsten opbrengsten die je invulde: alleen dát je meedeed. Je antwoorden zijn nergens aan jou "
+            "gekoppeld, dus die staan hier niet."
+        ),
+    ),
+    P(
         "voorgesprekken",
         "intake.Conversation",
         ("participants", "created_by", "decided_by"),

@@ -29,6 +29,7 @@ from pages import privacy
 from tests.factories import PASSWORD, fill_completely, make_action, make_member, make_round, make_user, move_to
 from tests.intake_fixtures import build_intake
 from tests.leadership_fixtures import leadership_fixture  # noqa: F401  (fixture "leadership")
+from tests.outcomes.fixtures import outcomes_fixture  # noqa: F401  (fixture "outcomes")
 from tests.test_access import make_invitation
 from tests.training_fixtures import training  # noqa: F401  (fixture)
 from tests.twofactor_helpers import KEY, login_verified
@@ -40,7 +41,7 @@ def intake(cast):
 
 
 @pytest.fixture
-def everything(cast, plan, route, training, leadership, intake):  # noqa: F811
+def everything(cast, plan, route, training, leadership, intake, outcomes):  # noqa: F811
     """The cast with data in every app: plan, route, training, leadership checklist, voorgesprekken."""
     ActionUpdate.objects.create(action=plan.action, author=cast.teamlid, text="Plek gevonden")
     return cast

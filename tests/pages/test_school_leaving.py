@@ -24,12 +24,13 @@ from pages import leaving
 from tests.factories import fill_completely, make_member, make_round, make_user, move_to
 from tests.intake_fixtures import build_intake
 from tests.leadership_fixtures import leadership_fixture  # noqa: F401  (fixture "leadership")
+from tests.outcomes.fixtures import outcomes_fixture  # noqa: F401  (fixture "outcomes")
 from tests.training_fixtures import training  # noqa: F401  (fixture)
 from tests.twofactor_helpers import login_verified
 
 
 @pytest.fixture
-def everything(cast, plan, route, training, leadership):  # noqa: F811
+def everything(cast, plan, route, training, leadership, outcomes):  # noqa: F811
     from tests.test_access import make_invitation
 
     cast.intake = build_intake(cast)
