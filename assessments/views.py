@@ -30,7 +30,8 @@ from .summary import summarise
 
 
 def _round_access(request, school_id, round_id):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
+    """The request's school access (organisations.access.school_access) and the round, of that school or 404."""
+    acc = access.school_access(request, school_id)
     return acc, lookups.get_round(acc, round_id)
 
 
@@ -38,7 +39,7 @@ def _round_access(request, school_id, round_id):
 
 
 def round_new(request, school_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_organise_rounds")
     initial = {"participants": [m.pk for m in services.default_participants(acc.school)], "anonymous": True}
     form = RoundForm(request.POST if request.method == "POST" else None, school=acc.school, initial=initial)
     if request.method == "POST" and form.is_valid():

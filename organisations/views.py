@@ -17,7 +17,7 @@ from .models import Invitation, Membership
 
 
 def members(request, school_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id)
+    acc = access.school_access(request, school_id, "is_member")
     memberships = Membership.objects.filter(school=acc.school).select_related("user").order_by("user__name")
     invitations = []
     form = None
@@ -34,7 +34,7 @@ def members(request, school_id):
 
 
 def invite(request, school_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_manage_members")
     form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +71,7 @@ def invite(request, school_id):
 
 @require_POST
 def invitation_revoke(request, school_id, invitation_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_manage_members")
     invitation = access.get_invitation(acc, invitation_id)
     services.do_revoke_invitation(invitation=invitation, acting_user=request.user)
     messages.success(request, _("De uitnodiging voor %(email)s is ingetrokken.") % {"email": invitation.email})
@@ -81,7 +81,7 @@ def invitation_revoke(request, school_id, invitation_id):
 @require_POST
 def invitation_resend(request, school_id, invitation_id):
     """Send an invitation again with a fresh link (the old link stops working)."""
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_manage_members")
     invitation = access.get_invitation(acc, invitation_id)
     try:
         services.do_resend_invitation(
@@ -102,7 +102,7 @@ def invitation_resend(request, school_id, invitation_id):
 
 
 def member_edit(request, school_id, membership_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_manage_members")
     membership = access.get_membership(acc, membership_id)
     initial = {"roles": membership.roles, "joined_on": timezone.localtime(membership.joined_at).date()}
     form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -128,7 +128,7 @@ def member_edit(request, school_id, membership_id):
 
 
 def member_remove(request, school_id, membership_id):
-    acc = request.school_access = access.get_member_access(request.user, school_id, *access.ORGANISER_ROLES)
+    acc = access.school_access(request, school_id, "can_manage_members")
     membership = access.get_membership(acc, membership_id)
     error = None
     if request.method == "POST":

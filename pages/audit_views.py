@@ -94,7 +94,7 @@ def _render(request, template, context):
 
 
 def school_log(request, school_id):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
+    acc = access.school_access(request, school_id)
     events = access.school_audit_events(acc)
     context = {"acc": acc, "school": acc.school, **_log_context(request, events, acc.school)}
     return _render(request, "audit/school_log.html", context)

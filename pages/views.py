@@ -21,7 +21,7 @@ def home(request):
 
 
 def school_dashboard(request, school_id):
-    acc = request.school_access = access.get_school_access(request.user, school_id)
+    acc = access.school_access(request, school_id)
     if acc.is_board_viewer:
         return redirect("organisations:board", board_id=acc.school.board_id)
     rounds = (

@@ -44,7 +44,7 @@ def _measure_labels():
 
 def estimate(request, school_id):
     """'Wat betekent dit voor onze school': research figures applied to the school's type and pupil count."""
-    acc = request.school_access = access.get_school_access(request.user, school_id)
+    acc = access.school_access(request, school_id)
     access.require(acc.can_view_estimate)
     school = acc.school
     save_form = None
