@@ -110,7 +110,7 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
             c = a.consensus
             values = [
                 f"{a.accent.code} {a.accent.name}",
-                model.phase_label(c.phase) if c and c.phase else "",
+                _phase_text(model, c),
                 c.strengths if c else "",
                 c.next_steps if c else "",
                 str(c.priority) if c and c.priority else "",
@@ -118,6 +118,13 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
             row = table.add_row()
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = clean_text(value)  # python-docx turns newlines into line breaks
+        differences = [a for a in layer_summary.accents if a.consensus and a.consensus.differences.strip()]
+        for a in differences:  # not a column of the handbook's form: written below its table
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(
+                clean_text(_("Wat we verschillend zagen bij %(accent)s: ") % {"accent": a.accent.code})
+            ).bold = True
+            paragraph.add_run(clean_text(a.consensus.differences))
         for row in table.rows:
             row.cells[0].width = Mm(50)
             row.cells[1].width = Mm(30)
@@ -135,6 +142,18 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
 
 
 # Excel: the agreements per accent, and (for members) the anonymous distribution --------------------------------
+
+
+def _phase_text(model, item) -> str:
+    """The agreed phase as the form names it; a range ("fase 2-3") names both ends."""
+    if item is None or not item.phase:
+        return ""
+    if item.phase_to:
+        return _("%(low)s tot en met %(high)s") % {
+            "low": model.phase_label(item.phase),
+            "high": model.phase_label(item.phase_to),
+        }
+    return model.phase_label(item.phase)
 
 
 def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> bytes:
@@ -162,6 +181,8 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
             _("Gedeelde sterke punten"),
             _("Volgende ontwikkelstap(pen)"),
             _("Prioriteit"),
+            _("Tot en met groeifase"),
+            _("Wat we verschillend zagen"),
         ],
     )
     for layer_summary in summary.layers:
@@ -177,6 +198,8 @@ def round_xlsx(round_, summary: RoundSummary, include_distribution: bool) -> byt
                     c.strengths if c else "",
                     c.next_steps if c else "",
                     c.priority if c else None,
+                    c.phase_to if c else None,
+                    c.differences if c else "",
                 ],
             )
     finish_table(ws)
@@ -256,7 +279,14 @@ def _growth_sheet(wb, round_) -> None:
     for layer in growth.layers:
         for a in layer.accents:
             append_row(
-                ws, [_layer_label(layer.layer), a.accent.code, a.accent.name, *[m.phase for m in a.marks], a.change]
+                ws,
+                [
+                    _layer_label(layer.layer),
+                    a.accent.code,
+                    a.accent.name,
+                    *[(m.label if m.phase_to else m.phase) for m in a.marks],
+                    a.change,
+                ],
             )
     finish_table(ws)
 

@@ -243,6 +243,21 @@ class ConsensusItemForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Kies groeifase 1, 2, 3 of 4.")},
     )
+    phase_to = forms.TypedChoiceField(
+        label=_("Lopen fases door elkaar? Tot en met groeifase"),
+        choices=[("", _("Nee, één fase"))] + [(str(p), str(p)) for p in (2, 3, 4)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Kies groeifase 2, 3 of 4, of één fase.")},
+    )
+    differences = text_field(
+        _("Wat we verschillend zagen"),
+        _(
+            "Verschillende inzichten over waar de school staat zijn gespreksstof: "
+            "schrijf op wat jullie verschillend zagen."
+        ),
+    )
     strengths = text_field(_("Gedeelde sterke punten"))
     next_steps = text_field(_("Volgende ontwikkelstap(pen)"), _("Vul dit in als dit accent een ontwikkeldoel wordt."))
     priority = forms.TypedChoiceField(
@@ -254,6 +269,19 @@ class ConsensusItemForm(forms.Form):
         error_messages={"invalid_choice": _("Kies prioriteit 1 tot en met 5, of geen.")},
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean() or self.cleaned_data
+        phase, phase_to = data.get("phase"), data.get("phase_to")
+        if phase_to is not None and (phase is None or phase_to <= phase):
+            self.add_error(
+                "phase_to",
+                _(
+                    "Kies eerst de laagste groeifase; 'tot en met' moet daarboven liggen "
+                    "(bijvoorbeeld fase 2 tot en met 3)."
+                ),
+            )
+        return data
 
 
 class ReopenForm(forms.Form):

@@ -29,9 +29,20 @@ class Mark:
     """One accent in one closed round."""
 
     round: Round
-    phase: int | None  # the agreed phase; None when the round agreed none for this accent
+    phase: int | None  # the agreed phase (the lower end of a range); None when the round agreed none
     counts: dict[int, int] | None = None  # phase → number of answers; None when the distribution is not shown
     dont_know: int = 0
+    phase_to: int | None = None  # phases running through each other: the upper end ("fase 2-3")
+
+    @property
+    def label(self) -> str:
+        """ "2", or "2-3" for a range; "" when nothing was agreed."""
+        if self.phase is None:
+            return ""
+        return f"{self.phase}-{self.phase_to}" if self.phase_to else str(self.phase)
+
+    def covers(self, phase: int) -> bool:
+        return self.phase is not None and self.phase <= phase <= (self.phase_to or self.phase)
 
     @property
     def answered(self) -> int:
@@ -77,7 +88,8 @@ class AccentGrowth:
         return None if self.change is None else abs(self.change)
 
     def marks_in_phase(self, phase: int) -> list[Mark]:
-        return [m for m in self.marks if m.phase == phase]
+        """The rounds that agreed this phase, a range that covers it included."""
+        return [m for m in self.marks if m.covers(phase)]
 
     @property
     def slots(self) -> list[tuple[int, list[Mark]]]:
@@ -155,10 +167,10 @@ def school_growth(school, *, include_individual: bool, rounds: list[Round] | Non
     growth = Growth(rounds=rounds, show_distribution=include_individual)
     if not rounds:
         return growth
-    agreed: dict[tuple[int, str], int | None] = {
-        (rid, code): phase
-        for rid, code, phase in ConsensusItem.objects.filter(round__in=[r.pk for r in rounds]).values_list(
-            "round_id", "accent_code", "phase"
+    agreed: dict[tuple[int, str], tuple[int | None, int | None]] = {
+        (rid, code): (phase, phase_to)
+        for rid, code, phase, phase_to in ConsensusItem.objects.filter(round__in=[r.pk for r in rounds]).values_list(
+            "round_id", "accent_code", "phase", "phase_to"
         )
     }
     counts, visible = _distributions(rounds) if include_individual else ({}, set())
@@ -170,7 +182,8 @@ def school_growth(school, *, include_individual: bool, rounds: list[Round] | Non
         for accent in layer.accents:
             marks = []
             for round_ in rounds:
-                mark = Mark(round=round_, phase=agreed.get((round_.pk, accent.code)) or None)
+                phase, phase_to = agreed.get((round_.pk, accent.code), (None, None))
+                mark = Mark(round=round_, phase=phase or None, phase_to=phase_to if phase else None)
                 if round_.pk in visible:
                     mark.counts = {p: counts.get((round_.pk, accent.code, p), 0) for p in PHASES}
                     mark.dont_know = counts.get((round_.pk, accent.code, DONT_KNOW), 0)
@@ -210,6 +223,7 @@ class Previous:
     phase: int | None
     priority: int | None
     next_steps: str
+    label: str = ""  # "2" or "2-3"
 
 
 def previous_agreements(round_: Round) -> dict[str, Previous]:
@@ -222,7 +236,9 @@ def previous_agreements(round_: Round) -> dict[str, Previous]:
         return {}
     last = earlier[-1]
     return {
-        item.accent_code: Previous(round=last, phase=item.phase, priority=item.priority, next_steps=item.next_steps)
+        item.accent_code: Previous(
+            round=last, phase=item.phase, priority=item.priority, next_steps=item.next_steps, label=item.phase_label
+        )
         for item in ConsensusItem.objects.filter(round=last)
         if item.phase or item.next_steps.strip()
     }

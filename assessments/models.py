@@ -139,7 +139,14 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.accent_code}: {self.phase}"
+        return f"{self.accent_code}: {self.phase_label}"
+
+    @property
+    def phase_label(self) -> str:
+        """ "2", or "2-3" when phases run through each other; "" when none was agreed."""
+        if self.phase is None:
+            return ""
+        return f"{self.phase}-{self.phase_to}" if self.phase_to else str(self.phase)
 
     @property
     def dont_know(self):
@@ -173,6 +180,12 @@ class ConsensusItem(models.Model):
     phase = models.PositiveSmallIntegerField(
         _("gezamenlijke groeifase"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+    # Phases that run through each other ("fase 2-3"): phase is the lower end, phase_to the upper one (handbook:
+    # "het door elkaar heen lopen van groeifases ... geven inzicht in de prioriteiten"). None: one phase.
+    phase_to = models.PositiveSmallIntegerField(
+        _("tot en met groeifase"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(4)]
+    )
+    differences = models.TextField(_("wat we verschillend zagen"), blank=True, max_length=MAX_TEXT)
     strengths = models.TextField(_("gedeelde sterke punten"), blank=True, max_length=MAX_TEXT)
     next_steps = models.TextField(_("volgende ontwikkelstap(pen)"), blank=True, max_length=MAX_TEXT)
     priority = models.PositiveSmallIntegerField(
@@ -186,9 +199,21 @@ class ConsensusItem(models.Model):
             models.UniqueConstraint(fields=["round", "accent_code"], name="unique_consensus_item"),
             models.CheckConstraint(condition=models.Q(phase__gte=1, phase__lte=4), name="consensus_phase_range"),
             models.CheckConstraint(
+                condition=models.Q(phase_to__isnull=True)
+                | models.Q(phase__isnull=False, phase_to__gt=models.F("phase"), phase_to__lte=4),
+                name="consensus_phase_to_above_phase",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(priority__gte=1, priority__lte=5), name="consensus_priority_range"
             ),
         ]
 
     def __str__(self):
-        return f"{self.accent_code}: {self.phase}"
+        return f"{self.accent_code}: {self.phase_label}"
+
+    @property
+    def phase_label(self) -> str:
+        """ "2", or "2-3" when phases run through each other; "" when none was agreed."""
+        if self.phase is None:
+            return ""
+        return f"{self.phase}-{self.phase_to}" if self.phase_to else str(self.phase)

@@ -534,8 +534,11 @@ def do_save_consensus_item(
     priority,
     acting_user,
     expected_version: str | None = None,
+    phase_to=None,
+    differences: str = "",
 ) -> ConsensusItem:
-    """Record the agreement for one accent.
+    """Record the agreement for one accent: a phase, or a range when phases run through each other (phase up to
+    phase_to), what was seen differently, shared strengths, next steps and the priority.
 
     expected_version: the item's version when the form was loaded ("" for a new item). When someone
     else saved in between, ConflictError is raised and nothing changes (no lost updates). The round
@@ -548,18 +551,30 @@ def do_save_consensus_item(
         raise ServiceError(_("Onbekend accent."))
     existing = ConsensusItem.objects.filter(round=round_, accent_code=accent_code).first()
     check_version(item_version(existing), expected_version, message=CONSENSUS_SAVED)
+    if phase_to is not None and (phase is None or not phase < phase_to <= 4):
+        raise ServiceError(_("'Tot en met' moet boven de gekozen groeifase liggen, en hoogstens fase 4 zijn."))
     item = existing or ConsensusItem(round=round_, accent_code=accent_code)
     before = {
         "phase": item.phase,
+        "phase_to": item.phase_to,
+        "differences": item.differences,
         "strengths": item.strengths,
         "next_steps": item.next_steps,
         "priority": item.priority,
     }
     item.phase, item.strengths, item.next_steps, item.priority = phase, strengths, next_steps, priority
+    item.phase_to, item.differences = phase_to, differences
     item.updated_at = timezone.now()
     item.updated_by = acting_user
     item.save()
-    after = {"phase": phase, "strengths": strengths, "next_steps": next_steps, "priority": priority}
+    after = {
+        "phase": phase,
+        "phase_to": phase_to,
+        "differences": differences,
+        "strengths": strengths,
+        "next_steps": next_steps,
+        "priority": priority,
+    }
     record(
         action="consensus.saved",
         acting_user=acting_user,

@@ -403,7 +403,14 @@ def consensus_item(request, school_id, round_id, accent_code):
     item = ConsensusItem.objects.filter(round=round_, accent_code=accent.code).first()
     initial: dict[str, Any] = {"version": services.item_version(item)}
     if item:
-        initial.update(phase=item.phase, strengths=item.strengths, next_steps=item.next_steps, priority=item.priority)
+        initial.update(
+            phase=item.phase,
+            phase_to=item.phase_to,
+            differences=item.differences,
+            strengths=item.strengths,
+            next_steps=item.next_steps,
+            priority=item.priority,
+        )
     form = ConsensusItemForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def saved_item(form):  # the page shows the saved agreement; the next save may overwrite, knowingly
@@ -446,6 +453,8 @@ def consensus_item(request, school_id, round_id, accent_code):
             round_=round_,
             accent_code=accent.code,
             phase=d["phase"],
+            phase_to=d["phase_to"],
+            differences=d["differences"].strip(),
             strengths=d["strengths"].strip(),
             next_steps=d["next_steps"].strip(),
             priority=d["priority"],

@@ -129,7 +129,7 @@ def test_xlsx_consensus_and_distribution_for_members(cast, login, agreed):
 
     ws = wb["Consensus"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:G{1 + len(agreed.model.accent_codes)}"
+    assert ws.auto_filter.ref == f"A1:I{1 + len(agreed.model.accent_codes)}"
     assert ws.column_dimensions["E"].width > ws.column_dimensions["B"].width
     header, *rows = list(ws.iter_rows(values_only=True))
     assert header == (
@@ -140,6 +140,8 @@ def test_xlsx_consensus_and_distribution_for_members(cast, login, agreed):
         "Gedeelde sterke punten",
         "Volgende ontwikkelstap(pen)",
         "Prioriteit",
+        "Tot en met groeifase",
+        "Wat we verschillend zagen",
     )
     by_code = {row[1]: row for row in rows}
     for accent in agreed.model.accents:
