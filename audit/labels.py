@@ -100,6 +100,12 @@ ACTION_LABELS = {
     "survey.closed": _("Vragenlijst opbrengsten gesloten"),
     "survey.item_added": _("Eigen vraag opbrengsten toegevoegd"),
     "survey.item_retired": _("Eigen vraag opbrengsten ingetrokken"),
+    # Across schools: benchmark and research (research app)
+    "research.benchmark_on": _("Vergelijken met andere scholen aangezet"),
+    "research.benchmark_off": _("Vergelijken met andere scholen uitgezet"),
+    "research.consent_given": _("Toestemming voor onderzoek gegeven"),
+    "research.consent_withdrawn": _("Toestemming voor onderzoek ingetrokken"),
+    "research.exported": _("Gegevens van de school opgenomen in een onderzoeksbestand"),
     # Voorgesprekken
     "intake.conversation_created": _("Voorgesprek vastgelegd"),
     "intake.conversation_changed": _("Voorgesprek gewijzigd"),
@@ -113,6 +119,7 @@ ACTION_LABELS = {
     "export.route": _("Traject gedownload"),
     "export.conversation": _("Voorgesprek gedownload"),
     "export.outcomes": _("Resultaten opbrengsten gedownload"),
+    "export.research": _("Onderzoeksbestand gedownload"),
     # Platform beheer (/beheer/)
     "admin.added": _("Toegevoegd in het beheer"),
     "admin.changed": _("Gewijzigd in het beheer"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "intake",
     "reference",
     "outcomes",  # Opbrengsten: the yearly team questionnaire (anonymous tallies only)
+    "research",  # across schools: the opt-in benchmark and the research export with consent
     "pages",  # on top: the pages that combine apps, the AVG export and erasure, `demo`; last (pages/admin.py)
 ]
 
@@ -166,6 +167,8 @@ LOGIN_PASSWORD_MAX_FAILURES_GLOBAL = 300
 
 # The audit log (audit app) is kept two years, then `manage.py purge_audit_log` (daily) removes older rows.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+# The key of the school pseudonyms in the research export (research/export.py); empty: derived from SECRET_KEY.
+RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")
 
 # Second factor (accounts/twofactor.py): a TOTP app, required for platform admins (/beheer/), optional for everyone
 # else. Wrong codes are throttled per device: after n failures in a row the next check waits 2^(n-1) seconds.

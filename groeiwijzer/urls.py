@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("reference.urls")),
     path("", include("outcomes.urls")),
+    path("", include("research.urls")),
     path("", include((pages.urls.audit_urlpatterns, "audit"))),
     path("beheer/", admin.site.urls),
 ]

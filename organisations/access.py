@@ -221,6 +221,12 @@ class SchoolAccess:
     def can_read_audit_log(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # Across schools (research app, issue 13): the schoolleiding switches the benchmark on or off and gives or
+    # withdraws consent for research; whoever may read the growth page sees the benchmark of an opted-in school.
+    @property
+    def can_manage_research(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
     # A school that leaves (pages/leaving.py): its schoolleiding exports all data and deletes the school.
     @property
     def can_close_school(self) -> bool:
@@ -320,6 +326,19 @@ def get_school_to_close(user, school_id) -> School:
     access = get_school_access(user, school_id)
     require(access.can_close_school)
     return access.school
+
+
+def is_verified_platform_admin(user) -> bool:
+    """A platform admin (staff, active) who passed the second factor in this session (django-otp)."""
+    is_verified = getattr(user, "is_verified", None)
+    if not (user.is_authenticated and user.is_staff and user.is_active) or is_verified is None:
+        return False
+    return bool(is_verified())
+
+
+def require_platform_admin(user) -> None:
+    """Platform-wide pages outside /beheer/ (the research export): verified platform admins only, else 403."""
+    require(is_verified_platform_admin(user))
 
 
 def schools_for_user(user):

@@ -56,6 +56,9 @@ class School(models.Model):
     )
     pupil_count = models.PositiveIntegerField(_("aantal leerlingen (ongeveer)"), null=True, blank=True)
     staff_count = models.PositiveIntegerField(_("aantal medewerkers (ongeveer)"), null=True, blank=True)
+    # Opt-in (research/benchmark.py, issue 13): the school compares its agreed phases with those of other schools
+    # of its onderwijstype, and only then do its own agreed phases count in theirs. Off by default.
+    benchmark_opt_in = models.BooleanField(_("vergelijken met andere scholen"), default=False)
 
     class Meta:
         verbose_name = _("school")

@@ -13,6 +13,7 @@ from actionplans.overview import goals_by_accent
 from assessments.growth import school_growth
 from organisations import access
 from reference.content import modules_for_layer, training_modules
+from research.benchmark import school_benchmark
 
 
 def growth_context(acc) -> dict:
@@ -23,7 +24,8 @@ def growth_context(acc) -> dict:
     goals = goals_by_accent(acc.school)
     for a in growth.accents:
         a.goals = goals.get(a.accent.code, [])
-    return access.school_context(acc, growth=growth)
+    # Across schools (research.benchmark): only for a school that opted in, from 5 other opted-in schools up.
+    return access.school_context(acc, growth=growth, benchmark=school_benchmark(acc.school))
 
 
 def growth(request, school_id):

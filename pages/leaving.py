@@ -131,6 +131,12 @@ KINDS: tuple[Kind, ...] = (
     K("voorgesprek_data.json", "intake.ConversationDate", "conversation__school", _l("Data van voorgesprekken.")),
     K("voorgesprek_aantekeningen.json", "intake.Note", "conversation__school", _l("Aantekeningen per agendavraag.")),
     K("voorgesprek_afspraken.json", "intake.Agreement", "conversation__school", _l("Afspraken uit voorgesprekken.")),
+    K(
+        "toestemming_onderzoek.json",
+        "research.ResearchConsent",
+        "school",
+        _l("Toestemming voor onderzoek: de tekst, wie hem gaf en wanneer, en een eventuele intrekking."),
+    ),
     K("logboek.json", "audit.AuditEvent", "school", _l("Het logboek van de school.")),
 )
 

@@ -292,6 +292,13 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Afspraken uit voorgesprekken waarvoor jij staat (owner) of die je bewerkte."),
     ),
     P(
+        "toestemming_onderzoek",
+        "research.ResearchConsent",
+        ("given_by", "withdrawn_by"),
+        ("school_id", "text_version", "given_at", "withdrawn_at"),
+        gettext_lazy("Toestemming voor onderzoek die jij namens een school gaf (given_by) of introk (withdrawn_by)."),
+    ),
+    P(
         "logboek",
         "audit.AuditEvent",
         ("actor",),

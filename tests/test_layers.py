@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"leadership", "intake"},  # the checklist adds layer-2 actions; the voorgesprekken
     {"trajectory"},  # the route shows the training, the plan's meetings and the voorgesprek's decision
     {"outcomes"},  # Opbrengsten: the yearly team questionnaire; reads the route for the nulmeting's proposed date
+    {"research"},  # across schools: the opt-in benchmark (reads assessments), consent and the research export
     {"pages"},  # the pages that combine apps: home, school dashboard, board page, a round's result with the plan's
     # follow-up, the audit log pages, AVG export and erasure, a school's leaving, the `demo` command
     {"groeiwijzer"},  # the project: settings, URLs (everything), the daily scheduler, the task admin
