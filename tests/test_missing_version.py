@@ -10,7 +10,6 @@ import pytest
 
 from .intake_fixtures import build_intake
 from .leadership_fixtures import leadership_fixture  # noqa: F401  (fixture)
-from .outcomes.fixtures import outcomes_fixture  # noqa: F401  (fixture)
 from .test_access import all_cases, first_allowed, prepare_case, rolled_back, snapshot
 from .test_access import request as send
 from .training_fixtures import training  # noqa: F401  (fixture)
