@@ -6,19 +6,19 @@ meetings. Goals and actions are deleted softly (``deleted_at``) so they can be r
 RESTORE_DAYS days; every change is kept in ``PlanChange`` for the item's history.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import RESTORE_DAYS as RESTORE_DAYS  # the time in the trash, used across the app
+from core.models import SoftDeletable, SoftDeleteQuerySet, Versioned
+
 MAX_TITLE = 300
 MAX_TEXT = 2000
 MAX_MINUTES = 20000
 MAX_STEPS = 30
-RESTORE_DAYS = 30
 SHORT_TERM_ADVICE = 3  # "twee of drie eerste concrete doelen voor de komende periode van zes maanden"
 MEETING_GAP_DAYS = 42  # six weeks without a meeting: the kartrekker sees a warning
 
@@ -38,15 +38,10 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
-class PlanItemQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-    def restorable(self):
-        return self.filter(deleted_at__gte=timezone.now() - timedelta(days=RESTORE_DAYS))
+PlanItemQuerySet = SoftDeleteQuerySet  # goals, actions and meetings: live, or restorable from the trash
 
 
-class Goal(models.Model):
+class Goal(SoftDeletable, Versioned, models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="goals")
     source_round = models.ForeignKey(
         "assessments.Round", on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
@@ -71,13 +66,10 @@ class Goal(models.Model):
         verbose_name=_("wie monitort?"),
     )
     feedback = models.TextField(_("hoe koppelen we de resultaten terug aan het team?"), blank=True, max_length=MAX_TEXT)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -94,7 +86,7 @@ class Goal(models.Model):
         return self.title
 
 
-class Action(models.Model):
+class Action(SoftDeletable, Versioned, models.Model):
     """One action point: the six Bijlage 7 columns plus a status."""
 
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="actions")
@@ -121,13 +113,10 @@ class Action(models.Model):
         related_name="new_actions",
         verbose_name=_("bedacht in de bijeenkomst"),
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = PlanItemQuerySet.as_manager()
 
@@ -175,7 +164,7 @@ class LiveMeetingManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class Meeting(models.Model):
+class Meeting(SoftDeletable, Versioned, models.Model):
     """A werkgroep meeting (the Bijlage 7 header: date, time, location, chair, timekeeper, note taker).
 
     A deleted meeting stays RESTORE_DAYS days in the trash (``deleted_at``), like goals and actions: ``objects``
@@ -211,12 +200,9 @@ class Meeting(models.Model):
         verbose_name=_("notulist"),
     )
     minutes = models.TextField(_("notulen"), blank=True, max_length=MAX_MINUTES)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
-    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = LiveMeetingManager()
     all_objects = PlanItemQuerySet.as_manager()

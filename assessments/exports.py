@@ -118,13 +118,17 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
             row = table.add_row()
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = clean_text(value)  # python-docx turns newlines into line breaks
-        differences = [a for a in layer_summary.accents if a.consensus and a.consensus.differences.strip()]
-        for a in differences:  # not a column of the handbook's form: written below its table
+        differences = [
+            (a.accent.code, a.consensus.differences)
+            for a in layer_summary.accents
+            if a.consensus and a.consensus.differences.strip()
+        ]
+        for code, text in differences:  # not a column of the handbook's form: written below its table
             paragraph = doc.add_paragraph()
             paragraph.add_run(
-                clean_text(_("Wat we verschillend zagen bij %(accent)s: ") % {"accent": a.accent.code})
+                clean_text(_("Wat we verschillend zagen bij %(accent)s: ") % {"accent": code})
             ).bold = True
-            paragraph.add_run(clean_text(a.consensus.differences))
+            paragraph.add_run(clean_text(text))
         for row in table.rows:
             row.cells[0].width = Mm(50)
             row.cells[1].width = Mm(30)

@@ -100,6 +100,10 @@ class Participant(models.Model):
     # is frozen: a shown submission is never withdrawn, edited or removed, and it only grows by whole batches of at
     # least MIN_ANONYMOUS_GROUP new submissions (services.do_start_consensus), so two views never differ by one person.
     shown_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The person's role group (organisations.rolegroups) at that moment, frozen with shown_at: the consensus view's
+    # distribution per role group counts a shown submission in this group, so a later change of roles never moves
+    # one person's answers from one group to another between two views (a difference of one).
+    shown_role_group = models.CharField(max_length=24, blank=True, default="", editable=False)
     # The order of the saves of the priorities page: see Answer.save_page.
     priorities_save_page = models.CharField(max_length=32, blank=True, default="")
     priorities_save_seq = models.PositiveBigIntegerField(default=0)
@@ -139,14 +143,7 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.accent_code}: {self.phase_label}"
-
-    @property
-    def phase_label(self) -> str:
-        """ "2", or "2-3" when phases run through each other; "" when none was agreed."""
-        if self.phase is None:
-            return ""
-        return f"{self.phase}-{self.phase_to}" if self.phase_to else str(self.phase)
+        return f"{self.accent_code}: {self.phase}"
 
     @property
     def dont_know(self):

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Versioned
+
 MAX_NOTE = 5000
 MAX_SHORT = 200
 MAX_AGREEMENT_TEXT = 1000
@@ -34,7 +36,7 @@ class Decision(models.TextChoices):
     TWIJFEL = "twijfel", _("Twijfel")
 
 
-class Conversation(models.Model):
+class Conversation(Versioned, models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="conversations")
     kind = models.CharField(_("soort gesprek"), max_length=20, choices=Kind.choices, default=Kind.VERKENNEND)
     participants = models.ManyToManyField(
@@ -56,7 +58,6 @@ class Conversation(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -90,13 +91,12 @@ class ConversationDate(models.Model):
         return f"{self.date:%d-%m-%Y}"
 
 
-class Note(models.Model):
+class Note(Versioned, models.Model):
     """What was said about one agenda question."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
     question_code = models.CharField(max_length=40)
     text = models.TextField(_("aantekeningen"), blank=True, max_length=MAX_NOTE)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
@@ -107,7 +107,7 @@ class Note(models.Model):
         return self.question_code
 
 
-class Agreement(models.Model):
+class Agreement(Versioned, models.Model):
     """An agreement: who does what, by when, what support is needed, what feedback follows (Bijlage 1)."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="agreements")
@@ -119,7 +119,6 @@ class Agreement(models.Model):
     due_date = models.DateField(_("wanneer"), null=True, blank=True)
     support = models.TextField(_("ondersteuning"), blank=True, max_length=MAX_AGREEMENT_TEXT)
     feedback = models.TextField(_("terugkoppeling"), blank=True, max_length=MAX_AGREEMENT_TEXT)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

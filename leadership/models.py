@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Versioned
+
 MAX_ROUND_TITLE = 100
 MAX_ITEM_TEXT = 300
 MAX_NOTE = 5000
@@ -39,10 +41,9 @@ class ChecklistRound(models.Model):
         return self.title
 
 
-class ExtraItem(models.Model):
+class ExtraItem(Versioned, models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="leadership_items")
     text = models.CharField(_("uitspraak"), max_length=MAX_ITEM_TEXT)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -99,11 +100,10 @@ class SaveMark(models.Model):
         return f"{self.round} · {self.page}#{self.seq}"
 
 
-class ConversationNote(models.Model):
+class ConversationNote(Versioned, models.Model):
     round = models.ForeignKey(ChecklistRound, on_delete=models.CASCADE, related_name="notes")
     question_code = models.CharField(max_length=8)
     text = models.TextField(blank=True, max_length=MAX_NOTE)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Versioned
+
 MIN_SCHOOL_YEAR, MAX_SCHOOL_YEAR = 2000, 2099
 MAX_NAME = 200
 MAX_TOPIC = 300
@@ -42,13 +44,12 @@ class TrainingPlan(models.Model):
         return f"{self.school_year}-{self.school_year + 1}"
 
 
-class TrainingGroup(models.Model):
+class TrainingGroup(Versioned, models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("naam"), max_length=MAX_NAME)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("trainingsgroep")
@@ -68,7 +69,7 @@ class AttendanceStatus(models.TextChoices):
 MISSED_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Versioned, models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(_("soort"), max_length=20)  # a session code of the content file, or "overig"
@@ -91,7 +92,6 @@ class TrainingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reflection_sent_count = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("trainingssessie")

@@ -11,14 +11,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Versioned
+
 MAX_NOTE = 2000
 
 
-class Trajectory(models.Model):
+class Trajectory(Versioned, models.Model):
     school = models.OneToOneField("organisations.School", on_delete=models.CASCADE, related_name="trajectory")
     training_start = models.DateField(_("start van de teamtraining (gepland)"))
     content_version = models.CharField(max_length=20)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -37,7 +38,7 @@ class StepStatus(models.TextChoices):
     NOT_APPLICABLE = "nvt", _("Niet van toepassing")
 
 
-class Step(models.Model):
+class Step(Versioned, models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="steps")
     code = models.CharField(max_length=40)  # a step code of trajectory/content/traject-*.json
     occurrence = models.PositiveSmallIntegerField(default=1)  # yearly steps: 1, 2, 3 …
@@ -56,7 +57,6 @@ class Step(models.Model):
     note = models.TextField(_("notitie"), blank=True, max_length=MAX_NOTE)
     finished_at = models.DateTimeField(null=True, blank=True)
     finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
