@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +17,7 @@ from core.mail import queue_mail
 from core.save_order import SaveOrder, is_stale
 from core.versions import check_version
 from ontwikkelmodel.models import ModelVersion
+from organisations import rolegroups
 from organisations.models import Membership, Role
 
 from .models import (
@@ -397,7 +400,8 @@ def do_withdraw(*, participant: Participant, acting_user) -> None:
         return
     participant.submitted_at = None
     participant.shown_at = None  # a named round: the answers may change, so they are no longer what was shown
-    participant.save(update_fields=["submitted_at", "shown_at"])
+    participant.shown_role_group = ""
+    participant.save(update_fields=["submitted_at", "shown_at", "shown_role_group"])
     record(
         action="participant.withdrawn",
         acting_user=acting_user,
@@ -458,11 +462,20 @@ def _show_new_submissions(round_: Round) -> int:
     waiting = list(
         Participant.objects.select_for_update()
         .filter(round=round_, submitted_at__isnull=False, shown_at=None)
-        .values_list("pk", flat=True)
+        .values_list("pk", "user_id")
     )
     if not waiting or (round_.anonymous and len(waiting) < MIN_ANONYMOUS_GROUP):
         return 0
-    return Participant.objects.filter(pk__in=waiting).update(shown_at=timezone.now())
+    # Each joins with its role group of this moment, frozen (the distribution per role group counts it there).
+    groups = rolegroups.role_groups_of(round_.school, [user_id for _pk, user_id in waiting])
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for pk, user_id in waiting:
+        by_group[groups.get(user_id) or rolegroups.role_group(None)].append(pk)
+    now = timezone.now()  # one moment for the whole batch: the batches are told apart by it
+    return sum(
+        Participant.objects.filter(pk__in=pks).update(shown_at=now, shown_role_group=group)
+        for group, pks in by_group.items()
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ontwikkelmodel.content import Accent, Layer
 from ontwikkelmodel.models import ModelVersion
+from organisations.rolegroups import RoleGroup, role_group, role_groups_of
 
 from .models import DONT_KNOW, MIN_ANONYMOUS_GROUP, Answer, ConsensusItem, Participant, Priority, Round
 
@@ -24,6 +25,24 @@ DISAGREEMENT_SPREAD = 2  # answers two or more phases apart are conversation mat
 class Written:
     text: str
     author: str | None  # None in anonymous rounds
+
+
+@dataclass
+class GroupRow:
+    """One role group's answers on one accent: counts per phase, never who (the distribution per role group)."""
+
+    group: str  # a RoleGroup value
+    size: int  # the group's submissions in the shown set
+    counts: dict[int, int]  # phase 1-4 → number
+    dont_know: int
+
+    @property
+    def label(self) -> str:
+        return str(RoleGroup(self.group).label)
+
+    @property
+    def no_phase(self) -> int:
+        return max(0, self.size - sum(self.counts.values()) - self.dont_know)
 
 
 @dataclass
@@ -42,10 +61,19 @@ class AccentSummary:
     consensus: ConsensusItem | None
     names_by_phase: dict[int, list[str]] = field(default_factory=dict)
     previous: object = None  # growth.Previous: what the round before agreed, set by growth.with_previous
+    by_group: list[GroupRow] = field(default_factory=list)  # the distribution per role group, when it is shown
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def agreed_phases(self) -> list[int]:
+        """The phases the consensus agreed: one, or each phase of a range ("fase 2-3": [2, 3]); [] when none."""
+        c = self.consensus
+        if c is None or not c.phase:
+            return []
+        return list(range(c.phase, (c.phase_to or c.phase) + 1))
 
     @property
     def spread(self) -> int | None:
@@ -88,6 +116,8 @@ class RoundSummary:
     show_names: bool
     priorities: list[tuple[int, AccentSummary]]  # agreed priorities in order
     n_waiting: int = 0  # anonymous rounds: submitted, not shown yet (they join three or more at a time)
+    by_group_shown: bool = False  # the distribution per role group was asked for and may be shown
+    by_group_withheld: str = ""  # asked for but not shown: why, in Dutch ("" when shown or not asked for)
 
     @property
     def accents(self) -> list[AccentSummary]:
@@ -131,19 +161,23 @@ class _Tally:
     goals: dict[str, list[Written]] = field(default_factory=lambda: defaultdict(list))
     votes: Counter = field(default_factory=Counter)
     points: Counter = field(default_factory=Counter)
+    by_group: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
 
 
-def _tally(answer_rows, priority_rows, *, names: dict[int, str] | None) -> _Tally:
+def _tally(answer_rows, priority_rows, *, names: dict[int, str] | None, groups: dict[int, str] | None = None) -> _Tally:
     """Count answer rows (participant_id, accent_code, phase, strengths, goal) and priority rows (participant_id,
     rank, accent_code) of one round's shown set. names: participant id → name in a named round, None when anonymous:
     then no author is kept and the written answers are sorted by text, so the order depends on nothing but the texts
     themselves (not on who submitted first, nor on the database's order of the rows, nor on anything a viewer can
-    replay)."""
+    replay). groups: participant id → role group, when the distribution per role group is shown (counts only: the
+    written answers never carry a group)."""
     t = _Tally()
     for pid, code, phase, strength, goal in answer_rows:
         author = names[pid] if names is not None else None
         if phase is not None:
             t.counts[code][phase] += 1
+            if groups is not None:
+                t.by_group[code][groups[pid]][phase] += 1
             if names is not None:
                 t.phases_by_name[code][phase].append(names[pid])
         if strength.strip():
@@ -160,7 +194,14 @@ def _tally(answer_rows, priority_rows, *, names: dict[int, str] | None) -> _Tall
 
 
 def _accent_summaries(
-    model, t: _Tally, *, n_shown: int, show_distribution: bool, show_names: bool, consensus: dict
+    model,
+    t: _Tally,
+    *,
+    n_shown: int,
+    show_distribution: bool,
+    show_names: bool,
+    consensus: dict,
+    group_sizes: dict[str, int] | None = None,
 ) -> list[LayerSummary]:
     layers = []
     for layer in model.layers:
@@ -184,14 +225,57 @@ def _accent_summaries(
                     priority_points=t.points[accent.code],
                     consensus=consensus.get(accent.code),
                     names_by_phase={p: t.phases_by_name[accent.code][p] for p in (0, 1, 2, 3, 4)} if show_names else {},
+                    by_group=[
+                        GroupRow(
+                            group=g,
+                            size=size,
+                            counts={p: t.by_group[accent.code][g][p] for p in (1, 2, 3, 4)},
+                            dont_know=t.by_group[accent.code][g][DONT_KNOW],
+                        )
+                        for g, size in (group_sizes or {}).items()
+                    ],
                 )
             )
         layers.append(LayerSummary(layer=layer, accents=accents))
     return layers
 
 
-def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
-    """Build the summary. Board viewers get include_individual=False: consensus only."""
+def _group_rule(shown: list[Participant]) -> str:
+    """Whether an anonymous round's distribution per role group may be shown: "" when it may, else why not (Dutch).
+
+    Each shown submission counts in the role group frozen when it was shown (Participant.shown_role_group). Shown
+    only when EVERY group with shown submissions has at least MIN_ANONYMOUS_GROUP, and all or nothing: showing some
+    groups and hiding the others would let "the total minus the shown groups" reveal a small one. And the shown set
+    grows in batches (one moment of shown_at each): in every batch each group must gain none or at least
+    MIN_ANONYMOUS_GROUP, or comparing the views before and after that batch would isolate one or two people of a
+    group. Who is in which group is no secret (the team page); only the answers are."""
+    sizes: Counter = Counter()
+    per_batch: dict[object, Counter] = defaultdict(Counter)
+    for p in shown:
+        group = p.shown_role_group or role_group(None)
+        sizes[group] += 1
+        per_batch[p.shown_at][group] += 1
+    if any(n < MIN_ANONYMOUS_GROUP for n in sizes.values()):
+        return _(
+            "De verdeling per rolgroep wordt niet getoond: in een anonieme ronde alleen als elke rolgroep met "
+            "inzendingen er minstens %(n)d heeft, en dat is nu niet zo. Een deel van de groepen tonen kan ook niet: "
+            "het totaal min de getoonde groepen zou dan de antwoorden van een kleine groep verraden."
+        ) % {"n": MIN_ANONYMOUS_GROUP}
+    if any(0 < n < MIN_ANONYMOUS_GROUP for batch in per_batch.values() for n in batch.values()):
+        return _(
+            "De verdeling per rolgroep wordt niet getoond: bij het later toevoegen van inzendingen kreeg een rolgroep "
+            "er minder dan %(n)d tegelijk bij. Wie de weergave van vóór en na vergelijkt, zou dan de antwoorden van "
+            "één of twee mensen kunnen zien."
+        ) % {"n": MIN_ANONYMOUS_GROUP}
+    return ""
+
+
+def summarise(round_: Round, *, include_individual: bool, by_role_group: bool = False) -> RoundSummary:
+    """Build the summary. Board viewers get include_individual=False: consensus only.
+
+    by_role_group: also the distribution per role group (schoolleiding; kartrekkers en werkgroep; trainers; team),
+    counts per phase for each group. A named round always shows it (the names are shown anyway), by the members'
+    roles now (one query more); an anonymous round only under _group_rule, by the frozen groups (no query more)."""
     model = round_.model
     participants = list(Participant.objects.filter(round=round_).select_related("user"))
     names = {p.pk: p.user.display_name for p in participants}
@@ -207,6 +291,21 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         n_waiting = sum(1 for p in participants if p.submitted_at and not p.shown_at)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
 
+    groups: dict[int, str] | None = None  # participant id → role group, when the breakdown is shown
+    withheld = ""
+    if by_role_group and show_distribution:
+        counted = [p for p in participants if p.pk in submitted_ids]
+        if show_names:
+            of_user = role_groups_of(round_.school_id, [p.user_id for p in counted])
+            groups = {p.pk: of_user.get(p.user_id) or role_group(None) for p in counted}
+        else:
+            withheld = _group_rule(counted)
+            if not withheld:
+                groups = {p.pk: p.shown_role_group or role_group(None) for p in counted}
+    group_sizes = (
+        {g: n for g in RoleGroup.values if (n := sum(1 for x in groups.values() if x == g))} if groups else None
+    )
+
     if show_distribution:
         t = _tally(
             Answer.objects.filter(participant_id__in=submitted_ids).values_list(
@@ -216,6 +315,7 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
                 "participant_id", "rank", "accent_code"
             ),
             names=names if show_names else None,
+            groups=groups,
         )
     else:
         t = _Tally()
@@ -228,6 +328,7 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         show_distribution=show_distribution,
         show_names=show_names,
         consensus=consensus,
+        group_sizes=group_sizes,
     )
     all_accents = [a for layer in layers for a in layer.accents]
     priorities = sorted(
@@ -243,6 +344,8 @@ def summarise(round_: Round, *, include_individual: bool) -> RoundSummary:
         show_distribution=show_distribution,
         show_names=show_names,
         priorities=priorities,
+        by_group_shown=groups is not None,
+        by_group_withheld=withheld,
     )
 
 

@@ -375,7 +375,8 @@ def _fill_submit(request, acc, round_, participant):
 def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_))
-    summary = with_previous(summarise(round_, include_individual=True), round_)
+    by_group = wants_role_groups(request)
+    summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
     services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
     return render(
@@ -388,8 +389,16 @@ def consensus(request, school_id, round_id):
             "summary": summary,
             "can_edit": can_edit,
             "formulier": load_gespreksformulier(),
+            "by_group": by_group,
         },
     )
+
+
+ROLE_GROUPS_PARAM = "rolgroepen"  # ?rolgroepen=1: the consensus and projector views add the distribution per group
+
+
+def wants_role_groups(request) -> bool:
+    return request.GET.get(ROLE_GROUPS_PARAM) == "1"
 
 
 @never_cache
@@ -431,8 +440,9 @@ def consensus_item(request, school_id, round_id, accent_code):
         }
 
     def done(_saved):
+        by_group = wants_role_groups(request)  # the page's choice travels in the form's address
         if request.htmx:
-            summary = with_previous(summarise(round_, include_individual=True), round_)
+            summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
             a = next(x for x in summary.accents if x.accent.code == accent.code)
             context = {
                 "acc": acc,
@@ -442,10 +452,14 @@ def consensus_item(request, school_id, round_id, accent_code):
                 "summary": summary,
                 "can_edit": True,
                 "saved": True,
+                "by_group": by_group,
             }
             return render(request, "assessments/consensus.html#accent-block", context)
         messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
-        return redirect(reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + f"#accent-{accent.code}")
+        query = f"?{ROLE_GROUPS_PARAM}=1" if by_group else ""
+        return redirect(
+            reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + query + f"#accent-{accent.code}"
+        )
 
     def save(version):  # the version is the time of the item's last save, "" for an accent not recorded yet
         d = form.cleaned_data
@@ -477,10 +491,14 @@ def consensus_item(request, school_id, round_id, accent_code):
 
 @never_cache
 def present(request, school_id, round_id):
-    """Projector view: one accent at a time, large type, arrow keys to move."""
+    """Projector view, the meeting screen: one accent at a time, full screen without the site menu, large type; the
+    accent's four phase texts with the agreed phase marked, the distribution (per role group when asked for and
+    allowed), what participants wrote (when the distribution is shown; anonymous: sorted by text, as elsewhere) and
+    what the round before agreed. Arrow keys move, Escape goes back to the consensus page (static/js/app.js)."""
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_))
-    summary = summarise(round_, include_individual=True)
+    by_group = wants_role_groups(request)
+    summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
     accents = summary.accents
     codes = [a.accent.code for a in accents]
     code = request.GET.get("accent") or codes[0]
@@ -502,6 +520,7 @@ def present(request, school_id, round_id):
             "count": len(codes),
             "prev_code": codes[i - 1] if i > 0 else None,
             "next_code": codes[i + 1] if i + 1 < len(codes) else None,
+            "by_group": by_group,
         },
     )
 

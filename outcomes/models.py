@@ -29,6 +29,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.rolegroups import RoleGroup  # the one mapping of a membership to its group (re-exported here)
+
 MIN_RESPONDENTS = 5  # never lower: the floor of every aggregate
 MAX_RESPONDENTS_MINIMUM = 500
 MAX_TITLE = 100
@@ -45,15 +47,6 @@ class SurveyKind(models.TextChoices):
 class SurveyStatus(models.TextChoices):
     OPEN = "open", _("Open: invullen kan")
     CLOSED = "closed", _("Gesloten")
-
-
-class RoleGroup(models.TextChoices):
-    """The four groups a respondent is counted in: the first that matches their membership, in this order."""
-
-    SCHOOLLEIDING = "schoolleiding", _("Schoolleiding")
-    WERKGROEP = "kartrekkers_werkgroep", _("Kartrekkers en werkgroep")
-    TRAINERS = "trainers", _("Trainers")
-    TEAM = "team", _("Team")
 
 
 class OwnGroup(models.TextChoices):

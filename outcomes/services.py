@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import record
 from core.errors import ServiceError
-from organisations.models import Membership, Role
+from organisations import rolegroups
+from organisations.models import Membership
 
 from .content import DONT_KNOW, KNOWLEDGE_VALUES, SCALE_VALUES, load_content
 from .models import (
@@ -54,14 +55,9 @@ def proposed_nulmeting_date(school) -> date | None:
 
 
 def role_group(membership: Membership) -> str:
-    """schoolleiding > kartrekker/werkgroep > trainer (intern/extern) > team: the first that matches."""
-    if membership.has_role(Role.SCHOOLLEIDING):
-        return RoleGroup.SCHOOLLEIDING
-    if membership.has_role(Role.KARTREKKER, Role.WERKGROEPLID):
-        return RoleGroup.WERKGROEP
-    if membership.has_role(Role.TRAINER_INTERN, Role.TRAINER_EXTERN):
-        return RoleGroup.TRAINERS
-    return RoleGroup.TEAM
+    """schoolleiding > kartrekker/werkgroep > trainer (intern/extern) > team: the first that matches (the one mapping,
+    organisations.rolegroups)."""
+    return rolegroups.role_group(membership)
 
 
 def _snapshot(school) -> dict:

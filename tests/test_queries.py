@@ -32,6 +32,13 @@ PAGES = {
     "consensus": lambda s: reverse("assessments:consensus", args=[s.school.pk, s.consensus_round.pk]),
     "consensus-closed": lambda s: reverse("assessments:consensus", args=[s.school.pk, s.closed_round.pk]),
     "present": lambda s: reverse("assessments:present", args=[s.school.pk, s.consensus_round.pk]) + "?accent=2.3",
+    # With the distribution per role group (issue 13): no query more in an anonymous round (the frozen groups)
+    "consensus-by-group": lambda s: (
+        reverse("assessments:consensus", args=[s.school.pk, s.consensus_round.pk]) + "?rolgroepen=1"
+    ),
+    "present-by-group": lambda s: (
+        reverse("assessments:present", args=[s.school.pk, s.consensus_round.pk]) + "?accent=2.3&rolgroepen=1"
+    ),
     "result": lambda s: reverse("assessments:result", args=[s.school.pk, s.closed_round.pk]),
     "growth": lambda s: reverse("assessments:growth", args=[s.school.pk]),
     "round-detail-open": lambda s: reverse("assessments:round", args=[s.school.pk, s.open_round.pk]),
@@ -90,6 +97,25 @@ def test_big_pages_really_show_sixty_people(schools, client, django_assert_max_n
     with django_assert_max_num_queries(CEILING):
         dashboard = client.get(PAGES["school-dashboard"](big)).content.decode()
     assert dashboard.count("60 / 60") == 2 and "59 / 60" in dashboard
+
+
+def test_named_round_by_group_queries_do_not_grow(db, client, django_assert_num_queries):
+    """A named round's distribution per role group reads the members' roles now: one query, for 6 or 60."""
+    small = build_school(6, name="De Kleine Naambrug", anonymous=False)
+    big = build_school(60, name="De Grote Naambrug", anonymous=False)
+    urls = [
+        lambda s: reverse("assessments:consensus", args=[s.school.pk, s.consensus_round.pk]) + "?rolgroepen=1",
+        lambda s: reverse("assessments:present", args=[s.school.pk, s.consensus_round.pk]) + "?accent=2.3&rolgroepen=1",
+    ]
+    for url in urls:
+        client.force_login(small.organiser, backend="accounts.backends.EmailBackend")
+        n_small = count_queries(client, url(small))
+        assert n_small <= CEILING
+        client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
+        client.get(url(big))
+        with django_assert_num_queries(n_small):
+            body = client.get(url(big)).content.decode()
+        assert "Verdeling per rolgroep" in body and "Schoolleiding" in body
 
 
 def test_autosave_and_consensus_save_queries_do_not_grow(schools, client, django_assert_num_queries):

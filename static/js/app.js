@@ -125,15 +125,67 @@
     });
   }
 
-  // Presentation view: arrow keys move between accents.
+  // Presentation view (the meeting screen): arrow keys move between accents, Escape goes back to the consensus
+  // page, "Volledig scherm" uses the Fullscreen API. A page load ends full screen, so while full screen the next
+  // accent is fetched and swapped in (same origin, plain HTML: no script runs from it).
   function setupPresentation(root) {
+    var button = root.querySelector("[data-fullscreen]");
+    var label = button ? button.textContent.trim() : "";
+    var pushed = false;
+
+    function current() { return document.querySelector("[data-presentation]"); }
+
+    function syncButton() {
+      var b = current().querySelector("[data-fullscreen]");
+      if (!b) return;
+      if (document.fullscreenEnabled) b.hidden = false;
+      b.textContent = document.fullscreenElement ? b.dataset.labelExit : label;
+      b.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+    }
+
+    function go(href) {
+      if (!document.fullscreenElement || !window.fetch || !window.DOMParser) { window.location.href = href; return; }
+      fetch(href, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("[data-presentation]");
+        if (!fresh) throw new Error("no presentation");
+        current().replaceWith(document.importNode(fresh, true));
+        document.title = doc.title;
+        window.history.pushState({ presentation: true }, "", href);
+        pushed = true;
+        syncButton();
+        var heading = current().querySelector("h1");
+        if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+      }).catch(function () { window.location.href = href; });
+    }
+
     document.addEventListener("keydown", function (evt) {
       if (evt.target.closest("input, textarea, select")) return;
+      if (evt.altKey || evt.ctrlKey || evt.metaKey) return;
+      var here = current();
       var link = null;
-      if (evt.key === "ArrowRight" || evt.key === "PageDown") link = root.querySelector("[data-next]");
-      if (evt.key === "ArrowLeft" || evt.key === "PageUp") link = root.querySelector("[data-prev]");
-      if (link) { evt.preventDefault(); window.location.href = link.href; }
+      if (evt.key === "ArrowRight" || evt.key === "PageDown") link = here.querySelector("[data-next]");
+      if (evt.key === "ArrowLeft" || evt.key === "PageUp") link = here.querySelector("[data-prev]");
+      if (link) { evt.preventDefault(); go(link.href); return; }
+      if (evt.key === "Escape" && !document.fullscreenElement) {  // in full screen Escape first leaves it
+        var back = here.querySelector("[data-back]");
+        if (back) { evt.preventDefault(); window.location.href = back.href; }
+      }
     });
+    document.addEventListener("click", function (evt) {
+      var link = evt.target.closest("[data-presentation] [data-next], [data-presentation] [data-prev]");
+      if (link && document.fullscreenElement) { evt.preventDefault(); go(link.href); return; }
+      if (evt.target.closest("[data-presentation] [data-fullscreen]")) {
+        if (document.fullscreenElement) document.exitFullscreen();
+        else document.documentElement.requestFullscreen().catch(function () {});
+      }
+    });
+    document.addEventListener("fullscreenchange", syncButton);
+    window.addEventListener("popstate", function () { if (pushed) window.location.reload(); });
+    syncButton();
   }
 
   // Confirm dangerous buttons.
