@@ -23,7 +23,7 @@ class BenchmarkForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    version = forms.CharField(max_length=20)
+    text_version = forms.CharField(max_length=20)  # the consent text read (not an edit version)
     agree = forms.BooleanField(
         label=gettext_lazy("Ik heb de tekst gelezen en geef namens de school toestemming."),
         error_messages={"required": gettext_lazy("Vink aan dat je de tekst gelezen hebt en toestemming geeft.")},
@@ -46,7 +46,7 @@ def _render_school(request, acc, consent_form=None, status=200):
             consent=active,
             history=history,
             text=text,
-            consent_form=consent_form or ConsentForm(initial={"version": text.version}),
+            consent_form=consent_form or ConsentForm(initial={"text_version": text.version}),
         ),
         status=status,
     )
@@ -82,7 +82,7 @@ def consent_give(request, school_id):
     if not form.is_valid():
         return _render_school(request, acc, consent_form=form, status=400)
     try:
-        services.do_give_consent(school=acc.school, text_version=form.cleaned_data["version"], acting_user=request.user)
+        services.do_give_consent(school=acc.school, text_version=form.cleaned_data["text_version"], acting_user=request.user)
     except ServiceError as error:
         messages.error(request, str(error))
         return _render_school(request, acc, consent_form=form, status=400)

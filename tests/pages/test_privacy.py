@@ -26,6 +26,8 @@ from audit.models import AuditEvent, record
 from leadership.models import Answer as LeadershipAnswer
 from organisations.models import Membership, Role
 from pages import privacy
+from research.content import consent_text
+from research.services import do_give_consent
 from tests.factories import PASSWORD, fill_completely, make_action, make_member, make_round, make_user, move_to
 from tests.intake_fixtures import build_intake
 from tests.leadership_fixtures import leadership_fixture  # noqa: F401  (fixture "leadership")
@@ -44,6 +46,7 @@ def intake(cast):
 def everything(cast, plan, route, training, leadership, intake, outcomes):  # noqa: F811
     """The cast with data in every app: plan, route, training, leadership checklist, voorgesprekken."""
     ActionUpdate.objects.create(action=plan.action, author=cast.teamlid, text="Plek gevonden")
+    do_give_consent(school=cast.school, text_version=consent_text().version, acting_user=cast.schoolleider)
     return cast
 
 

@@ -21,6 +21,8 @@ from audit.models import AuditEvent
 from leadership.models import Answer as LeadershipAnswer
 from organisations.models import Membership, Role, School
 from pages import leaving
+from research.content import consent_text
+from research.services import do_give_consent
 from tests.factories import fill_completely, make_member, make_round, make_user, move_to
 from tests.intake_fixtures import build_intake
 from tests.leadership_fixtures import leadership_fixture  # noqa: F401  (fixture "leadership")
@@ -41,6 +43,7 @@ def everything(cast, plan, route, training, leadership, outcomes):  # noqa: F811
     )
     fill_completely(Participant.objects.get(round=named, user=cast.kartrekker), strengths="Ingediend op naam")
     fill_completely(Participant.objects.get(round=named, user=cast.teamlid), strengths="Concept", submit=False)
+    do_give_consent(school=cast.school, text_version=consent_text().version, acting_user=cast.schoolleider)
     return cast
 
 

@@ -56,7 +56,7 @@ CASES = [
         school,
         SL_302,
         method="post",
-        data=lambda c: {"version": consent_text().version, "agree": "on"},
+        data=lambda c: {"text_version": consent_text().version, "agree": "on"},
         state=research_state,
     ),
     row(

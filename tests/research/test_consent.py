@@ -13,7 +13,7 @@ from research.models import ResearchConsent
 
 
 def give(client, cast, **data):
-    payload = {"version": consent_text().version, "agree": "on", **data}
+    payload = {"text_version": consent_text().version, "agree": "on", **data}
     return client.post(reverse("research:consent_give", args=[cast.school.pk]), payload)
 
 
@@ -67,9 +67,9 @@ def test_withdrawing_keeps_the_record_and_is_audited(cast, login):
     "data, message",
     [
         ({"agree": ""}, "Vink aan dat je de tekst gelezen hebt"),
-        ({"version": "2020-9"}, "De toestemmingstekst is intussen gewijzigd"),
-        ({"version": "x" * 10_000}, "Vink aan"),  # too long: the form refuses it, nothing stored
-        ({"version": "<script>"}, "De toestemmingstekst is intussen gewijzigd"),
+        ({"text_version": "2020-9"}, "De toestemmingstekst is intussen gewijzigd"),
+        ({"text_version": "x" * 10_000}, "Vink aan"),  # too long: the form refuses it, nothing stored
+        ({"text_version": "<script>"}, "De toestemmingstekst is intussen gewijzigd"),
     ],
 )
 def test_bad_input_is_a_dutch_400_and_nothing_is_stored(cast, login, data, message):
