@@ -82,7 +82,9 @@ def consent_give(request, school_id):
     if not form.is_valid():
         return _render_school(request, acc, consent_form=form, status=400)
     try:
-        services.do_give_consent(school=acc.school, text_version=form.cleaned_data["text_version"], acting_user=request.user)
+        services.do_give_consent(
+            school=acc.school, text_version=form.cleaned_data["text_version"], acting_user=request.user
+        )
     except ServiceError as error:
         messages.error(request, str(error))
         return _render_school(request, acc, consent_form=form, status=400)
