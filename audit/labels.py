@@ -94,9 +94,8 @@ ACTION_LABELS = {
     "leadership.item_retired": _("Eigen uitspraak ingetrokken"),
     "leadership.item_restored": _("Eigen uitspraak teruggezet"),
     "leadership.note_saved": _("Gespreksverslag MT opgeslagen"),
-    # Opbrengsten (the yearly team questionnaire: never answers, only that someone took part)
+    # Opbrengsten (the yearly team questionnaire: never answers, never who took part; no row per submission)
     "survey.opened": _("Vragenlijst opbrengsten geopend"),
-    "survey.responded": _("Vragenlijst opbrengsten ingevuld"),
     "survey.closed": _("Vragenlijst opbrengsten gesloten"),
     "survey.item_added": _("Eigen vraag opbrengsten toegevoegd"),
     "survey.item_retired": _("Eigen vraag opbrengsten ingetrokken"),

@@ -1,6 +1,8 @@
 """Demo data for `make run`: a nulmeting and two yearly questionnaires at the demo school, closed, each with every
 member taking part (10 people, minimum 5), filled in through the service so the tallies are real, and the scores
-rising over the years (a team's own measurement, not an effect study)."""
+rising over the years (a team's own measurement, not an effect study). The demo school has one schoolleider, so
+its surveys count everyone in one tally ("alle", ``Survey.by_group`` False) and show no breakdown per role group:
+the results page says why."""
 
 from . import services
 from .content import load_content

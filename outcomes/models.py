@@ -5,24 +5,46 @@ Who took part is stored apart from the answers, with no link between them, not e
 - ``Survey``: one questionnaire of a school (a nulmeting before the team training, then one per school year). At
   opening it takes a snapshot of its items (the content file's and the school's own), so later edits never change
   it. ``min_respondents`` is at least 5 (a check constraint and the form); a school may raise it, never lower it.
-- ``Respondent``: (survey, user) and nothing else, unique: who took part, to refuse a second submission. No
-  timestamp, no role, no link to any answer.
-- ``Tally``: ONE row per (survey, role group), made when the survey opens: how many of that group took part and,
-  per item, how often each answer was given. A submission adds its answers to the tally of the person's role
-  group and is gone; there are no per-person answer rows on the server (``do_submit_survey``). Drafts stay in the
-  person's browser only (static/js/survey-draft.js).
+- ``Respondent``: (survey, key) and nothing else, unique: THAT someone took part, to refuse a second submission.
+  ``key`` is ``respondent_key(survey_id, user_id)``, an HMAC-SHA256 of "<survey id>:<user id>" under a key derived
+  from ``settings.SECRET_KEY`` and a fixed purpose string; no foreign key to the user, no timestamp, no role, no
+  link to any answer. The server recomputes the key for the person in front of it ("have I filled this in?",
+  Mijn gegevens); a database dump, a backup or the admin alone cannot turn a key back into a person, and no
+  column in any outcomes table holds a user id, name or address. The limit, honestly: whoever holds SECRET_KEY
+  (the server operator) can recompute the key of every member of the school and so learn WHO took part (never
+  what they answered: the tallies hold no person). Rotating SECRET_KEY makes every earlier key unrecognisable, so
+  people of a survey still open could answer it once more; accepted (a rotation is rare and mid-survey rarer).
+- ``Tally``: the counted answers, made when the survey opens: how many took part and, per item, how often each
+  answer was given. A submission adds its answers to one tally and is gone; there are no per-person answer rows on
+  the server (``do_submit_survey``). Drafts stay in the person's browser only (static/js/survey-draft.js).
+  Which tallies (``Survey.by_group``, decided at opening): ONE per role group only when every role group with
+  members at the school has at least ``min_respondents`` members (organisations.rolegroups); otherwise ONE tally
+  for everyone (group "alle") and that survey never shows a breakdown. Otherwise a group of one (the only
+  schoolleider) would have a tally that IS that person's answers, readable in the database by anyone who knows
+  the school's memberships. Every submission and the closing check the rule again against the memberships of that
+  moment (someone joined an empty group, a group shrank): when it no longer holds, the group tallies are merged
+  into one "alle" tally for good (``by_group`` becomes False). What remains: in a per-group survey a group's tally
+  can hold the answers of fewer people than the minimum (only 2 of its 6 members answered); the database does not
+  say WHICH of the group's members they are (the respondent keys are keyed hashes), and the pages never show it
+  (rule 3).
+- No audit row per submission: an append-only row with its time (and, before, its actor) would be a permanent
+  record of who took part when, which could be matched with other rows of that person. ``survey.closed`` holds how
+  many took part; that is all the log says about participation.
 - ``OwnItem``: the school's own questions, retired, never deleted (like leadership.ExtraItem).
 
 Anonymity rules (outcomes/results.py applies them; tests/outcomes/test_anonymity_outcomes.py tests each):
 1. Results only after the survey is CLOSED: no live results, so two views never differ by one person. A closed
    survey never reopens and accepts nothing more.
 2. Aggregates only when the survey's respondents number at least ``min_respondents`` (5 or more).
-3. Per role group only when EVERY role group with respondents has at least the minimum; otherwise no breakdown at
-   all (showing some groups would let "total minus shown" reveal a small group).
+3. Per role group only in a ``by_group`` survey and only when EVERY role group with respondents has at least the
+   minimum; otherwise no breakdown at all (showing some groups would let "total minus shown" reveal a small group).
 4. The organisers see how many took part, never who answered what.
 5. The board sees the aggregates of its schools, each school only where its minimum holds, and a board total built
    ONLY from the schools shown (so "board total minus the shown schools" reveals nothing).
 """
+
+import hashlib
+import hmac
 
 from django.conf import settings
 from django.db import models
@@ -37,6 +59,30 @@ MAX_TITLE = 100
 MAX_OWN_ITEM_TEXT = 300
 MAX_OWN_ITEMS = 10  # the questionnaire stays about 5 minutes
 OWN_PREFIX = "eigen-"  # item key of an own item: "eigen-<pk>"
+ALL_GROUP = "alle"  # the one tally of a survey without a breakdown per role group
+TALLY_GROUPS = [*RoleGroup.choices, (ALL_GROUP, _("Alle deelnemers"))]
+RESPONDENT_KEY_PURPOSE = b"groeiwijzer:outcomes:respondent:"
+
+
+def _respondent_secret() -> bytes:
+    """The HMAC key of ``respondent_key``: derived from SECRET_KEY for this one purpose only."""
+    return hashlib.sha256(RESPONDENT_KEY_PURPOSE + settings.SECRET_KEY.encode()).digest()
+
+
+def respondent_key(survey_id: int, user_id: int) -> str:
+    """The ``Respondent.key`` of this person in this survey: HMAC-SHA256 of "<survey id>:<user id>", 64 hex digits.
+    Only someone holding SECRET_KEY can compute it; the database holds no user id to compare it with."""
+    return _digest(_respondent_secret(), survey_id, user_id)
+
+
+def respondent_keys(survey_ids, user_id: int) -> dict[str, int]:
+    """{key: survey id} of one person over these surveys (to find the surveys they took part in)."""
+    secret = _respondent_secret()
+    return {_digest(secret, sid, user_id): sid for sid in survey_ids}
+
+
+def _digest(secret: bytes, survey_id: int, user_id: int) -> str:
+    return hmac.new(secret, f"{survey_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 class SurveyKind(models.TextChoices):
@@ -65,6 +111,8 @@ class Survey(models.Model):
     planned_on = models.DateField(_("gepland op"), null=True, blank=True)
     status = models.CharField(max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.OPEN)
     min_respondents = models.PositiveSmallIntegerField(_("minimum aantal deelnemers"), default=MIN_RESPONDENTS)
+    # one tally per role group (True) or one for everyone (False): decided at opening, only ever turned off
+    by_group = models.BooleanField(_("per rolgroep geteld"), default=False)
     content_version = models.CharField(max_length=20)
     items = models.JSONField(default=dict)  # the snapshot at opening: groups, aspects, items (with the own items)
     created_at = models.DateTimeField(default=timezone.now)
@@ -129,23 +177,24 @@ class OwnItem(models.Model):
 
 
 class Respondent(models.Model):
-    """Who took part: nothing else (no time, no role group, no link to answers)."""
+    """That someone took part: a keyed hash of (survey, person), nothing else (no user, time, role group or answer)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="respondents")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # respondent_key(survey_id, user_id)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="unique_survey_respondent")]
+        constraints = [models.UniqueConstraint(fields=["survey", "key"], name="unique_survey_respondent")]
 
     def __str__(self):
         return f"{self.survey} · {self.pk}"
 
 
 class Tally(models.Model):
-    """The counted answers of one role group in one survey: {item key: {answer: count}}. No person in it."""
+    """The counted answers of one role group (or of everyone: "alle") in one survey: {item key: {answer: count}}.
+    No person in it."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
-    group = models.CharField(max_length=24, choices=RoleGroup.choices)
+    group = models.CharField(max_length=24, choices=TALLY_GROUPS)
     n_respondents = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
 

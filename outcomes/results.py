@@ -1,7 +1,8 @@
 """The questionnaire's figures, under the anonymity rules of outcomes/models.py. Every aggregate passes here.
 
 - ``shown(survey, tallies)``: a closed survey's merged counts, or None below its minimum (rules 1 and 2).
-- ``breakdown(...)``: per role group, only when every group with respondents reaches the minimum (rule 3).
+- ``breakdown(...)``: per role group, only in a ``by_group`` survey and only when every group with respondents
+  reaches the minimum (rule 3). A survey counted as one ("alle") never has one.
 - ``board_figures(...)``: per school where its minimum holds, and a board total from those schools only (rule 5).
 Means are over the 1-5 answers ("weet ik niet" is counted apart, never in a mean); knowledge elements as the share
 that knows it (ken ik or pas ik toe) and the share that applies it.
@@ -13,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import DONT_KNOW, SCALE_VALUES
-from .models import RoleGroup, SurveyKind
+from .models import ALL_GROUP, RoleGroup, SurveyKind
 
 
 @dataclass
@@ -52,12 +53,13 @@ def shown(survey, tallies) -> Figures | None:
 
 
 def breakdown(survey, tallies) -> dict[str, Figures] | None:
-    """{role group: figures} only when the survey is shown and EVERY group with respondents reaches the minimum;
-    otherwise None (no breakdown at all: total minus the shown groups would reveal a small one)."""
-    if shown(survey, tallies) is None:
+    """{role group: figures} only when the survey counted per role group (``by_group``), is shown and EVERY group
+    with respondents reaches the minimum; otherwise None (no breakdown at all: total minus the shown groups would
+    reveal a small one)."""
+    if not survey.by_group or shown(survey, tallies) is None:
         return None
     groups = {t.group: merge([t]) for t in tallies if t.n_respondents > 0}
-    if not groups or any(f.n < survey.min_respondents for f in groups.values()):
+    if not groups or ALL_GROUP in groups or any(f.n < survey.min_respondents for f in groups.values()):
         return None
     return {g: groups[g] for g in RoleGroup.values if g in groups}
 

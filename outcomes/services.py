@@ -1,8 +1,10 @@
 """Writes for the yearly team questionnaire. Views call these; each is atomic and audited.
 
-``do_submit_survey`` is the only way answers reach the server: it adds them into the tally of the person's role
-group and records THAT they took part (``Respondent``), never what they answered; the audit row holds the survey,
-never answers. There is no draft on the server (a draft would tie answers to a person): the browser keeps it.
+``do_submit_survey`` is the only way answers reach the server: it adds them into a tally (the person's role group in
+a ``by_group`` survey, else the one "alle" tally) and records THAT they took part (``Respondent``: a keyed hash, no
+user), never what they answered. A submission writes no audit row (outcomes/models.py says why); ``survey.closed``
+holds how many took part. There is no draft on the server (a draft would tie answers to a person): the browser
+keeps it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from organisations.models import Membership
 
 from .content import DONT_KNOW, KNOWLEDGE_VALUES, SCALE_VALUES, load_content
 from .models import (
+    ALL_GROUP,
     MAX_OWN_ITEM_TEXT,
     MAX_OWN_ITEMS,
     MAX_RESPONDENTS_MINIMUM,
@@ -33,6 +36,7 @@ from .models import (
     SurveyKind,
     SurveyStatus,
     Tally,
+    respondent_key,
 )
 
 SCHOOL_YEAR_RE = re.compile(r"^(20\d\d)-(20\d\d)$")
@@ -58,6 +62,33 @@ def role_group(membership: Membership) -> str:
     """schoolleiding > kartrekker/werkgroep > trainer (intern/extern) > team: the first that matches (the one mapping,
     organisations.rolegroups)."""
     return rolegroups.role_group(membership)
+
+
+def groups_big_enough(school, minimum: int) -> bool:
+    """True when every role group with members at the school has at least ``minimum`` members (one query): only
+    then may a survey count per role group (outcomes/models.py)."""
+    sizes: dict[str, int] = {}
+    for membership in Membership.objects.filter(school=school):
+        group = role_group(membership)
+        sizes[group] = sizes.get(group, 0) + 1
+    return bool(sizes) and all(n >= minimum for n in sizes.values())
+
+
+def _merge_into_one_tally(survey: Survey) -> None:
+    """The group rule no longer holds (someone joined an empty group, a group shrank): merge the group tallies into
+    one "alle" tally and count per group no more. The survey row is locked by the caller."""
+    tallies = list(Tally.objects.select_for_update().filter(survey=survey))
+    merged = Tally(survey=survey, group=ALL_GROUP)
+    for tally in tallies:
+        merged.n_respondents += tally.n_respondents
+        for key, per_item in tally.counts.items():
+            into = merged.counts.setdefault(key, {})
+            for value, count in per_item.items():
+                into[value] = into.get(value, 0) + count
+    Tally.objects.filter(survey=survey).delete()
+    merged.save()
+    survey.by_group = False
+    survey.save(update_fields=["by_group"])
 
 
 def _snapshot(school) -> dict:
@@ -111,7 +142,8 @@ def _clean_text(text: str, *, limit: int, empty_message: str) -> str:
 def do_open_survey(
     *, school, kind: str, school_year: str, min_respondents: int = MIN_RESPONDENTS, planned_on=None, acting_user
 ) -> Survey:
-    """Open a questionnaire: its items are frozen now, and one empty tally per role group is made."""
+    """Open a questionnaire: its items are frozen now, and the empty tallies are made: one per role group when every
+    group with members has at least the minimum (``by_group``), else one for everyone."""
     if kind not in SurveyKind.values:
         raise ServiceError(_("Kies een soort meting: nulmeting of jaarlijkse meting."))
     match = SCHOOL_YEAR_RE.match(school_year or "")
@@ -131,6 +163,7 @@ def do_open_survey(
     if Survey.objects.filter(school=school, title=title).exists():
         raise ServiceError(_("Er is al een vragenlijst ‘%(t)s’. Kies een ander schooljaar.") % {"t": title})
     content = load_content()
+    by_group = groups_big_enough(school, min_respondents)
     try:
         with transaction.atomic():  # two organisers opening the same one at once: one wins, the other is told
             survey = Survey.objects.create(
@@ -140,19 +173,21 @@ def do_open_survey(
                 school_year=school_year,
                 planned_on=planned_on,
                 min_respondents=min_respondents,
+                by_group=by_group,
                 content_version=content.version,
                 items=_snapshot(school),
                 created_by=acting_user,
             )
     except IntegrityError:
         raise ServiceError(_("Er is al een vragenlijst ‘%(t)s’. Kies een ander schooljaar.") % {"t": title}) from None
-    Tally.objects.bulk_create([Tally(survey=survey, group=g) for g in RoleGroup.values])
+    groups = RoleGroup.values if by_group else [ALL_GROUP]
+    Tally.objects.bulk_create([Tally(survey=survey, group=g) for g in groups])
     record(
         action="survey.opened",
         acting_user=acting_user,
         school=school,
         target=survey,
-        data={"kind": kind, "min_respondents": min_respondents},
+        data={"kind": kind, "min_respondents": min_respondents, "by_group": by_group},
     )
     return survey
 
@@ -163,6 +198,8 @@ def do_close_survey(*, survey: Survey, acting_user) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.is_closed:
         raise ServiceError(_("Deze vragenlijst is al gesloten."))
+    if survey.by_group and not groups_big_enough(survey.school, survey.min_respondents):
+        _merge_into_one_tally(survey)  # a group shrank since the last submission
     survey.status = SurveyStatus.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
@@ -199,11 +236,13 @@ def validate_answers(survey: Survey, answers: dict) -> dict[str, str]:
 
 @transaction.atomic
 def do_submit_survey(*, survey: Survey, user, answers: dict, acting_user) -> None:
-    """Add one person's answers to the tally of their role group and note that they took part.
+    """Add one person's answers to a tally and note (as a keyed hash) that they took part.
 
-    Nothing ties the two together: the Respondent row has no time and no group, the tally has no person, and the
-    audit row names the survey only. A second submission, a closed survey or someone outside the school is refused
-    with a Dutch message and nothing is stored.
+    The tally is the person's role group's in a ``by_group`` survey (after checking that every group still has the
+    minimum of members; if not, the tallies are merged into one first), else the one "alle" tally. Nothing ties the
+    two together: the Respondent row has no user, time or group, the tally has no person, and no audit row is
+    written. A second submission, a closed survey or someone outside the school is refused with a Dutch message and
+    nothing is stored.
     """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)  # closing and submitting: one at a time
     if not survey.is_open:
@@ -212,9 +251,13 @@ def do_submit_survey(*, survey: Survey, user, answers: dict, acting_user) -> Non
     if membership is None:
         raise ServiceError(_("Alleen leden van de school vullen deze vragenlijst in."))
     clean = validate_answers(survey, answers)
-    if Respondent.objects.filter(survey=survey, user=user).exists():
+    respondent = respondent_key(survey.pk, user.pk)
+    if Respondent.objects.filter(survey=survey, key=respondent).exists():
         raise ServiceError(_("Je hebt deze vragenlijst al ingevuld. Je kunt hem maar één keer invullen."))
-    tally = Tally.objects.select_for_update().get(survey=survey, group=role_group(membership))
+    if survey.by_group and not groups_big_enough(survey.school, survey.min_respondents):
+        _merge_into_one_tally(survey)
+    group = role_group(membership) if survey.by_group else ALL_GROUP
+    tally = Tally.objects.select_for_update().get(survey=survey, group=group)
     counts = dict(tally.counts)
     for key, value in clean.items():
         per_item = dict(counts.get(key, {}))
@@ -224,11 +267,11 @@ def do_submit_survey(*, survey: Survey, user, answers: dict, acting_user) -> Non
     tally.n_respondents += 1
     try:
         with transaction.atomic():
-            Respondent.objects.create(survey=survey, user=user)
+            Respondent.objects.create(survey=survey, key=respondent)
     except IntegrityError:
         raise ServiceError(_("Je hebt deze vragenlijst al ingevuld. Je kunt hem maar één keer invullen.")) from None
     tally.save(update_fields=["counts", "n_respondents"])
-    record(action="survey.responded", acting_user=acting_user, school=survey.school, target=survey)
+    # No audit row: see outcomes/models.py (an append-only "who, when" would be the link this app avoids).
 
 
 # The school's own questions ----------------------------------------------------------------------------

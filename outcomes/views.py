@@ -20,7 +20,7 @@ from . import lookups, services
 from . import results as calc
 from .content import load_content
 from .forms import AnswersForm, OwnItemForm, SurveyForm
-from .models import OwnItem, Respondent, RoleGroup, Survey, SurveyKind
+from .models import OwnItem, Respondent, RoleGroup, Survey, SurveyKind, respondent_key, respondent_keys
 
 
 def _ctx(acc, **extra):
@@ -30,11 +30,18 @@ def _ctx(acc, **extra):
 # Overview and opening --------------------------------------------------------------------------------------
 
 
+def taken_part_in(surveys, user) -> set[int]:
+    """Ids of these surveys that ``user`` filled in: their respondent keys computed here, one query."""
+    keys = respondent_keys([s.pk for s in surveys], user.pk)
+    if not keys:
+        return set()
+    found = Respondent.objects.filter(survey_id__in=list(keys.values()), key__in=list(keys))
+    return {keys[k] for k in found.values_list("key", flat=True) if k in keys}
+
+
 def _render_overview(request, acc, form=None, status=200):
     surveys = calc.in_time_order(Survey.objects.filter(school=acc.school).prefetch_related("tallies"))
-    mine = set(
-        Respondent.objects.filter(survey__school=acc.school, user=request.user).values_list("survey_id", flat=True)
-    )
+    mine = taken_part_in(surveys, request.user)
     proposed = services.proposed_nulmeting_date(acc.school)
     has_nulmeting = any(s.kind == SurveyKind.NULMETING for s in surveys)
     if form is None:
@@ -111,7 +118,7 @@ def fill(request, school_id, survey_id):
     """One page; the answers go to the tally of the person's role group on submit. No draft on the server."""
     acc = access.school_access(request, school_id, "can_fill_surveys")
     survey = lookups.get_survey(acc, survey_id)
-    done = Respondent.objects.filter(survey=survey, user=request.user).exists()
+    done = Respondent.objects.filter(survey=survey, key=respondent_key(survey.pk, request.user.pk)).exists()
     status = 200
     if request.method == "POST":
         form = AnswersForm(request.POST, survey=survey)
@@ -159,6 +166,7 @@ def results_context(acc) -> dict:
                 "survey": survey,
                 "taken_part": calc.taken_part(tallies),
                 "shown": figures is not None,
+                "by_group": survey.by_group,
                 "groups": [
                     {"label": label, "n": split[code].n, "figures": split[code]}
                     for code, label in RoleGroup.choices
@@ -191,6 +199,7 @@ def results_context(acc) -> dict:
         groups=groups,
         base=calc.baseline(surveys),
         breakdowns=breakdowns,
+        not_by_group=[c for c in columns if c["shown"] and not c["by_group"]],
         any_shown=bool(figures_of),
     )
 

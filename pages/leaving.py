@@ -146,8 +146,9 @@ NOT_EXPORTED = {
     "leadership.SaveMark": _l("Technisch: de volgorde van het opslaan van de checklist."),
     "outcomes.Respondent": _l("Wie een vragenlijst opbrengsten invulde: niet uitgegeven, de vragenlijst is anoniem."),
     "outcomes.Tally": _l(
-        "De getelde antwoorden per rolgroep van de vragenlijst opbrengsten: alleen als gemiddelden op de "
-        "resultatenpagina en in de Excel-export daarvan, waar het minimum aantal deelnemers geldt."
+        "De getelde antwoorden (per rolgroep of van alle deelnemers samen) van de vragenlijst opbrengsten: alleen "
+        "als gemiddelden op de resultatenpagina en in de Excel-export daarvan, waar het minimum aantal deelnemers "
+        "geldt."
     ),
 }
 

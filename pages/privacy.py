@@ -263,12 +263,13 @@ PARTS: tuple[Part, ...] = (
     P(
         "opbrengsten_deelname",
         "outcomes.Respondent",
-        ("user",),
+        (),  # no field points at the person: the row holds a keyed hash, recomputed here for every survey
         ("survey_id", "survey__title", "survey__school_id"),
         gettext_lazy(
             "Vragenlijsten opbrengsten die je invulde: alleen dát je meedeed. Je antwoorden zijn nergens aan jou "
             "gekoppeld, dus die staan hier niet."
         ),
+        extra_filters={"sleutel": lambda user: _respondent_q(user)},
     ),
     P(
         "voorgesprekken",
@@ -313,6 +314,18 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Wat je als platformbeheerder in /beheer/ wijzigde."),
     ),
 )
+
+
+def _respondent_q(user) -> Q:
+    """The questionnaires ``user`` filled in: their respondent key (outcomes.models.respondent_key) computed for
+    every survey there is (one query for the ids; a person who left a school keeps their participation). Erasure
+    deletes nothing here: the row holds no personal data, only a keyed hash that nobody without SECRET_KEY can tie to
+    the tombstone, and it must stay so the survey's count stays whole."""
+    from outcomes.models import Survey, respondent_keys
+
+    keys = respondent_keys(Survey.objects.values_list("pk", flat=True), user.pk)
+    return Q(survey_id__in=list(keys.values()), key__in=list(keys))
+
 
 # Handled outside PARTS: the account itself, and your rounds with your own answers (nested per round).
 ROUNDS_KEY = "rondes"
@@ -555,6 +568,8 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data
     for model in _otp_device_models():
         model._base_manager.filter(user=user).delete()
+    # outcomes.Respondent: nothing to delete. It holds no user, only a keyed hash (outcomes/models.py), and it keeps
+    # the survey's count whole and the person from answering twice.
     # Drafts never counted: every participation not submitted goes, in open and closed rounds alike.
     Participant.objects.filter(user=user, submitted_at__isnull=True).delete()
     # Mail to the old address that has not gone out yet is not sent any more.

@@ -25,6 +25,24 @@ def add_team(school, n: int, role=Role.TEAMLID, prefix="extra"):
     ]
 
 
+def fill_groups(school, n: int = 5) -> None:
+    """Add members until every role group of the school has at least n (so a survey opened now counts per group)."""
+    from organisations.models import Membership
+    from organisations.rolegroups import role_group
+
+    sizes: dict[str, int] = {}
+    for membership in Membership.objects.filter(school=school):
+        sizes[role_group(membership)] = sizes.get(role_group(membership), 0) + 1
+    roles = {
+        "schoolleiding": Role.SCHOOLLEIDING,
+        "kartrekkers_werkgroep": Role.WERKGROEPLID,
+        "trainers": Role.TRAINER_INTERN,
+        "team": Role.TEAMLID,
+    }
+    for group, role in roles.items():
+        add_team(school, max(0, n - sizes.get(group, 0)), role=role, prefix=f"groep-{group}")
+
+
 def submit_all(survey, users, value="4", knowledge="ken_ik"):
     for user in users:
         services.do_submit_survey(
@@ -64,6 +82,6 @@ def outcomes_rows(c=None) -> dict:
     return {
         "surveys": sorted(Survey.objects.values_list("pk", "school_id", "title", "status", "min_respondents")),
         "items": sorted(OwnItem.objects.values_list("pk", "school_id", "text", "group", "retired_at")),
-        "respondents": sorted(Respondent.objects.values_list("survey_id", "user_id")),
+        "respondents": sorted(Respondent.objects.values_list("survey_id", "key")),
         "tallies": sorted((t.survey_id, t.group, t.n_respondents, str(t.counts)) for t in Tally.objects.all()),
     }
