@@ -249,7 +249,7 @@ def do_carry_over_goals(*, round_: Round, goal_ids: list[int], acting_user) -> l
         raise ServiceError(_("Doelen maak je van een afgesloten ronde."))
     wanted = set(goal_ids)
     goals = list(
-        Goal.objects.select_for_update()
+        Goal.objects.select_for_update(of=("self",))  # the goal rows only: source_round is an outer join
         .select_related("source_round")
         .filter(pk__in=wanted, school=round_.school, deleted_at__isnull=True)
         .exclude(source_round=round_)

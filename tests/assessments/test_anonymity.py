@@ -364,6 +364,8 @@ def test_attack_the_database_refuses_clearing_the_lock(cast):
             return cursor.fetchone()[0]
 
     assert installed() == 1
+    with connection.cursor() as cursor:  # run the deferred foreign key checks of the updates above first: the
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # later migrations alter the table, which waits for none
     MigrationExecutor(connection).migrate([("assessments", "0006_lock_rounds_with_drafts")])
     assert installed() == 0
     executor = MigrationExecutor(connection)
