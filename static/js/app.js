@@ -196,6 +196,21 @@
     });
   }
 
+  // Logging out from any page removes the drafts of the Opbrengsten questionnaire from this browser
+  // (static/js/survey-draft.js keeps them here only, under "gw-survey:..."): a shared computer keeps nothing.
+  function clearSurveyDraftsOnLogout() {
+    document.addEventListener("submit", function (evt) {
+      var action = evt.target.getAttribute && evt.target.getAttribute("action");
+      if (!action || !/\/uitloggen\/$/.test(action)) return;
+      try {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var key = localStorage.key(i);
+          if (key && key.indexOf("gw-survey:") === 0) localStorage.removeItem(key);
+        }
+      } catch (e) { /* private mode: nothing stored */ }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // Forms whose submit htmx sends itself (hx-trigger "submit") queue it already (hx-sync).
     document.querySelectorAll('form[hx-post][hx-trigger]:not([hx-trigger*="submit"])').forEach(holdSubmitWhileSaving);
@@ -204,6 +219,7 @@
     var pres = document.querySelector("[data-presentation]");
     if (pres) setupPresentation(pres);
     setupConfirm();
+    clearSurveyDraftsOnLogout();
   });
 })();
 document.addEventListener("click", function (evt) {

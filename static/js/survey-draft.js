@@ -2,19 +2,10 @@
    server, so answers are never tied to a person. Keyed by survey and user; cleared on submit and on logout. */
 (function () {
   "use strict";
-  var PREFIX = "gw-survey:";
   function state(form) {
     var out = {};
     Array.prototype.forEach.call(form.querySelectorAll("input[type=radio]:checked"), function (el) { out[el.name] = el.value; });
     return out;
-  }
-  function clearAll() {
-    try {
-      for (var i = localStorage.length - 1; i >= 0; i--) {
-        var key = localStorage.key(i);
-        if (key && key.indexOf(PREFIX) === 0) localStorage.removeItem(key);
-      }
-    } catch (e) { /* private mode */ }
   }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-survey-draft]");
@@ -35,9 +26,6 @@
       try { localStorage.setItem(key, JSON.stringify(state(form))); } catch (e) { /* private mode */ }
     });
     form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });
-    // Logging out from this page: the drafts of every questionnaire go too.
-    Array.prototype.forEach.call(document.querySelectorAll('form[action$="/uitloggen/"]'), function (logout) {
-      logout.addEventListener("submit", clearAll);
-    });
+    // Logging out (from any page) removes every questionnaire's draft: static/js/app.js.
   });
 })();

@@ -92,3 +92,22 @@ def test_questionnaire_by_keyboard_then_results(browser_cast, new_context):
     expect(row.first).to_contain_text("3,0")  # (4*3 + 3 + 4*3 + 2) / 10 answers
     # everyone who took part is in the team group, which reaches the minimum: its breakdown shows
     expect(organiser.get_by_role("columnheader", name="Team (5)")).to_be_visible()
+
+
+def test_logging_out_from_any_page_removes_the_drafts(browser_cast, page):
+    """The draft lives in this browser only; on a shared computer logging out (from any page) leaves nothing."""
+    from outcomes import services
+
+    cast = browser_cast
+    survey = services.do_open_survey(
+        school=cast.school, kind="nulmeting", school_year="2026-2027", acting_user=cast.kartrekker
+    )
+    login(page, cast.teamlid)
+    page.goto(f"/scholen/{cast.school.pk}/opbrengsten/vragenlijsten/{survey.pk}/invullen/")
+    page.get_by_role("group", name=FIRST).get_by_label("4 eens", exact=True).check()
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('gw-survey:')).length"
+    assert page.evaluate(drafts) == 1
+    page.goto(f"/scholen/{cast.school.pk}/")  # another page: its logout button clears them too
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+    assert page.evaluate(drafts) == 0
