@@ -257,7 +257,7 @@ def test_closing_on_the_page_and_the_results_with_exports(cast, login):
     html = page.content.decode()
     assert "een eigen meting van het team, geen effectonderzoek" in html.lower()
     assert "2,0" in html and "4,0" in html and "(+2,0)" in html
-    assert reverse("ontwikkelmodel:model") + "#laag-3A" in html
+    assert reverse("ontwikkelmodel:model") + "#accent-3A.2" in html  # the accent itself, not only its layer
     assert "100% ken ik, 0% pas ik toe" in html
     xlsx = client.get(reverse("outcomes:results_xlsx", args=[cast.school.pk]))
     assert xlsx.status_code == 200 and xlsx["Content-Disposition"].startswith("attachment")
@@ -355,3 +355,9 @@ def test_the_demo_school_has_three_closed_questionnaires_with_visible_change(db)
         assert not survey.by_group and [t.group for t in survey.tallies.all()] == ["alle"]
         means.append(results.mean(figures, ["c1", "c2"]))
     assert means[0] < means[1] < means[2]
+
+
+def test_the_model_page_has_an_anchor_per_accent(cast, login):
+    """The results link to the accents themselves (#accent-3A.2); the Ontwikkelmodel page has a row with that id."""
+    html = login(cast.teamlid).get(reverse("ontwikkelmodel:model")).content.decode()
+    assert 'id="accent-3A.2"' in html and 'id="accent-1.1"' in html
