@@ -165,3 +165,18 @@ def test_the_benchmark_itself_is_one_query(cast, ours, django_assert_num_queries
         peer_school({A: phase})
     with django_assert_num_queries(1):
         school_benchmark(ours)
+
+
+def test_the_demo_shows_the_comparison(db):
+    import io
+
+    from django.core.management import call_command
+
+    from organisations.models import School
+    from research.benchmark import school_benchmark
+
+    call_command("demo", stdout=io.StringIO())
+    regenboog = School.objects.get(name="OBS De Regenboog")
+    benchmark = school_benchmark(regenboog)
+    assert regenboog.benchmark_opt_in
+    assert benchmark.accents and all(a.shown for a in benchmark.accents)  # five peers on every accent

@@ -1,6 +1,6 @@
 """Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan,
 the implementation route, the training, the checklist for leidinggevenden, the voorgesprekken and three
-years of the Opbrengsten questionnaire. Each app makes
+years of the Opbrengsten questionnaire, and five schools of another board to compare with. Each app makes
 its own part (its demo.py); this command asks them in order and prints the demo logins."""
 
 import random
@@ -16,6 +16,7 @@ from organisations import demo as organisations_demo
 from organisations.demo import DOMAIN, PASSWORD, PEOPLE
 from organisations.models import Role
 from outcomes import demo as outcomes_demo
+from research import demo as research_demo
 from training.demo import create_demo_training
 from trajectory import demo as trajectory_demo
 
@@ -65,3 +66,4 @@ class Command(BaseCommand):
         assessments_demo.create_open_round(
             regenboog=regenboog, users=users, lead=lead, model=closed.model, base=base, rng=rng
         )
+        research_demo.create_demo(school=regenboog, lead=lead, rng=rng)
