@@ -72,10 +72,55 @@ def write_header(ws, labels) -> None:
 
 
 def finish_table(ws) -> None:
-    """Autofilter on the header row and the data below it, and column widths that fit."""
+    """Autofilter on the header row and the data below it, column widths that fit, rows as high as their
+    lines, and a print set-up."""
     if ws.max_row >= 1 and ws.max_column >= 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     autosize(ws)
+    row_heights(ws)
+    print_setup(ws)
+
+
+def print_setup(ws) -> None:
+    """Printed on A4 landscape, all columns on the width of one page (as many pages down as needed), the header
+    row (the rows above the frozen pane, see write_header) repeated at the top of every page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.5  # inches
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    header_rows = ws.freeze_panes and int(ws.freeze_panes[1:]) - 1
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
+    ws.oddFooter.center.text = "&P / &N"  # page x of n
+
+
+LINE_HEIGHT_PT = 15  # one line of 11 pt text (Calibri), as Excel and LibreOffice lay it out
+
+
+def row_heights(ws) -> None:
+    """Rows whose cells hold more than one line (line breaks, or text wrapped at its column's width) get the
+    height of their longest cell, so the text is not cut off nor drawn over the next row; programs that open the
+    file do not always measure wrapped rows themselves."""
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
+            per_line = max(1, int(width) - 1)  # characters that fit on one line of the column
+            n = sum(max(1, -(-len(line) // per_line)) for line in cell.value.splitlines() or [""])
+            lines = max(lines, n)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT_PT
+            for cell in row:  # the row's other cells start at its top too, next to the first line
+                if cell.value is not None and cell.alignment.vertical != "top":
+                    cell.alignment = Alignment(
+                        horizontal=cell.alignment.horizontal, vertical="top", wrap_text=cell.alignment.wrap_text
+                    )
 
 
 def autosize(ws, *, min_width: int = 8, max_width: int = 60) -> None:
