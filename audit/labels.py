@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "account.recovery_codes_renewed": _("Nieuwe herstelcodes gemaakt"),
     "account.data_exported": _("Eigen gegevens gedownload"),
     "account.erased": _("Account gewist"),
+    "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     # School and team
     "invitation.created": _("Uitnodiging verstuurd"),
     "invitation.accepted": _("Uitnodiging aangenomen"),
@@ -36,6 +37,9 @@ ACTION_LABELS = {
     "school.pupil_count_set": _("Aantal leerlingen ingesteld"),
     "school.exported": _("Alle gegevens van de school gedownload"),
     "school.deleted": _("School verwijderd"),
+    "school.created": _("School toegevoegd door het bestuur"),
+    "school.updated": _("Gegevens van de school gewijzigd door het bestuur"),
+    "school.schoolleiding_invited": _("Schoolleiding uitgenodigd door het bestuur"),
     # Rounds of the Ontwikkelmodel
     "round.created": _("Ronde geopend"),
     "round.updated": _("Ronde gewijzigd"),
@@ -48,6 +52,7 @@ ACTION_LABELS = {
     "round.filling_reopened": _("Invullen heropend"),
     "round.closed": _("Ronde afgesloten"),
     "round.reopened": _("Afgesloten ronde heropend"),
+    "round.deleted": _("Ronde verwijderd"),
     "participant.submitted": _("Zelfbeoordeling ingediend"),
     "participant.withdrawn": _("Zelfbeoordeling ingetrokken"),
     "consensus.saved": _("Consensus vastgelegd"),
@@ -165,6 +170,10 @@ def details(event) -> str:
         if isinstance(fields, list) and fields:
             names = ", ".join(_field_label(model, str(f)) for f in fields)
             parts.append(gettext("velden: %(fields)s") % {"fields": names})
+    if event.action == "school.updated" and isinstance(data.get("fields"), list) and data["fields"]:
+        school_model = apps.get_model("organisations.School")
+        names = ", ".join(_field_label(school_model, str(f)) for f in data["fields"])
+        parts.append(gettext("velden: %(fields)s") % {"fields": names})
     return " · ".join(parts)
 
 

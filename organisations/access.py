@@ -8,6 +8,9 @@ through ``school_object`` (the school filter and the 404) and ``require`` (the 4
 - Another school's object (or one that does not exist) is a 404 — the same answer for both.
 - A role that is too low is a 403.
 - Board members see their board's schools read-only, consensus results only.
+- A board member who is the board's beheerder (BoardMember.is_beheerder) also adds and edits the board's schools
+  and invites their first schoolleiding (BoardAccess.can_manage_board_schools); another board is a 404, a
+  read-only board member gets a 403 on those pages. Inside a school the beheerder is a board member like the others.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.http import Http404
 from audit.models import AuditEvent
 from core.fields import MAX_ID
 
-from .models import Board, Invitation, Membership, Role, School
+from .models import Board, BoardMember, Invitation, Membership, Role, School
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -233,9 +236,11 @@ class SchoolAccess:
         return self.has_role(Role.SCHOOLLEIDING)
 
 
-def require(condition: bool) -> None:
+def require(condition: bool, reason: str = "") -> None:
+    """403 unless ``condition``. ``reason``: the real reason in Dutch, shown on the 403 page instead of the general
+    "je rol geeft geen toegang" (e.g. the round's phase, or not being a participant)."""
     if not condition:
-        raise PermissionDenied
+        raise PermissionDenied(reason) if reason else PermissionDenied
 
 
 def parse_id(value) -> int:
@@ -306,6 +311,45 @@ def get_board_for_user(user, board_id) -> Board:
     return one_or_404(Board.objects.filter(members=user), board_id)
 
 
+@dataclass
+class BoardAccess:
+    """What the current user is in one board: a board member (read-only) or its beheerder."""
+
+    user: User
+    board: Board
+    is_beheerder: bool
+
+    @property
+    def can_manage_board_schools(self) -> bool:
+        """Add and edit the board's schools, invite their first schoolleiding (organisations.services)."""
+        return self.is_beheerder
+
+    @property
+    def can_manage_board_training(self) -> bool:
+        """Plan the board's training for new staff; see can_manage_board_training below."""
+        return self.is_beheerder
+
+
+def board_access(user, board_id, *needs: str) -> BoardAccess:
+    """The user's access to a board (one query): 404 unless they follow it, 403 unless every capability named in
+    ``needs`` (an attribute of BoardAccess, e.g. "can_manage_board_schools") holds."""
+    board_id = parse_id(board_id)
+    if not user.is_authenticated:
+        raise Http404
+    row = BoardMember.objects.select_related("board").filter(board_id=board_id, user=user).first()
+    if row is None:
+        raise Http404
+    acc = BoardAccess(user=user, board=row.board, is_beheerder=row.is_beheerder)
+    for need in needs:
+        require(getattr(acc, need))
+    return acc
+
+
+def board_school(acc: BoardAccess, school_id) -> School:
+    """A school of the board in ``acc``, or 404 (another board's school, or none)."""
+    return one_or_404(School.objects.filter(board=acc.board), school_id)
+
+
 def school_audit_events(access: SchoolAccess):
     """The school's audit rows, for those who may read its log (else 403)."""
     require(access.can_read_audit_log)
@@ -365,3 +409,23 @@ def school_object(access: SchoolAccess, queryset, object_id, *, via: str = "scho
     model to its school, e.g. "trajectory__school"), or 404. Each app finds its own objects with this, in its
     ``lookups.py``; the rule "another school's object is a 404, like an absent one" stays here."""
     return one_or_404(queryset.filter(**{via: access.school}), object_id)
+
+
+# Training for new staff across schools (training app, issue 14; handbook 4.3.4) --------------------------------
+# The board's beheerder plans one training for new staff of several of its schools and sees the names of the new
+# staff of those schools (no one else's); BoardAccess.can_manage_board_training. Read-only board members get a 403
+# on those pages; trainers of a session register its attendance (training.lookups); anyone else gets a 404, as
+# for a board they do not follow.
+def can_manage_board_training(user, board: Board) -> bool:
+    """Plan the board's training for new staff (pick schools, new staff, groups, sessions; take attendance):
+    the board's beheerder (BoardMember.is_beheerder)."""
+    if not user.is_authenticated:
+        return False
+    return BoardMember.objects.filter(board=board, user=user, is_beheerder=True).exists()
+
+
+def follows_board(user, board_id) -> bool:
+    """Whether the user follows the board with this id (read-only or beheerder)."""
+    if not user.is_authenticated:
+        return False
+    return BoardMember.objects.filter(board_id=parse_id(board_id), user=user).exists()

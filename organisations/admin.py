@@ -8,16 +8,8 @@ from django.utils.translation import gettext_lazy
 from core.errors import ServiceError
 
 from . import services
-from .forms import InviteForm
-from .models import Board, Invitation, Membership, Role, School
-
-
-class SchoolleidingInviteForm(InviteForm):
-    """The team page's invitation form, for the schoolleiding role only."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["roles"]
+from .forms import SchoolleidingInviteForm
+from .models import Board, BoardMember, Invitation, Membership, Role, School
 
 
 class SchoolInline(admin.TabularInline):
@@ -27,12 +19,22 @@ class SchoolInline(admin.TabularInline):
     fields = ["name", "brin", "education_type", "cluster"]
 
 
+class BoardMemberInline(admin.TabularInline):
+    """Who follows the board; a beheerder also adds and edits its schools and invites their first schoolleiding
+    (the board's school pages, /besturen/<id>/scholen/). Platform admins create the board and appoint its first
+    beheerder here."""
+
+    model = BoardMember
+    extra = 1
+    autocomplete_fields = ["user"]
+    fields = ["user", "is_beheerder"]
+
+
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
-    filter_horizontal = ["members"]
-    inlines = [SchoolInline]
+    inlines = [BoardMemberInline, SchoolInline]
 
 
 class MembershipInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import PlainDateField
 
-from .models import Role
+from .models import Cluster, EducationType, Role, School
 
 MAX_INVITES = 200
 MAX_EMAIL_LENGTH = 254
@@ -100,3 +100,62 @@ class AcceptInvitationForm(forms.Form):
         if password:
             password_validation.validate_password(password, User(email=self.email, name=self.data.get("name", "")))
         return password
+
+
+class SchoolleidingInviteForm(InviteForm):
+    """The team page's invitation form, for the schoolleiding role only (the admin's school action and the board's
+    "Schoolleiding uitnodigen")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["roles"]
+
+
+class BoardSchoolForm(forms.Form):
+    """A school of the board, as its beheerder adds or edits it (organisations.services.do_create_school)."""
+
+    name = forms.CharField(
+        label=_("Naam van de school"),
+        max_length=School._meta.get_field("name").max_length,
+        error_messages={"required": _("Vul de naam van de school in.")},
+    )
+    education_type = forms.ChoiceField(
+        label=_("Onderwijstype"),
+        choices=[("", _("Kies een onderwijstype")), *EducationType.choices],
+        error_messages={
+            "required": _("Kies een onderwijstype."),
+            "invalid_choice": _("Kies een onderwijstype uit de lijst."),
+        },
+    )
+    cluster = forms.TypedChoiceField(
+        label=_("Cluster"),
+        choices=[("", _("Geen cluster")), *Cluster.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Alleen voor SO en VSO."),
+        error_messages={"invalid_choice": _("Kies een cluster uit de lijst.")},
+    )
+    brin = forms.CharField(
+        label=_("BRIN-code (mag leeg blijven)"),
+        max_length=School._meta.get_field("brin").max_length,
+        required=False,
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if "<" in name or ">" in name:
+            raise ValidationError(_("Een schoolnaam bevat geen < of >."))
+        return name
+
+    def clean_brin(self):
+        brin = self.cleaned_data["brin"].strip().upper()
+        if brin and not re.fullmatch(r"[0-9A-Z]{2,6}", brin):
+            raise ValidationError(_("Een BRIN-code bestaat uit cijfers en letters, hooguit 6 tekens."))
+        return brin
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cluster") and cleaned.get("education_type") not in (EducationType.SO, EducationType.VSO):
+            self.add_error("cluster", _("Een cluster hoort alleen bij SO of VSO."))
+        return cleaned

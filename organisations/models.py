@@ -16,8 +16,14 @@ if TYPE_CHECKING:
 
 class Board(models.Model):
     name = models.CharField(_("naam"), max_length=200)
+    # Everyone who follows the board (its page, read-only). A member marked beheerder (BoardMember.is_beheerder)
+    # also adds and edits the board's schools and invites their first schoolleiding (issue 14).
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="boards", verbose_name=_("bestuursleden")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="boards",
+        verbose_name=_("bestuursleden"),
+        through="BoardMember",
     )
 
     class Meta:
@@ -27,6 +33,28 @@ class Board(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BoardMember(models.Model):
+    """A person who follows a board; ``is_beheerder``: also manages its schools. The table is the one Django made
+    for ``Board.members`` before it had a through model (migration 0004 only adds the column)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    is_beheerder = models.BooleanField(
+        _("bestuurder/beheerder"),
+        default=False,
+        help_text=_("Voegt scholen aan het bestuur toe, wijzigt ze en nodigt hun eerste schoolleiding uit."),
+    )
+
+    class Meta:
+        db_table = "organisations_board_members"
+        verbose_name = _("bestuurslid")
+        verbose_name_plural = _("bestuursleden")
+        unique_together = [("board", "user")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.board}"
 
 
 class EducationType(models.TextChoices):

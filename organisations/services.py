@@ -1,4 +1,4 @@
-"""Writes that touch several models: invitations, roles, membership removal."""
+"""Writes that touch several models: invitations, roles, membership removal, a board's schools."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from audit.models import record
 from core.errors import ServiceError
 from core.mail import MailStatus, queue_mail
 
-from .models import Invitation, Membership, Role, hash_token
+from .models import BoardMember, Cluster, EducationType, Invitation, Membership, Role, School, hash_token
 
 
 @transaction.atomic
@@ -30,6 +30,11 @@ def do_invite_members(*, school, emails: list[str], roles: list[str], acting_use
     roles = [Role(r).value for r in roles]
     if Role.SCHOOLLEIDING in roles:
         _check_may_touch_schoolleiding(school, acting_user)
+    return _invite(school=school, emails=emails, roles=roles, acting_user=acting_user, base_url=base_url)
+
+
+def _invite(*, school, emails: list[str], roles: list[str], acting_user, base_url: str) -> list[Invitation]:
+    """do_invite_members after its checks (also used by do_invite_first_schoolleiding)."""
     created = []
     now = timezone.now()
     for email in emails:
@@ -256,3 +261,112 @@ def do_remove_member(*, membership: Membership, acting_user) -> None:
         data={"user": membership.user_id, "roles": membership.roles},
     )
     membership.delete()
+
+
+# A board's schools (issue 14): the board's beheerder adds and edits them and invites their first schoolleiding. ---
+
+
+def _is_board_beheerder(board, acting_user) -> bool:
+    return bool(
+        acting_user is not None
+        and acting_user.is_authenticated
+        and BoardMember.objects.filter(board=board, user=acting_user, is_beheerder=True).exists()
+    )
+
+
+def _check_board_beheerder(board, acting_user) -> None:
+    if not _is_board_beheerder(board, acting_user):
+        raise ServiceError(_("Alleen de beheerder van het bestuur kan scholen toevoegen, wijzigen of starten."))
+
+
+SCHOOL_FIELDS = ("name", "education_type", "cluster", "brin")
+
+
+def _clean_school(*, name: str, education_type: str, cluster, brin: str) -> dict:
+    """The service's own checks (the form gives the same messages first): a name, a known onderwijstype, a cluster
+    only for SO and VSO."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Vul de naam van de school in."))
+    if len(name) > School._meta.get_field("name").max_length:
+        raise ServiceError(_("De naam is te lang (hooguit 200 tekens)."))
+    if education_type not in EducationType.values:
+        raise ServiceError(_("Kies een onderwijstype uit de lijst."))
+    if cluster in ("", None):
+        cluster = None
+    elif int(cluster) not in Cluster.values:
+        raise ServiceError(_("Kies een cluster uit de lijst."))
+    if cluster is not None and education_type not in (EducationType.SO, EducationType.VSO):
+        raise ServiceError(_("Een cluster hoort alleen bij SO of VSO."))
+    brin = (brin or "").strip().upper()
+    if len(brin) > School._meta.get_field("brin").max_length:
+        raise ServiceError(_("Een BRIN-code heeft hooguit 6 tekens."))
+    return {"name": name, "education_type": education_type, "cluster": int(cluster) if cluster else None, "brin": brin}
+
+
+@transaction.atomic
+def do_create_school(*, board, name: str, education_type: str, cluster=None, brin: str = "", acting_user) -> School:
+    """A new school of the board, by its beheerder. It starts empty: the beheerder invites its first schoolleiding,
+    who lands on the school's "Zo begin je" page."""
+    _check_board_beheerder(board, acting_user)
+    values = _clean_school(name=name, education_type=education_type, cluster=cluster, brin=brin)
+    school = School.objects.create(board=board, **values)
+    record(
+        action="school.created",
+        acting_user=acting_user,
+        board=board,
+        school=school,
+        target=school,
+        data={"name": school.name, "education_type": school.education_type},
+    )
+    return school
+
+
+@transaction.atomic
+def do_update_school(
+    *, school: School, name: str, education_type: str, cluster=None, brin: str = "", acting_user
+) -> School:
+    """Change a school's name, onderwijstype, cluster or BRIN-code, by the board's beheerder."""
+    school = School.objects.select_for_update().select_related("board").get(pk=school.pk)
+    _check_board_beheerder(school.board, acting_user)
+    values = _clean_school(name=name, education_type=education_type, cluster=cluster, brin=brin)
+    changed = [f for f in SCHOOL_FIELDS if getattr(school, f) != values[f]]
+    if not changed:
+        return school
+    for field_name in changed:
+        setattr(school, field_name, values[field_name])
+    school.save(update_fields=changed)
+    record(
+        action="school.updated",
+        acting_user=acting_user,
+        board=school.board,
+        school=school,
+        target=school,
+        data={"fields": changed},  # the names of the changed fields, not their values
+    )
+    return school
+
+
+@transaction.atomic
+def do_invite_first_schoolleiding(*, school: School, emails: list[str], acting_user, base_url: str) -> list[Invitation]:
+    """The board's beheerder invites a school's schoolleiding (the same invitation and mail as the team page's);
+    from then on the schoolleiding runs the school. Refused once the school has a schoolleiding."""
+    school = School.objects.select_for_update().select_related("board").get(pk=school.pk)
+    _check_board_beheerder(school.board, acting_user)
+    if Membership.objects.filter(school=school, is_schoolleiding=True).exists():
+        raise ServiceError(
+            _("%(school)s heeft al een schoolleiding; die nodigt het team en een nieuwe schoolleider zelf uit.")
+            % {"school": school.name}
+        )
+    created = _invite(
+        school=school, emails=emails, roles=[Role.SCHOOLLEIDING.value], acting_user=acting_user, base_url=base_url
+    )
+    record(
+        action="school.schoolleiding_invited",
+        acting_user=acting_user,
+        board=school.board,
+        school=school,
+        target=school,
+        data={"invitations": len(created)},
+    )
+    return created
