@@ -159,3 +159,126 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Training for new staff across schools (handbook 4.3.4, issue 14) ------------------------------------------------
+# "Als er meerdere scholen binnen het bestuur werken met TSO en de groep nieuwe medewerkers per school is beperkt,
+# dan is het mogelijk handig om dit samen, school overstijgend, te organiseren." A board plans one training for
+# several of its schools; the participants are memberships, so every mark belongs to the person's own school and
+# counts there (training/overview.py: "nog te trainen"). Only the board's planner and the session's trainers see
+# participants of more than one school; a school sees its own people only.
+
+
+class BoardTraining(Versioned, models.Model):
+    board = models.ForeignKey("organisations.Board", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("titel"), max_length=MAX_NAME)
+    school_year = models.PositiveSmallIntegerField(
+        _("schooljaar (beginjaar)"),
+        validators=[MinValueValidator(MIN_SCHOOL_YEAR), MaxValueValidator(MAX_SCHOOL_YEAR)],
+    )
+    schools = models.ManyToManyField("organisations.School", related_name="+", verbose_name=_("scholen"))
+    content_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("training nieuwe medewerkers (bestuur)")
+        verbose_name_plural = _("trainingen nieuwe medewerkers (bestuur)")
+        ordering = ["-school_year", "title", "id"]
+
+    def __str__(self):
+        return f"{self.title} {self.school_year_label}"
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"
+
+
+class BoardTrainingGroup(models.Model):
+    training = models.ForeignKey(BoardTraining, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("naam"), max_length=MAX_NAME)
+
+    class Meta:
+        verbose_name = _("groep (training nieuwe medewerkers)")
+        verbose_name_plural = _("groepen (training nieuwe medewerkers)")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class BoardTrainingParticipant(models.Model):
+    """A new staff member of one of the training's schools, in one of its groups."""
+
+    training = models.ForeignKey(BoardTraining, on_delete=models.CASCADE, related_name="participants")
+    group = models.ForeignKey(BoardTrainingGroup, on_delete=models.CASCADE, related_name="participants")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("deelnemer (training nieuwe medewerkers)")
+        verbose_name_plural = _("deelnemers (training nieuwe medewerkers)")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "membership"], name="unique_board_training_participant")
+        ]
+
+    def __str__(self):
+        return f"{self.membership} @ {self.training}"
+
+
+class BoardTrainingSession(Versioned, models.Model):
+    training = models.ForeignKey(BoardTraining, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("soort"), max_length=20)  # a session code of the content file, or "overig"
+    title = models.CharField(_("titel"), max_length=MAX_NAME)
+    date = models.DateField(_("datum"))
+    start_time = models.TimeField(_("begintijd"), null=True, blank=True)
+    end_time = models.TimeField(_("eindtijd"), null=True, blank=True)
+    location = models.CharField(_("locatie"), max_length=MAX_NAME, blank=True)
+    group = models.ForeignKey(
+        BoardTrainingGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("groep"),
+    )  # None: every participant of the training
+    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+
+    class Meta:
+        verbose_name = _("sessie (training nieuwe medewerkers)")
+        verbose_name_plural = _("sessies (training nieuwe medewerkers)")
+        ordering = ["date", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True)
+                | models.Q(end_time__isnull=True)
+                | models.Q(end_time__gt=models.F("start_time")),
+                name="board_training_session_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
+    @property
+    def content_kind(self):
+        from .content import load_content
+
+        return load_content().kind(self.kind)
+
+
+class BoardAttendance(models.Model):
+    session = models.ForeignKey(BoardTrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(BoardTrainingParticipant, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("aanwezigheid"), max_length=10, choices=AttendanceStatus.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("aanwezigheid (training nieuwe medewerkers)")
+        verbose_name_plural = _("aanwezigheid (training nieuwe medewerkers)")
+        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="unique_board_attendance")]
+
+    def __str__(self):
+        return f"{self.participant} @ {self.session}: {self.status}"
