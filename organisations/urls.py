@@ -20,4 +20,13 @@ urlpatterns = [
     path("scholen/<int:school_id>/team/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
+    # A board's schools, managed by its beheerder (issue 14).
+    path("besturen/<int:board_id>/scholen/", views.board_schools, name="board_schools"),
+    path("besturen/<int:board_id>/scholen/nieuw/", views.board_school_new, name="board_school_new"),
+    path("besturen/<int:board_id>/scholen/<int:school_id>/", views.board_school_edit, name="board_school_edit"),
+    path(
+        "besturen/<int:board_id>/scholen/<int:school_id>/schoolleiding/",
+        views.board_school_invite,
+        name="board_school_invite",
+    ),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +13,8 @@ from core.errors import ServiceError
 from organisations import access
 
 from . import services
-from .forms import AcceptInvitationForm, InviteForm, MemberForm
-from .models import Invitation, Membership
+from .forms import AcceptInvitationForm, BoardSchoolForm, InviteForm, MemberForm, SchoolleidingInviteForm
+from .models import Invitation, Membership, Role, School
 
 
 def members(request, school_id):
@@ -187,10 +188,123 @@ def invitation(request, token):
             if not request.user.is_authenticated:
                 login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welkom bij %(school)s!") % {"school": membership.school.name})
+            if membership.has_role(Role.SCHOOLLEIDING, Role.KARTREKKER):
+                # A new school opens on 'Zo begin je' (pages/onboarding.py); one that did every step goes on to
+                # its dashboard.
+                return redirect(reverse("organisations:onboarding", args=[membership.school_id]) + "?welkom=1")
             return redirect(school_url)
     return render(
         request,
         "organisations/invitation.html",
         {"invitation": inv, "form": form, "error": error, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# A board's schools (issue 14): the board's beheerder adds and edits them and invites their first schoolleiding. ----
+
+
+def _board_schools_context(acc: access.BoardAccess, **extra) -> dict:
+    return {"bacc": acc, "board": acc.board, **extra}
+
+
+def board_schools(request, board_id):
+    """The board's schools as its beheerder manages them: whether each has a schoolleiding yet, open invitations."""
+    acc = access.board_access(request.user, board_id, "can_manage_board_schools")
+    schools = list(
+        School.objects.filter(board=acc.board)
+        .annotate(
+            n_schoolleiding=Count("memberships", filter=Q(memberships__is_schoolleiding=True)),
+        )
+        .order_by("name")
+    )
+    now = timezone.now()
+    open_invitations: dict[int, list[Invitation]] = {}
+    for inv in Invitation.objects.filter(
+        school__board=acc.board, accepted_at=None, revoked_at=None, expires_at__gt=now
+    ).order_by("created_at"):
+        if Role.SCHOOLLEIDING in inv.roles:
+            open_invitations.setdefault(inv.school_id, []).append(inv)
+    for school in schools:
+        school.open_invitations = open_invitations.get(school.pk, [])
+    return render(request, "organisations/board_schools.html", _board_schools_context(acc, schools=schools))
+
+
+def board_school_new(request, board_id):
+    acc = access.board_access(request.user, board_id, "can_manage_board_schools")
+    form = BoardSchoolForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.do_create_school(board=acc.board, acting_user=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(school)s is toegevoegd. Nodig nu de schoolleiding uit: die zet de school verder op.")
+                % {"school": school.name},
+            )
+            return redirect("organisations:board_school_invite", board_id=acc.board.pk, school_id=school.pk)
+    return render(
+        request,
+        "organisations/board_school_form.html",
+        _board_schools_context(acc, form=form, school=None),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def board_school_edit(request, board_id, school_id):
+    acc = access.board_access(request.user, board_id, "can_manage_board_schools")
+    school = access.board_school(acc, school_id)
+    initial = {f: getattr(school, f) for f in services.SCHOOL_FIELDS}
+    form = BoardSchoolForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_school(school=school, acting_user=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("De gegevens van %(school)s zijn opgeslagen.") % {"school": form.cleaned_data["name"]}
+            )
+            return redirect("organisations:board_schools", board_id=acc.board.pk)
+    return render(
+        request,
+        "organisations/board_school_form.html",
+        _board_schools_context(acc, form=form, school=school),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def board_school_invite(request, board_id, school_id):
+    """Invite a school's first schoolleiding: the invitation and e-mail of the team page, role schoolleiding."""
+    acc = access.board_access(request.user, board_id, "can_manage_board_schools")
+    school = access.board_school(acc, school_id)
+    has_lead = Membership.objects.filter(school=school, is_schoolleiding=True).exists()
+    form = SchoolleidingInviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.do_invite_first_schoolleiding(
+                school=school,
+                emails=form.cleaned_data["emails"],
+                acting_user=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ServiceError as exc:
+            form.add_error("emails", str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(n)d uitnodiging(en) voor de schoolleiding van %(school)s aangemaakt. De e-mail staat in de "
+                    "wachtrij en gaat zo de deur uit."
+                )
+                % {"n": len(created), "school": school.name},
+            )
+            return redirect("organisations:board_schools", board_id=acc.board.pk)
+    return render(
+        request,
+        "organisations/board_school_invite.html",
+        _board_schools_context(acc, form=form, school=school, has_lead=has_lead),
         status=400 if request.method == "POST" else 200,
     )

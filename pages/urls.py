@@ -4,7 +4,7 @@ lists into those namespaces, so that no app below has to import from here."""
 
 from django.urls import path
 
-from . import audit_views, growth, leaving_views, privacy_views, round_result, views
+from . import audit_views, growth, leaving_views, onboarding, privacy_views, round_result, views
 
 home = path("", views.home, name="home")
 
@@ -16,6 +16,7 @@ accounts_urlpatterns = [
 
 organisations_urlpatterns = [
     path("scholen/<int:school_id>/", views.school_dashboard, name="school"),
+    path("scholen/<int:school_id>/zo-begin-je/", onboarding.onboarding, name="onboarding"),
     path("besturen/<int:board_id>/", views.board, name="board"),
     path("scholen/<int:school_id>/stoppen/gegevens.zip", leaving_views.school_export, name="school_export"),
     path("scholen/<int:school_id>/stoppen/", leaving_views.school_delete, name="school_delete"),

@@ -8,6 +8,7 @@ from assessments.models import Round
 from organisations import access
 from trajectory.overview import dashboard_route
 
+from . import onboarding
 from .board_overview import board_overview
 
 
@@ -45,10 +46,14 @@ def school_dashboard(request, school_id):
             "my_rounds": my_rounds,
             "plan": dashboard_summary(acc.school, request.user),
             "route": dashboard_route(acc.school, request.user),
+            # 'Zo begin je' (pages/onboarding.py), prominent for the organisers while a first step is still open.
+            "onboarding_open": acc.can_manage_members and not onboarding.is_done(onboarding.facts(acc.school)),
         },
     )
 
 
 def board(request, board_id):
-    board = access.get_board_for_user(request.user, board_id)
-    return render(request, "organisations/board.html", {"board": board, "rows": board_overview(board)})
+    bacc = access.board_access(request.user, board_id)
+    return render(
+        request, "organisations/board.html", {"board": bacc.board, "bacc": bacc, "rows": board_overview(bacc.board)}
+    )
