@@ -1,5 +1,8 @@
 """PDF reports printed from the pages' own templates with WeasyPrint: tagged PDF/UA-1, A4 via our print CSS.
 
+WeasyPrint's table tagging is corrected before the PDF is written (core/pdftags.py): the PDF/UA-1 claim is only
+made because tests/test_export_clients.py checks every report's structure tree.
+
 The template is rendered with ``pdf=True``; base.html then links no stylesheets, and our own two (tokens.css and
 app.css, whose print rules lay out the page) are handed to WeasyPrint already parsed: parsing them took a third
 of the time of every PDF. They are parsed once per process (again on every PDF with DEBUG, so edits show).
@@ -21,6 +24,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .pdftags import fix_structure
 
 PDF_TYPE = "application/pdf"
 PDF_STYLESHEETS = ("css/tokens.css", "css/app.css")  # the NL Design System CSS is for screens: left out
@@ -57,6 +62,7 @@ def render_pdf(request, template_name: str, context: dict) -> bytes:
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher(base_url)).write_pdf(
         stylesheets=stylesheets(),
         pdf_variant="pdf/ua-1",  # tagged PDF (structure tree, /MarkInfo), /Lang from <html lang>, title in metadata
+        finisher=fix_structure,  # table headers, scopes and captions as PDF/UA wants them (core/pdftags.py)
     )
 
 

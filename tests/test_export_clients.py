@@ -15,6 +15,8 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from actionplans import services as plan_services
 from actionplans.models import ActionStatus
@@ -122,3 +124,174 @@ def test_multi_line_cells_wrap_in_rows_as_high_as_their_lines(full, login):
     four = next(c for c in cells if c.value and c.value.count("\n") == 3)  # the four steps of "Ouderavond plannen"
     assert four.alignment.wrap_text and stappen.row_dimensions[four.row].height >= 60
     assert multi_line >= 6  # the plan's steps and the round's two-line next steps
+
+
+# PDFs: the structure tree ---------------------------------------------------------------------------------------
+
+
+def _obj(o):
+    return o.get_object() if isinstance(o, IndirectObject) else o
+
+
+def kids(element) -> list:
+    """The structure elements below one (marked content and annotations left out)."""
+    k = _obj(element.get("/K"))
+    k = [] if k is None else k if isinstance(k, ArrayObject) else [k]
+    return [c for c in (_obj(x) for x in k) if isinstance(c, DictionaryObject) and "/S" in c]
+
+
+def attributes(element) -> dict:
+    a = _obj(element.get("/A"))
+    out: dict = {}
+    for item in [] if a is None else a if isinstance(a, ArrayObject) else [a]:
+        if isinstance(_obj(item), DictionaryObject):
+            out.update({k: _obj(v) for k, v in _obj(item).items()})
+    return out
+
+
+def walk(root):
+    """(element, its ancestors) for every structure element, depth first."""
+    stack = [(e, ()) for e in kids(root)]
+    while stack:
+        element, ancestors = stack.pop()
+        yield element, ancestors
+        stack.extend((c, (*ancestors, element)) for c in kids(element))
+
+
+def table_grid(table):
+    """Every cell of a Table element with its row, column, rowspan, colspan, laid out as HTML lays out a table
+    (a cell reaching down from an earlier row takes its columns in the rows below)."""
+    rows = []
+    for child in kids(table):
+        if child["/S"] == "/TR":
+            rows.append(child)
+        elif child["/S"] in ("/THead", "/TBody", "/TFoot"):
+            rows += [r for r in kids(child) if r["/S"] == "/TR"]
+    taken, cells = set(), []
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in kids(row):
+            while (r, c) in taken:
+                c += 1
+            a = attributes(cell)
+            rs, cs = int(a.get("/RowSpan", 1)), int(a.get("/ColSpan", 1))
+            taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+            cells.append((cell, r, c, rs, cs))
+            c += cs
+    return cells
+
+
+def structure_problems(content: bytes) -> list[str]:
+    """What is wrong with a tagged PDF's tables, headers and figures, as a screen reader would meet it."""
+    root = _obj(PdfReader(io.BytesIO(content)).trailer["/Root"])
+    assert root["/MarkInfo"]["/Marked"], "not a tagged PDF"
+    problems = []
+    headings = {f"/H{n}" for n in range(1, 7)} | {"/H"}
+    for element, ancestors in walk(_obj(root["/StructTreeRoot"])):
+        kind = element["/S"]
+        if kind == "/Figure":
+            if any(a["/S"] in headings for a in ancestors):
+                problems.append("Figure inside a heading")
+            if not element.get("/Alt"):
+                problems.append("Figure without /Alt")
+        if kind == "/TH" and attributes(element).get("/Scope") not in ("/Row", "/Column", "/Both"):
+            problems.append("TH without /Scope")
+        if kind != "/Table":
+            continue
+        children = [c["/S"] for c in kids(element)]
+        if set(children) - {"/Caption", "/THead", "/TBody", "/TFoot", "/TR"}:
+            problems.append(f"Table with children {children}")
+        if "/Caption" in children[1:]:
+            problems.append("Caption not the Table's first child")
+        cells = table_grid(element)
+        ths = [(cell, r, c, rs, cs) for cell, r, c, rs, cs in cells if cell["/S"] == "/TH"]
+        for cell, r, c, rs, cs in cells:
+            if cell["/S"] != "/TD":
+                continue
+            expected = set()
+            for th, hr, hc, hrs, hcs in ths:
+                scope = attributes(th).get("/Scope")
+                if scope in ("/Column", "/Both") and hr < r and hc < c + cs and c < hc + hcs:
+                    expected.add(str(th["/ID"]))
+                if scope in ("/Row", "/Both") and hc < c and hr < r + rs and r < hr + hrs:
+                    expected.add(str(th["/ID"]))
+            actual = {str(h) for h in attributes(cell).get("/Headers", [])}
+            if actual != expected:
+                problems.append(f"TD (row {r}, column {c}) /Headers {sorted(actual)}, expected {sorted(expected)}")
+    return problems
+
+
+def tables(content: bytes) -> list:
+    root = _obj(PdfReader(io.BytesIO(content)).trailer["/Root"])
+    return [e for e, _a in walk(_obj(root["/StructTreeRoot"])) if e["/S"] == "/Table"]
+
+
+def pdfs(cast, client) -> dict[str, bytes]:
+    s = cast.school.pk
+    urls = {
+        "rapport": reverse("assessments:result_pdf", args=[s, cast.closed_round.pk]),
+        "traject": reverse("trajectory:pdf", args=[s]),
+        "opbrengsten": reverse("outcomes:results_pdf", args=[s]),
+    }
+    return {name: get(client, url) for name, url in urls.items()}
+
+
+def test_every_pdf_has_a_right_structure_tree_and_says_pdf_ua(full, login):
+    for name, content in pdfs(full, login(full.kartrekker)).items():
+        assert structure_problems(content) == [], name
+        assert tables(content), name
+        reader = PdfReader(io.BytesIO(content))
+        xmp = _obj(reader.trailer["/Root"]["/Metadata"]).get_data().decode()
+        assert "pdfuaid:part" in xmp, name  # the claim is made, and the tree above bears it out
+        figures = [e for e, _a in walk(_obj(reader.trailer["/Root"]["/StructTreeRoot"])) if e["/S"] == "/Figure"]
+        if name in ("rapport", "opbrengsten"):
+            assert figures, name  # the charts are there, as figures with a text
+
+
+def test_the_route_pdf_reads_each_step_under_its_own_phase(full, login):
+    """The bug as found: after the merged phase cell, every step was read under the first phase's column."""
+    content = get(login(full.kartrekker), reverse("trajectory:pdf", args=[full.school.pk]))
+    (table,) = tables(content)
+    assert kids(table)[0]["/S"] == "/Caption"
+    cells = table_grid(table)
+    phases = {str(c["/ID"]): r for c, r, col, rs, cs in cells if c["/S"] == "/TH" and col == 0 and r > 0}
+    assert len(phases) >= 4  # one row header per phase, merged over its steps
+    column_heads = {str(c["/ID"]) for c, r, col, rs, cs in cells if c["/S"] == "/TH" and r == 0}
+    for cell, r, c, _rs, _cs in cells:
+        if cell["/S"] != "/TD":
+            continue
+        names = {str(h) for h in attributes(cell)["/Headers"]}
+        (phase,) = names & phases.keys()  # exactly one phase: the one whose merged cell covers this row
+        assert phases[phase] == max(start for start in phases.values() if start <= r)
+        assert len(names & column_heads) == 1 and f"-0-{c}" in "".join(names & column_heads)
+
+
+def test_pdf_tags_correct_merged_cells_hidden_captions_and_row_headers(rf):
+    """core/pdftags.py on a table with everything WeasyPrint gets wrong: rowspan and colspan, a hidden caption,
+    a row header without scope."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    from core.pdftags import fix_structure
+
+    html = """<html lang="nl"><head><title>t</title></head><body><main><table>
+      <caption class="visually-hidden">Verborgen bijschrift</caption>
+      <thead><tr><th>Groep</th><th>Naam</th><th colspan="2">Cijfers</th></tr></thead>
+      <tbody>
+        <tr><th rowspan="2">A</th><th>a1</th><td>1</td><td>2</td></tr>
+        <tr><th>a2</th><td colspan="2">3</td></tr>
+        <tr><th>B</th><td>b1</td><td rowspan="2">4</td><td>5</td></tr>
+        <tr><th>C</th><td>c1</td><td>6</td></tr>
+      </tbody></table></main></body></html>"""
+    css = [CSS(filename=finders.find("css/app.css"))]
+    content = HTML(string=html).write_pdf(stylesheets=css, pdf_variant="pdf/ua-1", finisher=fix_structure)
+    assert structure_problems(content) == []
+    (table,) = tables(content)
+    assert [k["/S"] for k in kids(table)] == ["/Caption", "/THead", "/TBody"]
+    by_text = {(r, c): cell for cell, r, c, rs, cs in table_grid(table)}
+    ids = {rc: str(cell.get("/ID")) for rc, cell in by_text.items()}
+    # "3" (row 2, columns 2-3) is headed by Cijfers, group A (merged from row 1) and a2
+    assert {str(h) for h in attributes(by_text[(2, 2)])["/Headers"]} == {ids[(0, 2)], ids[(1, 0)], ids[(2, 1)]}
+    # "6" (row 4, column 3) sits right of the merged "4": headed by Cijfers and C, not by B
+    assert {str(h) for h in attributes(by_text[(4, 3)])["/Headers"]} == {ids[(0, 2)], ids[(4, 0)]}
+    assert attributes(by_text[(1, 0)])["/Scope"] == "/Row" and attributes(by_text[(0, 0)])["/Scope"] == "/Column"
