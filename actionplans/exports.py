@@ -35,7 +35,9 @@ from core.wordprocessing import (
     LANGUAGE,
     clean_text,
     describe_table,
+    header_widths,
     repeat_as_header,
+    set_column_widths,
     set_document_language,
 )
 from ontwikkelmodel.content import load_file
@@ -210,6 +212,7 @@ def plan_docx(school, overview: PlanOverview) -> bytes:
             ]
             for cell, value in zip(cells[1:], values, strict=True):
                 cell.text = clean_text(value)
+    set_column_widths(table, _widths(_meeting_columns()))
 
     # The development goals (handbook ch. 5): short term, then long term.
     doc.add_heading(_("Ontwikkeldoelen"), level=2)
@@ -241,9 +244,10 @@ def plan_docx(school, overview: PlanOverview) -> bytes:
         table = _table(doc, columns, _("Actiepunten %(layer)s") % {"layer": block.layer.name})
         if not block.actions:
             table.add_row()  # an empty row to fill in, as in the printed form
-        widths = [width for _label, width in columns]
+        widths = _widths(columns)
         for action in block.actions:
             _action_row(table, action, widths)
+        set_column_widths(table, widths)
 
     out = io.BytesIO()
     doc.save(out)
@@ -253,7 +257,7 @@ def plan_docx(school, overview: PlanOverview) -> bytes:
 def _action_row(table, action, widths_mm) -> None:
     """One action as a table row (w:tr). Built as WordprocessingML text and parsed once: python-docx's
     element-by-element API takes about 1 s for a plan of 200 actions, this about a tenth of that."""
-    late = f'<w:r><w:rPr><w:b/><w:color w:val="{LATE_COLOUR}"/></w:rPr><w:t>{{}}</w:t></w:r>'
+    late = f'<w:r><w:rPr><w:b/><w:color w:val="{LATE_COLOUR}"/></w:rPr><w:t xml:space="preserve">{{}}</w:t></w:r>'
     first = [_p(_r(action.title, bold=True))]
     if _goal_title(action):
         first.append(_p(_r(_("Doel: %(goal)s") % {"goal": _goal_title(action)})))
@@ -322,15 +326,21 @@ def _page(section, *, landscape: bool) -> None:
         setattr(section, side, Mm(MARGIN_MM))
 
 
+def _widths(columns) -> list[float]:
+    """The columns' widths in mm: as proposed, widened where a header word would not fit (core.wordprocessing)."""
+    return header_widths([label for label, _width in columns], [width for _label, width in columns])
+
+
 def _table(doc, columns, description: str):
-    """A grid table with a bold header row that repeats on every page; rows added later get the widths."""
+    """A grid table with a bold header row that repeats on every page; rows added later get the widths (and
+    set_column_widths fixes them on every cell once the rows are in)."""
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.autofit = False
     describe_table(table, description)
     header = table.rows[0]
     repeat_as_header(header)
-    for i, (cell, (label, width)) in enumerate(zip(header.cells, columns, strict=True)):
+    for i, (cell, label, width) in enumerate(zip(header.cells, [c[0] for c in columns], _widths(columns), strict=True)):
         cell.width = Mm(width)
         table.columns[i].width = Mm(width)  # the grid: add_row() copies it into every new row
         cell.paragraphs[0].add_run(label).bold = True

@@ -25,7 +25,9 @@ from core.wordprocessing import (
     LANGUAGE,
     clean_text,
     describe_table,
+    header_widths,
     repeat_as_header,
+    set_column_widths,
     set_document_language,
 )
 from ontwikkelmodel.content import load_gespreksformulier
@@ -103,7 +105,8 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
         )
         header = table.rows[0]
         repeat_as_header(header)
-        for cell, label in zip(header.cells, [_("Accent"), *columns], strict=True):
+        labels = [_("Accent"), *columns]
+        for cell, label in zip(header.cells, labels, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(clean_text(label)).bold = True
         for a in layer_summary.accents:
@@ -129,12 +132,7 @@ def round_docx(round_, summary: RoundSummary) -> bytes:
                 clean_text(_("Wat we verschillend zagen bij %(accent)s: ") % {"accent": code})
             ).bold = True
             paragraph.add_run(clean_text(text))
-        for row in table.rows:
-            row.cells[0].width = Mm(50)
-            row.cells[1].width = Mm(30)
-            row.cells[2].width = Mm(80)
-            row.cells[3].width = Mm(80)
-            row.cells[4].width = Mm(25)
+        set_column_widths(table, header_widths([clean_text(label) for label in labels], [50, 30, 80, 80, 25]))
 
     doc.add_heading(_("Bron"), level=2)
     doc.add_paragraph(clean_text(form["source"]) + ".")

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Mm
 
-from core.wordprocessing import LANGUAGE, clean_text, describe_table, repeat_as_header, set_document_language
+from core.wordprocessing import (
+    LANGUAGE,
+    clean_text,
+    describe_table,
+    header_widths,
+    repeat_as_header,
+    set_column_widths,
+    set_document_language,
+)
 
 from .content import load_agenda
 from .models import Decision, Note
@@ -110,6 +118,8 @@ def conversation_docx(conversation) -> bytes:
             values = [f"{a.who}: {a.what}" if a.who else a.what, _date(a.due_date), a.support, a.feedback]
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = clean_text(value) or "–"
+        # A4 portrait within the margins: 170 mm
+        set_column_widths(table, header_widths([clean_text(label) for label in labels], [55, 30, 42, 43]))
     else:
         doc.add_paragraph(_("Nog geen afspraken."))
 

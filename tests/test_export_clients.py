@@ -14,6 +14,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -21,8 +23,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from actionplans import services as plan_services
 from actionplans.models import ActionStatus
 from assessments.models import ConsensusItem
+from ontwikkelmodel.content import load_gespreksformulier
 from outcomes import services as outcome_services
 from tests.factories import make_action
+from tests.intake_fixtures import build_intake
 from tests.outcomes.fixtures import add_team, submit_all
 from tests.trajectory_fixtures import start_route
 
@@ -295,3 +299,85 @@ def test_pdf_tags_correct_merged_cells_hidden_captions_and_row_headers(rf):
     # "6" (row 4, column 3) sits right of the merged "4": headed by Cijfers and C, not by B
     assert {str(h) for h in attributes(by_text[(4, 3)])["/Headers"]} == {ids[(0, 2)], ids[(4, 0)]}
     assert attributes(by_text[(1, 0)])["/Scope"] == "/Row" and attributes(by_text[(0, 0)])["/Scope"] == "/Column"
+
+
+# Word: column widths, spaces, headers -----------------------------------------------------------------------------
+
+DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core (.ci/run)
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def documents(cast, client) -> dict:
+    s, r = cast.school.pk, cast.closed_round.pk
+    intake = build_intake(cast)
+    urls = {
+        "gespreksformulier": reverse("assessments:result_docx", args=[s, r]),
+        "actieplan": reverse("actionplans:plan_docx", args=[s]),
+        "voorgesprek": reverse("intake:conversation_docx", args=[s, intake.conversation.pk]),
+    }
+    return {name: Document(io.BytesIO(get(client, url))) for name, url in urls.items()}
+
+
+def printed_width_mm(word: str, size_pt: float) -> float:
+    """The word in DejaVu Sans Bold: wider than Calibri and what LibreOffice shows where Calibri is missing."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(DEJAVU_BOLD, 1000).getlength(word) / 1000 * size_pt * 25.4 / 72
+
+
+def font_size(doc) -> float:
+    size = doc.styles["Normal"].font.size
+    return size.pt if size is not None else 11  # the template's default (w:docDefaults sz 22)
+
+
+def test_every_word_table_has_fixed_widths_that_fit_its_header_words(full, login):
+    docs = documents(full, login(full.schoolleider))
+    checked = 0
+    for name, doc in docs.items():
+        sections = doc.sections
+        for t, table in enumerate(doc.tables):
+            where = f"{name} table {t + 1}"
+            tbl = table._tbl
+            assert tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed", where
+            grid = [int(col.get(qn("w:w"))) for col in tbl.tblGrid.findall(qn("w:gridCol"))]
+            assert all(w > 0 for w in grid), where
+            text_width = max(s.page_width - s.left_margin - s.right_margin for s in sections) / 635  # EMU -> twips
+            assert sum(grid) <= text_width + 5, where
+            for tr in tbl.findall(qn("w:tr")):
+                tcs = tr.findall(qn("w:tc"))
+                assert len(tcs) == len(grid), where
+                for tc, w in zip(tcs, grid, strict=True):
+                    width = tc.tcPr.find(qn("w:tcW"))
+                    assert width is not None and width.get(qn("w:type")) == "dxa", where
+                    assert int(width.get(qn("w:w"))) == w, where
+            for cell, w in zip(table.rows[0].cells, grid, strict=True):
+                for word in cell.text.split():
+                    needed = printed_width_mm(word, font_size(doc)) + 3.8  # + the cell's left and right margin
+                    assert needed <= w / TWIPS_PER_MM + 0.05, f"{where}: {word!r} needs {needed:.1f} mm"
+            checked += 1
+    assert checked >= 10  # 4 layers in the form, meetings and 4 layers in the plan, the agreements
+
+
+def test_word_keeps_the_spaces_around_text_runs(full, login):
+    """A run whose text starts or ends with a space needs xml:space="preserve", or Word and LibreOffice drop the
+    space ("Status: Bezig– TE LAAT")."""
+    docs = documents(full, login(full.schoolleider))
+    for name, doc in docs.items():
+        for t in doc.element.body.iter(qn("w:t")):
+            if t.text and t.text != t.text.strip():
+                assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve", (name, t.text)
+    late = [row for table in docs["actieplan"].tables for row in table.rows if "TE LAAT" in row.cells[0].text]
+    assert late and "Status: Bezig – TE LAAT" in late[0].cells[0].text
+
+
+def test_gespreksformulier_headers_are_the_handbooks(full, login):
+    """The column headers come from the handbook's Bijlage 5 (content/gespreksformulier-2023.json). The handbook
+    itself says "Voornaamste ontwikkeldoelen" in its first table (Kennisontwikkeling) and "Voornaamste
+    ontwikkeldoel" in the other three: the form stays faithful to it, and this is the only difference."""
+    doc = documents(full, login(full.schoolleider))["gespreksformulier"]
+    form = load_gespreksformulier()
+    columns = {s["layer_code"]: s["columns"] for s in form["form_sections"]}
+    headers = [[c.text for c in table.rows[0].cells] for table in doc.tables]
+    assert headers == [["Accent", *columns[code]] for code in ("1", "2", "3A", "3B")]
+    differing = {code: cols for code, cols in columns.items() if cols != form["form_fields"]}
+    assert differing == {"1": [*form["form_fields"][:2], "Voornaamste ontwikkeldoelen", form["form_fields"][3]]}
