@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import ConsensusItem, Round, RoundStatus
 from audit.models import record
+from core import events
 from core.errors import ServiceError
 from core.versions import check_version
 from ontwikkelmodel.content import load_file
@@ -413,6 +414,10 @@ def do_create_action(
     if lines:
         changes["steps"] = ["", "\n".join(lines)]
     _log(obj=action, kind="created", acting_user=acting_user, changes=changes)
+    if owner is not None:  # after commit: the owner's mail (notifications)
+        events.publish(
+            "action.assigned", action_id=action.pk, owner_id=owner.pk, acting_user_id=getattr(acting_user, "pk", None)
+        )
     return action
 
 
@@ -448,6 +453,13 @@ def do_update_action(*, action: Action, expected_version, acting_user, steps, **
     action.updated_at, action.updated_by = timezone.now(), acting_user
     action.save()
     _log(obj=action, kind="updated", acting_user=acting_user, changes=changes)
+    if "owner" in changes and action.owner_id is not None:  # after commit: the new owner's mail (notifications)
+        events.publish(
+            "action.assigned",
+            action_id=action.pk,
+            owner_id=action.owner_id,
+            acting_user_id=getattr(acting_user, "pk", None),
+        )
     return action
 
 
@@ -579,6 +591,7 @@ def do_create_meeting(*, school, acting_user, **fields) -> Meeting:
         target=meeting,
         data={"date": meeting.date.isoformat()},
     )
+    events.publish("meeting.changed", meeting_id=meeting.pk)  # after commit: the invitation mail (notifications)
     return meeting
 
 
@@ -603,6 +616,7 @@ def do_update_meeting(*, meeting: Meeting, expected_version, acting_user, **fiel
             target=meeting,
             data={"changed": sorted(changes)},
         )
+        events.publish("meeting.changed", meeting_id=meeting.pk)  # after commit: the updated invitation
     return meeting
 
 

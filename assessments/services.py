@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.models import record
+from core import events
 from core.errors import ServiceError
 from core.mail import queue_mail
 from core.save_order import SaveOrder, is_stale
@@ -86,6 +87,7 @@ def do_create_round(
         target=round_,
         data={"title": title, "participants": len(valid_ids), "anonymous": anonymous, "show_previous": show_previous},
     )
+    events.publish("round.opened", round_id=round_.pk)  # after commit: the participants' mail (notifications)
     return round_
 
 

@@ -7,6 +7,10 @@ it belongs to is (an outbox). Any other backend (tests: immediate) is enqueued o
 sent is tried again later with a growing pause (`MAIL_RETRY_DELAYS`, seconds), at most `MAIL_MAX_ATTEMPTS` times;
 then it is recorded as failed (the task ends as FAILED, the log has a warning).
 
+A message may carry an HTML alternative (`html`) beside its plain text and small text attachments (`attachments`:
+a list of `{"filename", "content", "mimetype"}`, e.g. an `.ics` invitation); both are stored in the task's
+arguments like the text.
+
 Who wants to know how a message fared passes `status_hook`: the dotted path of a function
 `hook(ref, status, attempts)` that the task calls with `MailStatus.RETRYING`, `SENT` or `FAILED` (e.g. an
 invitation stores it for the team page). This module imports no domain app.
@@ -21,7 +25,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone
@@ -62,15 +66,18 @@ def queue_mail(
     status_hook: str | None = None,
     ref: Any = None,
     discard_after: datetime | None = None,
+    html: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> None:
     """Send `body` to each address in `to` (one message each) in the background, once the transaction has committed.
 
     `discard_after`: a message still unsent at that moment is dropped (e.g. a login code that has expired).
-    `status_hook` and `ref` (JSON-serialisable): see the module docstring.
+    `status_hook` and `ref` (JSON-serialisable): see the module docstring. `html`: the same message as HTML (sent as
+    an alternative to the text); `attachments`: `[{"filename": ..., "content": <text>, "mimetype": ...}]`.
     """
     recipients = [to] if isinstance(to, str) else [a for a in to if a]
     for address in recipients:
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "subject": str(subject),
             "body": str(body),
             "to": [address],
@@ -79,6 +86,13 @@ def queue_mail(
             "ref": ref,
             "discard_after": discard_after.isoformat() if discard_after else None,
         }
+        if html:  # only when given: the tasks of plain messages keep the arguments they always had
+            kwargs["html"] = str(html)
+        if attachments:
+            kwargs["attachments"] = [
+                {"filename": str(a["filename"]), "content": str(a["content"]), "mimetype": str(a["mimetype"])}
+                for a in attachments
+            ]
         if _queue_in_our_database():
             # The task row is written in this transaction: it commits with the work it belongs to (an invitation
             # and its mail exist together or not at all) and no crash between commit and enqueue can lose it.
@@ -107,6 +121,18 @@ def _report(status_hook: str | None, ref: Any, status: str, attempts: int) -> No
         logger.exception("Mail status hook %s failed", status_hook)
 
 
+def _message(subject, body, from_email, to, *, html=None, attachments=None) -> EmailMessage:
+    """Plain text, or text with an HTML alternative; text attachments (an .ics invitation) added as they are."""
+    if not html and not attachments:
+        return EmailMessage(subject, body, from_email, to)
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    for attachment in attachments or ():
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
 @task()
 def send_message(
     *,
@@ -118,6 +144,8 @@ def send_message(
     ref: Any = None,
     discard_after: str | None = None,
     attempt: int = 1,
+    html: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> str:
     """Send one message; on failure queue the next attempt (with `run_after`) or, after the last, record failure."""
     now = timezone.now()
@@ -127,9 +155,9 @@ def send_message(
         _report(status_hook, ref, MailStatus.FAILED, attempt - 1)
         return "discarded"
     try:
-        EmailMessage(subject, body, from_email, to).send()
+        _message(subject, body, from_email, to, html=html, attachments=attachments).send()
     except Exception as exc:
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "subject": subject,
             "body": body,
             "to": to,
@@ -138,6 +166,10 @@ def send_message(
             "ref": ref,
             "discard_after": discard_after,
         }
+        if html:
+            kwargs["html"] = html
+        if attachments:
+            kwargs["attachments"] = attachments
         backend = send_message.get_backend()
         if attempt < max_attempts() and backend.supports_defer:
             next_at = now + retry_delay(attempt)

@@ -5,7 +5,8 @@ fails is recorded in the task queue like any other task. One line per job in `SC
 local time (TIME_ZONE) from which it is due each day, and its arguments.
 
 The scheduler remembers in memory which jobs it queued today; a restart after a job's time queues that job again
-once (every job is a purge that may safely run twice). Run one scheduler per installation.
+once (every job is a purge, or a reminder that records what it sent, so each may safely run twice). Run one
+scheduler per installation (a second one would queue the jobs twice, which does no harm: a reminder goes out once).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ SCHEDULE = [
     # Finished background tasks hold the text of the mail they sent (login codes, invitation links): gone after a
     # day, failed ones after a week.
     Job("prune_db_task_results", datetime.time(3, 15), ("--min-age-days", "1", "--failed-min-age-days", "7")),
+    # Reminders (notifications/services.py): each mail once per person and occasion, however often a job runs.
+    Job("send_round_deadline_reminders", datetime.time(6, 0)),  # three days before a round's deadline
+    Job("send_action_digests", datetime.time(6, 5)),  # Mondays: one's own late and due-soon actions
+    Job("send_training_reminders", datetime.time(6, 10)),  # two days before a training session
 ]
 
 

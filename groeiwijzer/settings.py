@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reference",
     "outcomes",  # Opbrengsten: the yearly team questionnaire (anonymous tallies only)
     "research",  # across schools: the opt-in benchmark and the research export with consent
+    "notifications",  # mail that arrives by itself: events and daily reminders, each person's choice per kind
     "pages",  # on top: the pages that combine apps, the AVG export and erasure, `demo`; last (pages/admin.py)
 ]
 
@@ -131,6 +132,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groeiwijzer TSO <nore
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 MAIL_MAX_ATTEMPTS = 6
 MAIL_RETRY_DELAYS = [60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60]
+# The address of the site as people open it: the links in mail sent without a request (reminders, digests, and the
+# mail that follows an event, notifications/services.py).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Content Security Policy: everything from our own origin, nothing inline, no third parties.
 SECURE_CSP = {

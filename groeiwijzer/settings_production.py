@@ -25,6 +25,8 @@ _require("DATABASE_URL")  # DATABASES in settings.py was already parsed from it.
 DEBUG = False
 
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+# Links in mail (reminders, digests): SITE_URL, else the first allowed host over https.
+SITE_URL = os.environ.get("SITE_URL", "").strip() or (CSRF_TRUSTED_ORIGINS or ["https://localhost"])[0]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

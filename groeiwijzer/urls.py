@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("reference.urls")),
     path("", include("outcomes.urls")),
     path("", include("research.urls")),
+    path("", include("notifications.urls")),
     path("", include((pages.urls.audit_urlpatterns, "audit"))),
     path("beheer/", admin.site.urls),
 ]

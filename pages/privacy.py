@@ -9,7 +9,8 @@ address you sent it to); audit rows only where you acted, without other people's
 
 Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
 stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
-inactive; memberships, board memberships, login codes, sessions, second-factor devices, leadership answers
+inactive; memberships, board memberships, login codes, sessions, second-factor devices, e-mail preferences and the
+record of mails sent (notifications), leadership answers
 (visible to their author only) and every participation never submitted (drafts, in any round, also closed ones:
 a draft never counted) are removed, and mail to the old address that is still waiting in the queue (django-tasks-db
 rows not yet picked up, retries included: login codes, invitations, reminders) is cancelled. Submitted answers stay:
@@ -300,6 +301,20 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Toestemming voor onderzoek die jij namens een school gaf (given_by) of introk (withdrawn_by)."),
     ),
     P(
+        "emailvoorkeuren",
+        "notifications.NotificationPreference",
+        ("user",),
+        ("kind", "enabled", "updated_at"),
+        gettext_lazy("Soorten e-mail die je aan- of uitzette (de andere staan zoals ze standaard staan)."),
+    ),
+    P(
+        "verstuurde_meldingen",
+        "notifications.SentNotification",
+        ("user",),
+        ("kind", "object_key", "period_key", "created_at"),
+        gettext_lazy("E-mails die Groeiwijzer TSO je vanzelf stuurde: welke soort, waarover en wanneer."),
+    ),
+    P(
         "logboek",
         "audit.AuditEvent",
         ("actor",),
@@ -572,6 +587,9 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     # the survey's count whole and the person from answering twice.
     # Drafts never counted: every participation not submitted goes, in open and closed rounds alike.
     Participant.objects.filter(user=user, submitted_at__isnull=True).delete()
+    # The person's choice of mails and the record of what was sent to them.
+    apps.get_model("notifications.NotificationPreference").objects.filter(user=user).delete()
+    apps.get_model("notifications.SentNotification").objects.filter(user=user).delete()
     # Mail to the old address that has not gone out yet is not sent any more.
     _cancel_unsent_mail_to(old_email)
     # Training groups are future planning of a team the person left.

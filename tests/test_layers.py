@@ -30,6 +30,8 @@ LAYERS: list[set[str]] = [
     {"trajectory"},  # the route shows the training, the plan's meetings and the voorgesprek's decision
     {"outcomes"},  # Opbrengsten: the yearly team questionnaire; reads the route for the nulmeting's proposed date
     {"research"},  # across schools: the opt-in benchmark (reads assessments), consent and the research export
+    # mail that arrives by itself: subscribes to the domain services' events (core/events.py), daily reminders
+    {"notifications"},
     {"pages"},  # the pages that combine apps: home, school dashboard, board page, a round's result with the plan's
     # follow-up, the audit log pages, AVG export and erasure, a school's leaving, the `demo` command
     {"groeiwijzer"},  # the project: settings, URLs (everything), the daily scheduler, the task admin

@@ -432,7 +432,7 @@ def test_scheduler_queues_each_daily_job_once_a_day_from_its_time(db, db_queue):
     rest = scheduler.run_due_jobs(at(23, 0), queued_on)
     assert [j.command for j in first + rest] == commands
     assert scheduler.run_due_jobs(at(23, 59), queued_on) == []
-    assert len(scheduler.run_due_jobs(at(3, 30, day=8), queued_on)) == len(commands)  # the next day again
+    assert len(scheduler.run_due_jobs(at(23, 0, day=8), queued_on)) == len(commands)  # the next day again
     assert DBTaskResult.objects.count() == 2 * len(commands)
     # The worker runs them: every job is a command that exists and succeeds.
     assert run_queued() == 2 * len(commands)

@@ -37,7 +37,6 @@ class Command(BaseCommand):
             labels = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {local + '@' + DOMAIN:<38} {name:<16} {labels}")
         self.stdout.write(f"  {'bestuur@' + DOMAIN:<38} {'Bea Bestuur':<16} Bestuurslid (alleen lezen)")
-        self.stdout.write(f"  {'bestuur-beheer@' + DOMAIN:<38} {'Bas Beheerder':<16} Bestuurder/beheerder (scholen)")
         self.stdout.write(f"  {'beheer@' + DOMAIN:<38} {'Platformbeheer':<16} Beheer op /beheer/")
         self.stdout.write(
             "  Beheer vraagt tweestapsverificatie: na het eerste inloggen toont de app een QR-code (en de sleutel\n"

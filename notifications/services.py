@@ -1,0 +1,449 @@
+"""E-mail that arrives by itself (issue 14, part 3): what happened, to whom, once.
+
+Six kinds (``models.Kind``), each a Dutch mail in plain text and HTML with the school's name in the subject and only
+absolute links (``settings.SITE_URL``). None holds anyone's answers: a round's mails name the round, its deadline
+and the link, never what someone filled in.
+
+Events (queued right after the work commits):
+  (a) a round opened → its participants (``after_round_opened``);
+  (c) an action assigned to someone else → the new owner (``after_action_assigned``);
+  (e) a werkgroep meeting planned or changed (today or later) → the werkgroep, kartrekkers and schoolleiding, and
+      whoever chairs, keeps time or takes notes, with the proposed agenda (``actionplans.overview.agenda``) and an
+      ``.ics`` invitation (METHOD:REQUEST, one UID per meeting, SEQUENCE = the meeting's version)
+      (``after_meeting_changed``).
+How the domain services below this app reach it while imports keep pointing down: they stay unaware of mail and call
+``core.events.publish("round.opened", round_id=...)`` (one line, with ids); ``NotificationsConfig.ready()``
+subscribes the functions of ``SUBSCRIBERS`` to those names. ``core.events`` runs them after the commit, each in its
+own transaction, and a failing one never breaks the page. No model signal, no logic hidden in a save.
+
+Time-based (daily scheduler jobs, ``groeiwijzer/scheduler.py``, as the management commands of this app):
+  (b) ``send_round_deadline_reminders``: from three days before an open round's deadline up to that day, to each
+      participant who has not submitted (not for a round opened within those three days: its opening mail was just
+      sent);
+  (d) ``send_action_digests``: on Mondays, per school, to each person with own open actions that are late or due
+      within a week (nothing to report, no mail);
+  (f) ``send_training_reminders``: from two days before a training session, to its group (or the whole team when it
+      has none) and its trainers.
+
+Exactly once: every mail is recorded as a ``SentNotification`` (kind, person, object, period; unique) in the same
+transaction as its queued task. A second run, a second scheduler or an event published twice finds the row (or
+waits for the other transaction's row and then gets the IntegrityError) and queues nothing.
+
+Only the right people: members of that school (with the right role where it matters), active and not erased, who
+did not switch the kind off in Mijn gegevens (``do_set_notification_preferences``; defaults ``models.DEFAULTS``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from actionplans.models import OPEN_STATUSES, Action, Meeting
+from actionplans.overview import agenda
+from assessments.models import Round, RoundStatus
+from audit.models import record
+from core.errors import ServiceError
+from core.mail import queue_mail
+from organisations.models import ROLE_FIELDS, Membership, Role, School
+from training.models import TrainingSession
+from training.services import roster
+
+from .invitation import meeting_invitation
+from .models import DEFAULTS, Kind, NotificationPreference, SentNotification
+
+logger = logging.getLogger(__name__)
+
+DEADLINE_REMINDER_DAYS = 3
+TRAINING_REMINDER_DAYS = 2
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_DUE_SOON_DAYS = 7
+MEETING_ROLES = (Role.WERKGROEPLID, Role.KARTREKKER, Role.SCHOOLLEIDING)
+
+
+# Settings ----------------------------------------------------------------------------------------------------
+
+
+def preferences(user) -> dict[str, bool]:
+    """Every kind → on/off for ``user`` (the default where they chose nothing)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "enabled"))
+    return {kind.value: chosen.get(kind.value, DEFAULTS[kind.value]) for kind in Kind}
+
+
+@transaction.atomic
+def do_set_notification_preferences(*, user, enabled: Iterable[str], acting_user) -> dict[str, bool]:
+    """Switch the kinds in ``enabled`` on and every other kind off, for ``user`` (who may only be the acting user).
+    Audited with what changed (kinds, never an address)."""
+    if acting_user is None or user.pk != acting_user.pk:
+        raise ServiceError(_("Je kunt alleen je eigen e-mails kiezen."))
+    wanted = set(enabled)
+    unknown = wanted - set(Kind.values)
+    if unknown:
+        raise ServiceError(_("Onbekende soort e-mail. Er is niets opgeslagen."))
+    before = preferences(user)
+    after = {kind: kind in wanted for kind in Kind.values}
+    changed = {kind: value for kind, value in after.items() if before[kind] != value}
+    now = timezone.now()
+    for kind, value in changed.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"enabled": value, "updated_at": now}
+        )
+    if changed:
+        record(
+            action="account.notifications_changed",
+            acting_user=acting_user,
+            target=user,
+            data={
+                "on": sorted(k for k, v in changed.items() if v),
+                "off": sorted(k for k, v in changed.items() if not v),
+            },
+        )
+    return after
+
+
+# Who receives it ---------------------------------------------------------------------------------------------
+
+
+def recipients(kind: str, school_id: int, user_ids: Iterable[int] | None = None, roles: Iterable[str] = ()) -> list:
+    """The users (by name) who get a mail of ``kind`` about school ``school_id``: members of that school (with one of
+    ``roles`` when given; among ``user_ids`` when given), active, not erased, and who want this kind. Two queries."""
+    memberships = Membership.objects.filter(school_id=school_id, user__is_active=True, user__email__contains="@")
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=list(user_ids))
+    roles = list(roles)
+    if roles:
+        role_q = Q()
+        for role in roles:
+            role_q |= Q(**{ROLE_FIELDS[Role(role)]: True})
+        memberships = memberships.filter(role_q)
+    users = {m.user.pk: m.user for m in memberships.select_related("user")}
+    if not users:
+        return []
+    chosen = dict(
+        NotificationPreference.objects.filter(kind=kind, user_id__in=list(users)).values_list("user_id", "enabled")
+    )
+    wanted = [u for pk, u in users.items() if chosen.get(pk, DEFAULTS[kind])]
+    return sorted(wanted, key=lambda u: (u.display_name.lower(), u.pk))
+
+
+# Sending once ------------------------------------------------------------------------------------------------
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    context = {**context, "prefs_link": absolute(reverse("notifications:preferences"))}
+    text = render_to_string(f"notifications/email/{template}.txt", context)
+    html = render_to_string(f"notifications/email/{template}.html", context)
+    return text, html
+
+
+def deliver(
+    *,
+    kind: str,
+    user,
+    school: School,
+    object_key: str,
+    period_key: str = "",
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: list[dict[str, str]] | None = None,
+) -> bool:
+    """Queue one mail unless it was queued before (the ``SentNotification`` row and the task commit together).
+    Returns whether it was queued now."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text, html = _render(template, {**context, "user": user, "school": school})
+        full_subject = _("%(school)s: %(subject)s") % {"school": school.name, "subject": subject}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentNotification.objects.create(kind=kind, user=user, object_key=object_key, period_key=period_key)
+        except IntegrityError:
+            return False  # sent before (or by another run at the same moment)
+        queue_mail(subject=full_subject, body=text, html=html, to=user.email, attachments=attachments)
+    return True
+
+
+def _long_date(value: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return date_format(value, "l j F Y")
+
+
+# (a) A round opened ------------------------------------------------------------------------------------------
+
+
+def after_round_opened(*, round_id: int, **_ignored) -> int:
+    """To each participant of an open round who has not submitted yet (once per round and person)."""
+    round_ = Round.objects.select_related("school").filter(pk=round_id).first()
+    if round_ is None or round_.status != RoundStatus.OPEN:
+        return 0
+    pending = round_.participants.filter(submitted_at=None).values_list("user_id", flat=True)
+    link = absolute(reverse("assessments:fill", args=[round_.school_id, round_.pk]))
+    sent = 0
+    for user in recipients(Kind.ROUND_OPENED, round_.school_id, pending):
+        sent += deliver(
+            kind=Kind.ROUND_OPENED,
+            user=user,
+            school=round_.school,
+            object_key=f"round:{round_.pk}",
+            subject=_("de ronde ‘%(title)s’ staat open") % {"title": round_.title},
+            template="round_opened",
+            context={"round": round_, "link": link, "deadline": _long_date(round_.deadline) if round_.deadline else ""},
+        )
+    return sent
+
+
+# (b) Three days before a round's deadline --------------------------------------------------------------------
+
+
+def send_round_deadline_reminders(*, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=DEADLINE_REMINDER_DAYS)
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, deadline__gte=today, deadline__lte=last).select_related(
+        "school"
+    )
+    sent = 0
+    for round_ in rounds:
+        assert round_.deadline is not None
+        if timezone.localtime(round_.created_at).date() > round_.deadline - datetime.timedelta(
+            days=DEADLINE_REMINDER_DAYS
+        ):
+            continue  # opened within the last three days: the opening mail said when
+        pending = round_.participants.filter(submitted_at=None).values_list("user_id", flat=True)
+        link = absolute(reverse("assessments:fill", args=[round_.school_id, round_.pk]))
+        days_left = (round_.deadline - today).days
+        for user in recipients(Kind.ROUND_DEADLINE, round_.school_id, pending):
+            sent += deliver(
+                kind=Kind.ROUND_DEADLINE,
+                user=user,
+                school=round_.school,
+                object_key=f"round:{round_.pk}",
+                period_key=f"deadline:{round_.deadline.isoformat()}",  # a moved deadline reminds again
+                subject=_("nog %(days)s dag(en) om ‘%(title)s’ in te vullen")
+                % {"days": days_left, "title": round_.title}
+                if days_left
+                else _("vandaag is de laatste dag om ‘%(title)s’ in te vullen") % {"title": round_.title},
+                template="round_deadline",
+                context={
+                    "round": round_,
+                    "link": link,
+                    "deadline": _long_date(round_.deadline),
+                    "days_left": days_left,
+                },
+            )
+    return sent
+
+
+# (c) An action assigned --------------------------------------------------------------------------------------
+
+
+def after_action_assigned(
+    *, action_id: int, owner_id: int | None, acting_user_id: int | None = None, **_ignored
+) -> int:
+    """To the new owner, unless they assigned it to themselves (once per version of the action)."""
+    if owner_id is None or owner_id == acting_user_id:
+        return 0
+    action = Action.objects.alive().select_related("school", "goal").filter(pk=action_id).first()
+    if action is None or action.owner_id != owner_id:
+        return 0  # deleted or given to someone else meanwhile: that change tells its own owner
+    assigned_by = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    link = absolute(reverse("actionplans:action", args=[action.school_id, action.pk]))
+    sent = 0
+    for user in recipients(Kind.ACTION_ASSIGNED, action.school_id, [owner_id]):
+        sent += deliver(
+            kind=Kind.ACTION_ASSIGNED,
+            user=user,
+            school=action.school,
+            object_key=f"action:{action.pk}",
+            period_key=f"v{action.version}",
+            subject=_("actiepunt voor jou: %(title)s") % {"title": action.title},
+            template="action_assigned",
+            context={
+                "action": action,
+                "link": link,
+                "assigned_by": assigned_by.display_name if assigned_by else "",
+                "due": _long_date(action.due_date) if action.due_date else "",
+            },
+        )
+    return sent
+
+
+# (d) The weekly digest of one's own actions ------------------------------------------------------------------
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def send_action_digests(*, today: datetime.date | None = None, any_weekday: bool = False) -> int:
+    """On Mondays (or any day with ``any_weekday``): per school and person, their open actions that are late or due
+    within a week. Once per ISO week, school and person."""
+    today = today or timezone.localdate()
+    if today.weekday() != DIGEST_WEEKDAY and not any_weekday:
+        return 0
+    soon = today + datetime.timedelta(days=DIGEST_DUE_SOON_DAYS)
+    actions = (
+        Action.objects.alive()
+        .filter(status__in=OPEN_STATUSES, owner__isnull=False, due_date__isnull=False, due_date__lte=soon)
+        .select_related("school")
+        .order_by("school_id", "owner_id", "due_date", "id")
+    )
+    by_school_owner: dict[tuple[int, int], list[Action]] = defaultdict(list)
+    for action in actions:
+        assert action.owner_id is not None
+        by_school_owner[(action.school_id, action.owner_id)].append(action)
+    owners_by_school: dict[int, set[int]] = defaultdict(set)
+    for school_id, owner_id in by_school_owner:
+        owners_by_school[school_id].add(owner_id)
+    period = iso_week(today)
+    sent = 0
+    for school_id, owner_ids in owners_by_school.items():
+        for user in recipients(Kind.ACTION_DIGEST, school_id, owner_ids):
+            mine = by_school_owner[(school_id, user.pk)]
+            school = mine[0].school
+            rows = [
+                {
+                    "title": a.title,
+                    "due": _long_date(a.due_date),
+                    "link": absolute(reverse("actionplans:action", args=[school_id, a.pk])),
+                }
+                for a in mine
+                if a.due_date is not None
+            ]
+            late = [r for r, a in zip(rows, mine, strict=True) if a.due_date is not None and a.due_date < today]
+            due = [r for r, a in zip(rows, mine, strict=True) if a.due_date is not None and a.due_date >= today]
+            sent += deliver(
+                kind=Kind.ACTION_DIGEST,
+                user=user,
+                school=school,
+                object_key=f"school:{school_id}",
+                period_key=period,
+                subject=_("je actiepunten deze week (%(late)s te laat, %(due)s binnenkort)")
+                % {"late": len(late), "due": len(due)},
+                template="action_digest",
+                context={
+                    "late": late,
+                    "due": due,
+                    "link": absolute(reverse("actionplans:my_actions", args=[school_id])),
+                },
+            )
+    return sent
+
+
+# (e) A werkgroep meeting planned or changed ------------------------------------------------------------------
+
+
+def _agenda_rows(items) -> list[dict]:
+    return [{"title": a.title, "owner": a.owner.display_name if a.owner else ""} for a in items]
+
+
+def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
+    """To the werkgroep, kartrekkers, schoolleiding and the meeting's chair, timekeeper and note taker, with the
+    agenda and an .ics invitation; once per version of the meeting. Not for a meeting in the past (minutes of a
+    meeting that was, entered afterwards) nor one in the trash."""
+    meeting = (
+        Meeting.objects.select_related("school", "chair", "timekeeper", "note_taker").filter(pk=meeting_id).first()
+    )
+    if meeting is None or meeting.date < timezone.localdate():
+        return 0
+    school = meeting.school
+    people = {m.pk for m in (meeting.chair, meeting.timekeeper, meeting.note_taker) if m is not None}
+    users = {u.pk: u for u in recipients(Kind.MEETING, school.pk, roles=MEETING_ROLES)}
+    users.update({u.pk: u for u in recipients(Kind.MEETING, school.pk, people)} if people else {})
+    if not users:
+        return 0
+    proposed = agenda(meeting)
+    link = absolute(reverse("actionplans:meeting", args=[school.pk, meeting.pk]))
+    first = meeting.version == 1
+    when = _long_date(meeting.date)
+    if meeting.start_time:
+        when += f", {meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
+    context = {
+        "meeting": meeting,
+        "first": first,
+        "when": when,
+        "link": link,
+        "overdue": _agenda_rows(proposed["overdue"]),
+        "changed": _agenda_rows(proposed["changed"]),
+        "running": _agenda_rows(proposed["running"]),
+        "celebrate": _agenda_rows(proposed["celebrate"]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = _("Werkgroep TSO %(school)s") % {"school": school.name}
+        subject = (_("werkgroep gepland op %(when)s") if first else _("werkgroep gewijzigd: %(when)s")) % {"when": when}
+        description = render_to_string("notifications/email/meeting_description.txt", context)
+    ics = meeting_invitation(meeting, summary=summary, description=description, url=link)
+    attachment = {"filename": "uitnodiging.ics", "content": ics, "mimetype": "text/calendar"}
+    sent = 0
+    for user in sorted(users.values(), key=lambda u: (u.display_name.lower(), u.pk)):
+        sent += deliver(
+            kind=Kind.MEETING,
+            user=user,
+            school=school,
+            object_key=f"meeting:{meeting.pk}",
+            period_key=f"v{meeting.version}",
+            subject=subject,
+            template="meeting",
+            context=context,
+            attachments=[attachment],
+        )
+    return sent
+
+
+# (f) Two days before a training session ----------------------------------------------------------------------
+
+
+def send_training_reminders(*, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=TRAINING_REMINDER_DAYS)
+    sessions = (
+        TrainingSession.objects.filter(date__gt=today, date__lte=last)
+        .select_related("school", "group")
+        .prefetch_related("trainers")
+    )
+    sent = 0
+    for session in sessions:
+        people = {u.pk for u in roster(session)} | {u.pk for u in session.trainers.all()}
+        if session.group_id is not None and session.group is not None:
+            people |= set(session.group.trainers.values_list("pk", flat=True))
+        link = absolute(reverse("training:session", args=[session.school_id, session.pk]))
+        when = _long_date(session.date)
+        if session.start_time:
+            when += f", {session.start_time:%H:%M}" + (f"–{session.end_time:%H:%M}" if session.end_time else "")
+        for user in recipients(Kind.TRAINING_REMINDER, session.school_id, people):
+            sent += deliver(
+                kind=Kind.TRAINING_REMINDER,
+                user=user,
+                school=session.school,
+                object_key=f"session:{session.pk}",
+                period_key=f"date:{session.date.isoformat()}",  # a moved session reminds again
+                subject=_("%(title)s op %(when)s") % {"title": session.title, "when": when},
+                template="training_reminder",
+                context={"session": session, "when": when, "link": link},
+            )
+    return sent
+
+
+# The events this app listens to (core/events.py; subscribed in apps.py) --------------------------------------
+
+SUBSCRIBERS: dict[str, Callable[..., int]] = {
+    "round.opened": after_round_opened,
+    "action.assigned": after_action_assigned,
+    "meeting.changed": after_meeting_changed,
+}
