@@ -128,3 +128,35 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"login failures: {self.count} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def calendar_feed_hash(token: str) -> str:
+    """A keyed hash (HMAC with SECRET_KEY) of a calendar feed's token: the database alone never opens a feed."""
+    return salted_hmac("accounts.CalendarFeed", token, algorithm="sha256").hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A personal calendar subscription (a secret URL for Outlook, Google or Apple Calendar). Only a keyed hash of
+    the token is stored, so the URL is shown once, when it is made; making a new one revokes the old one. Issued,
+    revoked and looked up through accounts.calendar_feeds; the feed itself is pages/calendar_feed.py."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda-abonnement")
+        verbose_name_plural = _("agenda-abonnementen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="one_active_calendar_feed"
+            )
+        ]
+
+    def __str__(self):
+        return f"calendar feed of {self.user_id} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

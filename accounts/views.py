@@ -15,6 +15,7 @@ from core.urls_safe import safe_local_path, safe_next
 
 from . import services, throttle
 from .forms import CodeRequestForm, CodeVerifyForm, NameForm, PasswordLoginForm
+from .models import CalendarFeed
 
 SESSION_CODE_USER = "login_code_user_id"
 SESSION_CODE_EMAIL = "login_code_email"
@@ -129,6 +130,7 @@ def account_view(request):
             "has_password": user.has_usable_password(),
             "memberships": memberships,
             "boards": user.boards.order_by("name"),
+            "calendar_feed_active": CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists(),
         },
         status=status,
     )

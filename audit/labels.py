@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "account.recovery_codes_renewed": _("Nieuwe herstelcodes gemaakt"),
     "account.data_exported": _("Eigen gegevens gedownload"),
     "account.erased": _("Account gewist"),
+    "account.calendar_feed_created": _("Agenda-abonnement gemaakt"),
+    "account.calendar_feed_revoked": _("Agenda-abonnement ingetrokken"),
     "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     # School and team
@@ -122,6 +124,7 @@ ACTION_LABELS = {
     # Exports and downloads
     "export.plan": _("Actieplan gedownload"),
     "export.route": _("Traject gedownload"),
+    "export.trainer_sessions": _("Trainingssessies van alle scholen gedownload (agenda)"),
     "export.conversation": _("Voorgesprek gedownload"),
     "export.outcomes": _("Resultaten opbrengsten gedownload"),
     "export.research": _("Onderzoeksbestand gedownload"),

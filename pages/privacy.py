@@ -108,6 +108,15 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Inlogcodes die je per e-mail kreeg (alleen wanneer; de code zelf bewaren we nooit)."),
     ),
     P(
+        "agenda_abonnementen",
+        "accounts.CalendarFeed",
+        ("user",),
+        ("created_at", "revoked_at"),
+        gettext_lazy(
+            "Links voor je agenda-abonnement: wanneer gemaakt en ingetrokken (de geheime link zelf bewaren we nooit)."
+        ),
+    ),
+    P(
         "rondes_georganiseerd",
         "assessments.Round",
         ("created_by", "facilitator"),
@@ -578,6 +587,7 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     user.memberships.all().delete()
     user.boards.clear()
     user.login_codes.all().delete()
+    user.calendar_feeds.all().delete()  # the subscription URLs stop working
     LeadershipAnswer.objects.filter(user=user).delete()
     SaveMark.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data

@@ -4,7 +4,7 @@ lists into those namespaces, so that no app below has to import from here."""
 
 from django.urls import path
 
-from . import audit_views, growth, leaving_views, onboarding, privacy_views, round_result, views
+from . import audit_views, calendar_views, growth, leaving_views, onboarding, privacy_views, round_result, views
 
 home = path("", views.home, name="home")
 
@@ -12,12 +12,16 @@ accounts_urlpatterns = [
     path("mijn-gegevens/download.json", privacy_views.my_data_json, name="my_data_json"),
     path("mijn-gegevens/overzicht/", privacy_views.my_data_page, name="my_data_page"),
     path("mijn-gegevens/wissen/", privacy_views.erase, name="erase"),
+    # The personal calendar subscription (issue 14): managed in Mijn gegevens; the feed itself needs no login.
+    path("mijn-gegevens/agenda/", calendar_views.manage, name="calendar_feed_manage"),
+    path("agenda/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
 ]
 
 organisations_urlpatterns = [
     path("scholen/<int:school_id>/", views.school_dashboard, name="school"),
     path("scholen/<int:school_id>/zo-begin-je/", onboarding.onboarding, name="onboarding"),
     path("besturen/<int:board_id>/", views.board, name="board"),
+    path("trainer/sessies.ics", calendar_views.trainer_calendar, name="trainer_calendar"),
     path("scholen/<int:school_id>/stoppen/gegevens.zip", leaving_views.school_export, name="school_export"),
     path("scholen/<int:school_id>/stoppen/", leaving_views.school_delete, name="school_delete"),
 ]

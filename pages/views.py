@@ -8,12 +8,15 @@ from assessments.models import Round
 from organisations import access
 from trajectory.overview import dashboard_route
 
-from . import onboarding
+from . import onboarding, trainer
 from .board_overview import board_overview
 
 
 def home(request):
-    """Start page: go straight to the only school, or choose."""
+    """Start page: a trainer's overview of all their schools (pages/trainer.py); else straight to the only school, or
+    choose."""
+    if trainer.is_trainer(request.user):
+        return trainer.trainer_home(request)
     schools = list(access.schools_for_user(request.user))
     boards = list(request.user.boards.all())
     if len(schools) == 1 and not boards:

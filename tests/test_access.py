@@ -64,6 +64,8 @@ PUBLIC = {
     "accounts:code_verify": "test_code_verify_without_a_requested_code_goes_back_to_the_request",
     "organisations:invitation": "test_invitation_page_is_public",
     "accounts:logout": "test_logout_is_post_only_and_works_without_a_session",
+    # A calendar client fetches it without a session: its secret token is the key (tests/pages/test_calendar_feed.py).
+    "accounts:calendar_feed": "test_calendar_feed_is_public_with_its_token_only",
 }
 
 
@@ -1088,6 +1090,20 @@ def our_url_patterns():
     return [
         (f"{ns}:{name}" if ns and name else name, p) for ns, name, p in url_patterns() if ns.split(":")[0] != "admin"
     ]
+
+
+def test_calendar_feed_is_public_with_its_token_only(client, cast):
+    """No login needed, for no one: the right token opens the person's calendar, any other token is a 404, also for
+    logged-in people (their session opens nothing)."""
+    from accounts.calendar_feeds import do_create_calendar_feed
+
+    _feed, token = do_create_calendar_feed(user=cast.teamlid, acting_user=cast.teamlid)
+    response = client.get(reverse("accounts:calendar_feed", args=[token]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response["Cache-Control"] == "private"
+    assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
+    client.force_login(cast.teamlid, backend="accounts.backends.EmailBackend")
+    assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
 
 
 def test_every_url_name_has_a_case():

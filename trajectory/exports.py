@@ -41,7 +41,8 @@ def _step_description(step, route) -> str:
     return "\n".join(parts)
 
 
-def _meeting_event(meeting: Meeting, base_url: str) -> ics.Event:
+def meeting_event(meeting: Meeting, base_url: str) -> ics.Event:
+    """A werkgroep meeting as a calendar event (also used by the personal calendar feed, pages/calendar_feed.py)."""
     url = base_url.rstrip("/") + reverse("actionplans:meeting", args=[meeting.school_id, meeting.pk])
     summary = _("Werkgroep TSO: bijeenkomst")
     if meeting.start_time:
@@ -92,27 +93,29 @@ def _training_events(school, today, base_url: str) -> list[ics.Event]:
     return events
 
 
+def step_event(step, school_id: int, route, *, base_url: str) -> ics.Event:
+    """A route step (with its content, trajectory.overview.with_content) as an all-day event on its planned date."""
+    url = base_url.rstrip("/") + reverse("trajectory:step", args=[school_id, step.pk])
+    title = step.content.title if step.occurrence == 1 else f"{step.content.title} ({step.start_date.year})"
+    return ics.Event(
+        uid=f"traject-{school_id}-{step.code}-{step.occurrence}@groeiwijzer-tso",
+        summary=_("TSO: %(title)s") % {"title": title},
+        start=step.start_date,
+        description=_step_description(step, route),
+        url=url,
+    )
+
+
 def route_events(trajectory, overview, *, base_url: str) -> list[ics.Event]:
     """Every step that is still open (on its planned date), the team training's sessions and the werkgroep's
     meetings from today on."""
     route = overview.route
     events = []
     for step in overview.steps:
-        if not step.is_open:
-            continue
-        url = base_url.rstrip("/") + reverse("trajectory:step", args=[trajectory.school_id, step.pk])
-        title = step.content.title if step.occurrence == 1 else f"{step.content.title} ({step.start_date.year})"
-        events.append(
-            ics.Event(
-                uid=f"traject-{trajectory.school_id}-{step.code}-{step.occurrence}@groeiwijzer-tso",
-                summary=_("TSO: %(title)s") % {"title": title},
-                start=step.start_date,
-                description=_step_description(step, route),
-                url=url,
-            )
-        )
+        if step.is_open:
+            events.append(step_event(step, trajectory.school_id, route, base_url=base_url))
     meetings = Meeting.objects.filter(school_id=trajectory.school_id, date__gte=overview.today).order_by("date")
-    events += [_meeting_event(m, base_url) for m in meetings]
+    events += [meeting_event(m, base_url) for m in meetings]
     events += _training_events(trajectory.school, overview.today, base_url)
     return events
 

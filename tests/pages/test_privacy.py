@@ -20,6 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.calendar_feeds import do_create_calendar_feed
+from accounts.models import CalendarFeed
 from actionplans.models import ActionUpdate
 from assessments.models import Answer, Participant
 from audit.models import AuditEvent, record
@@ -47,6 +49,10 @@ def everything(cast, plan, route, training, leadership, intake, outcomes):  # no
     """The cast with data in every app: plan, route, training, leadership checklist, voorgesprekken."""
     ActionUpdate.objects.create(action=plan.action, author=cast.teamlid, text="Plek gevonden")
     do_give_consent(school=cast.school, text_version=consent_text().version, acting_user=cast.schoolleider)
+    for name in ("schoolleider", "teamlid", "trainer", "outsider"):  # calendar subscriptions, one revoked
+        user = cast.user(name)
+        do_create_calendar_feed(user=user, acting_user=user)
+    do_create_calendar_feed(user=cast.teamlid, acting_user=cast.teamlid)
     return cast
 
 
@@ -282,6 +288,9 @@ def test_erasure_removes_the_person_and_keeps_the_results(cast, login, leadershi
     other_device = Client()
     other_device.force_login(teamlid, backend="accounts.backends.EmailBackend")
     client = login(teamlid)
+    _feed, token = do_create_calendar_feed(user=teamlid, acting_user=teamlid)
+    feed_url = reverse("accounts:calendar_feed", args=[token])
+    assert Client().get(feed_url).status_code == 200
 
     response = erase(client, "  TeamLid@Regenboog.test ")
     assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
@@ -292,6 +301,8 @@ def test_erasure_removes_the_person_and_keeps_the_results(cast, login, leadershi
     assert not tomb.is_active and not tomb.has_usable_password()
     assert not Membership.objects.filter(user=tomb).exists()
     assert not LeadershipAnswer.objects.filter(user=tomb).exists()
+    assert not CalendarFeed.objects.filter(user=tomb).exists()  # the subscription is gone and its URL opens nothing
+    assert Client().get(feed_url).status_code == 404
     # The school's results: the closed round keeps every answer; the open round's empty draft is gone.
     assert Answer.objects.filter(participant__round=cast.closed_round).count() == closed_answers
     assert Participant.objects.filter(round=cast.closed_round, user=tomb).exists()
