@@ -25,10 +25,9 @@ ACTION_LABELS = {
     "account.recovery_codes_renewed": _("Nieuwe herstelcodes gemaakt"),
     "account.data_exported": _("Eigen gegevens gedownload"),
     "account.erased": _("Account gewist"),
+    "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     "account.calendar_feed_created": _("Agenda-abonnement gemaakt"),
     "account.calendar_feed_revoked": _("Agenda-abonnement ingetrokken"),
-    "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
-    "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     # School and team
     "invitation.created": _("Uitnodiging verstuurd"),
     "invitation.accepted": _("Uitnodiging aangenomen"),
@@ -94,6 +93,15 @@ ACTION_LABELS = {
     "training.topic.create": _("Onderwerp voor een werkmoment toegevoegd"),
     "training.topic.signup": _("Ingetekend op een onderwerp"),
     "training.topic.signoff": _("Uitgeschreven voor een onderwerp"),
+    # Training for new staff across the board's schools (issue 14)
+    "training.board.create": _("Training nieuwe medewerkers gepland door het bestuur"),
+    "training.board.update": _("Training nieuwe medewerkers gewijzigd"),
+    "training.board.group_create": _("Groep voor de training nieuwe medewerkers gemaakt"),
+    "training.board.group_update": _("Groep voor de training nieuwe medewerkers gewijzigd"),
+    "training.board.session_create": _("Sessie van de training nieuwe medewerkers gepland"),
+    "training.board.session_update": _("Sessie van de training nieuwe medewerkers gewijzigd"),
+    "training.board.session_delete": _("Sessie van de training nieuwe medewerkers verwijderd"),
+    "training.board.attendance_save": _("Aanwezigheid bij de training nieuwe medewerkers bijgehouden"),
     # Leadership checklist
     "leadership.round_started": _("Ronde checklist leidinggevenden gestart"),
     "leadership.answers_saved": _("Eigen antwoorden checklist opgeslagen"),

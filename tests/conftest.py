@@ -19,6 +19,7 @@ from organisations.models import Role
 
 from .factories import PASSWORD, fill_completely, make_board, make_member, make_round, make_school, make_user
 from .outcomes.fixtures import outcomes_fixture  # noqa: F401  (the `outcomes` fixture, for every matrix over all rows)
+from .training.board_fixtures import board_training  # noqa: F401  (for every matrix over all rows)
 
 # Fixtures of the other apps, in their own modules.
 pytest_plugins = ["tests.trajectory_fixtures"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from .content import load_content
-from .models import MISSED_STATUSES, Attendance, AttendanceStatus, TrainingGroup
+from .models import MISSED_STATUSES, Attendance, AttendanceStatus, BoardAttendance, TrainingGroup
 from .services import team_memberships
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ class PersonRow:
     missing_modules: list[str] = field(default_factory=list)
     module_labels: list[str] = field(default_factory=list)  # filled in by the view, for the template
     joined_late: bool = False
+    board_units: set[str] = field(default_factory=set)  # modules attended at the board's training for new staff
+    board_labels: list[str] = field(default_factory=list)  # filled in by the view, for the template
 
 
 @dataclass
@@ -67,7 +69,9 @@ class Overview:
 
     @property
     def still_to_train(self):
-        return [p for p in self.people if p.missing_modules or p.joined_late]
+        """Who missed a module held so far, or came in after the training started and has not followed a module
+        of the board's training for new staff since (training/board_services.py, handbook 4.3.4)."""
+        return [p for p in self.people if p.missing_modules or (p.joined_late and not p.board_units)]
 
 
 def group_members(plan) -> dict[int, set[int]]:
@@ -80,16 +84,35 @@ def group_members(plan) -> dict[int, set[int]]:
     return members
 
 
-def build_overview(plan, *, today: datetime.date | None = None) -> Overview:
+@dataclass
+class Loaded:
+    """What build_overview reads for one plan, when it was read for many plans at once (training_progress)."""
+
+    sessions: list  # ordered by date, start time, id
+    members: dict[int, set[int]]  # group id → user ids
+    team: list  # team_memberships, with their users
+    marks: dict[tuple[int, int], str]  # (session id, user id) → status
+    board_units: list[tuple[int, str]]  # board_units_present
+
+
+def build_overview(plan, *, today: datetime.date | None = None, loaded: Loaded | None = None) -> Overview:
     today = today or timezone.localdate()
-    sessions = list(plan.sessions.all().order_by("date", "start_time", "id"))
-    members = group_members(plan)
-    team = sorted(team_memberships(plan.school), key=lambda m: (m.user.display_name.lower(), m.user_id))
+    if loaded is None:
+        loaded = Loaded(
+            sessions=list(plan.sessions.all().order_by("date", "start_time", "id")),
+            members=group_members(plan),
+            team=list(team_memberships(plan.school)),
+            marks={
+                (s, u): st
+                for s, u, st in Attendance.objects.filter(session__plan=plan).values_list(
+                    "session_id", "user_id", "status"
+                )
+            },
+            board_units=board_units_present(plan, today),
+        )
+    sessions, members, marks = loaded.sessions, loaded.members, loaded.marks
+    team = sorted(loaded.team, key=lambda m: (m.user.display_name.lower(), m.user_id))
     team_ids = {m.user_id for m in team}
-    marks = {
-        (s, u): st
-        for s, u, st in Attendance.objects.filter(session__plan=plan).values_list("session_id", "user_id", "status")
-    }
     past = [s for s in sessions if s.date <= today]
     rows = {m.user_id: PersonRow(user=m.user, membership=m) for m in team}
     catch_up: dict[int, list[tuple[User, str]]] = {}
@@ -110,6 +133,10 @@ def build_overview(plan, *, today: datetime.date | None = None) -> Overview:
                 rows[user_id].missed.append(Missed(s, status))
                 session_missed.append((rows[user_id].user, status))
         catch_up[s.pk] = sorted(session_missed, key=lambda pair: pair[0].display_name.lower())
+    for user_id, unit in loaded.board_units:
+        if user_id in rows:
+            rows[user_id].board_units.add(unit)
+            present_units[user_id].add(unit)
     for user_id, row in rows.items():
         row.missing_modules = sorted(units_held - present_units[user_id])
         joined = timezone.localtime(row.membership.joined_at).date()
@@ -117,6 +144,91 @@ def build_overview(plan, *, today: datetime.date | None = None) -> Overview:
     return Overview(
         plan=plan, sessions=sessions, people=list(rows.values()), catch_up=catch_up, first_training=first_training
     )
+
+
+def board_units_present(plan, today) -> list[tuple[int, str]]:
+    """(user id, module unit) for every module of a board's training for new staff someone of the plan's school
+    attended by ``today``, in a training of the plan's school year or later: it counts at their own school."""
+    rows = BoardAttendance.objects.filter(
+        participant__membership__school_id=plan.school_id,
+        participant__training__school_year__gte=plan.school_year,
+        status=AttendanceStatus.PRESENT,
+        session__date__lte=today,
+    ).values_list("participant__membership__user_id", "session__kind")
+    return [(user_id, unit) for user_id, kind in rows for unit in MODULE_UNITS.get(kind, ())]
+
+
+@dataclass(frozen=True)
+class TrainingProgress:
+    """Counts only (the board page): how many of the team still need the team training of one plan."""
+
+    school_year_label: str
+    team: int
+    still_to_train: int
+    begun: bool  # a training session of the plan has been held
+
+
+def current_school_year(today: datetime.date) -> int:
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def training_progress(school_ids, *, today: datetime.date | None = None) -> dict[int, TrainingProgress]:
+    """Per school id: the progress of its newest training plan up to this school year (build_overview's
+    still_to_train, so "nog te trainen" means the same here as on the plan's attendance page). Schools without
+    such a plan are left out. Six queries, whatever the number of schools."""
+    from .models import TrainingPlan, TrainingSession
+
+    today = today or timezone.localdate()
+    plans: dict[int, TrainingPlan] = {}
+    for plan in TrainingPlan.objects.filter(
+        school_id__in=list(school_ids), school_year__lte=current_school_year(today)
+    ).order_by("school_id", "-school_year"):
+        plans.setdefault(plan.school_id, plan)
+    plan_ids = [p.pk for p in plans.values()]
+    sessions: defaultdict[int, list] = defaultdict(list)
+    for session in TrainingSession.objects.filter(plan_id__in=plan_ids).order_by("date", "start_time", "id"):
+        sessions[session.plan_id].append(session)
+    members: defaultdict[int, set[int]] = defaultdict(set)
+    for group_id, user_id in TrainingGroup.members.through.objects.filter(
+        traininggroup__plan_id__in=plan_ids
+    ).values_list("traininggroup_id", "user_id"):
+        members[group_id].add(user_id)
+    team: defaultdict[int, list] = defaultdict(list)
+    for membership in team_memberships(list(plans)):
+        team[membership.school_id].append(membership)
+    marks: defaultdict[int, dict] = defaultdict(dict)
+    for plan_id, session_id, user_id, status in Attendance.objects.filter(session__plan_id__in=plan_ids).values_list(
+        "session__plan_id", "session_id", "user_id", "status"
+    ):
+        marks[plan_id][(session_id, user_id)] = status
+    board_units: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
+    for school_id, school_year, user_id, kind in BoardAttendance.objects.filter(
+        participant__membership__school_id__in=list(plans), status=AttendanceStatus.PRESENT, session__date__lte=today
+    ).values_list(
+        "participant__membership__school_id",
+        "participant__training__school_year",
+        "participant__membership__user_id",
+        "session__kind",
+    ):
+        if school_year >= plans[school_id].school_year:  # as board_units_present
+            board_units[school_id].extend((user_id, unit) for unit in MODULE_UNITS.get(kind, ()))
+    result = {}
+    for school_id, plan in plans.items():
+        loaded = Loaded(
+            sessions=sessions[plan.pk],
+            members=members,
+            team=team[school_id],
+            marks=marks[plan.pk],
+            board_units=board_units[school_id],
+        )
+        overview = build_overview(plan, today=today, loaded=loaded)
+        result[school_id] = TrainingProgress(
+            school_year_label=plan.school_year_label,
+            team=len(overview.people),
+            still_to_train=len(overview.still_to_train),
+            begun=any(s.date <= today and s.content_kind and s.content_kind.training for s in overview.sessions),
+        )
+    return result
 
 
 def missed_by(plan, user, *, today=None) -> list:

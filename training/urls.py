@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "training"
 
 P = "scholen/<int:school_id>/teamtraining/"
 PL = P + "<int:plan_id>/"
 S = P + "sessies/<int:session_id>/"
+B = "besturen/<int:board_id>/nieuwe-medewerkers/"  # a board's training for new staff (issue 14)
+BT = B + "<int:training_id>/"
+BS = B + "sessies/<int:board_session_id>/"
 
 urlpatterns = [
     path(P, views.overview, name="overview"),
@@ -24,4 +27,14 @@ urlpatterns = [
     path(S + "reflectievragen/", views.send_reflection, name="send_reflection"),
     path(S + "onderwerpen/", views.topic_new, name="topic_new"),
     path(P + "onderwerpen/<int:topic_id>/intekenen/", views.topic_signup, name="topic_signup"),
+    path(B, board_views.trainings, name="board_trainings"),
+    path(B + "nieuw/", board_views.training_new, name="board_training_new"),
+    path(BT, board_views.training_detail, name="board_training"),
+    path(BT + "wijzigen/", board_views.training_edit, name="board_training_edit"),
+    path(BT + "groepen/nieuw/", board_views.group_new, name="board_group_new"),
+    path(B + "groepen/<int:board_group_id>/", board_views.group_edit, name="board_group_edit"),
+    path(BT + "sessies/nieuw/", board_views.session_new, name="board_session_new"),
+    path(BS + "wijzigen/", board_views.session_edit, name="board_session_edit"),
+    path(BS + "verwijderen/", board_views.session_delete, name="board_session_delete"),
+    path(BS + "aanwezigheid/", board_views.attendance, name="board_attendance"),
 ]

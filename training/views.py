@@ -13,6 +13,7 @@ from core.errors import ServiceError
 from organisations import access
 
 from . import lookups, services
+from .board_services import school_board_sessions
 from .content import load_content
 from .forms import (
     AttendanceForm,
@@ -40,7 +41,11 @@ def _school_year_now() -> int:
 def overview(request, school_id):
     acc = access.school_access(request, school_id, "can_view_training")
     plans = list(TrainingPlan.objects.filter(school=acc.school).order_by("-school_year"))
-    return render(request, "training/overview.html", _ctx(acc, plans=plans))
+    # "Via het bestuur": this school's new staff in a board's training (issue 14); organisers and trainers see
+    # all of them, everyone else only their own sessions.
+    only_user = None if acc.can_take_attendance else request.user
+    via_board = school_board_sessions(acc.school, only_user=only_user)
+    return render(request, "training/overview.html", _ctx(acc, plans=plans, via_board=via_board))
 
 
 def plan_new(request, school_id):
@@ -366,4 +371,5 @@ def missed(request, school_id, plan_id):
     data = build_overview(plan)
     for row in data.people:
         row.module_labels = [module_label(u) for u in row.missing_modules]
+        row.board_labels = [module_label(u) for u in sorted(row.board_units)]
     return render(request, "training/missed.html", _ctx(acc, plan=plan, overview=data))
