@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,7 @@ from outcomes import services as outcome_services
 from tests.factories import make_action
 from tests.intake_fixtures import build_intake
 from tests.outcomes.fixtures import add_team, submit_all
+from tests.training_fixtures import make_training
 from tests.trajectory_fixtures import start_route
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +383,79 @@ def test_gespreksformulier_headers_are_the_handbooks(full, login):
     assert headers == [["Accent", *columns[code]] for code in ("1", "2", "3A", "3B")]
     differing = {code: cols for code, cols in columns.items() if cols != form["form_fields"]}
     assert differing == {"1": [*form["form_fields"][:2], "Voornaamste ontwikkeldoelen", form["form_fields"][3]]}
+
+
+# HTML: the main pages parse without errors and use each id once -------------------------------------------------
+
+
+def html_problems(content: bytes) -> list[str]:
+    """Parse errors (html5lib, the WHATWG parsing algorithm browsers use), ids used more than once, and
+    htmx attributes on <body> without the data- prefix (not valid HTML; htmx 2 reads data-hx-* as well)."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
+    root = parser.parse(content, transport_encoding="utf-8")
+    problems = [
+        f"line {line}, column {col}: {html5lib.constants.E.get(code, code) % (data or {})}"
+        for (line, col), code, data in parser.errors
+    ]
+    seen: dict[str, int] = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("id") is not None:
+            seen[element.get("id")] = seen.get(element.get("id"), 0) + 1
+    problems += [f'id="{ident}" {n} times' for ident, n in seen.items() if n > 1]
+    problems += [f"id {ident!r} is empty or has spaces" for ident in seen if not ident or " " in ident]
+    body = root.find("body")
+    problems += [f"<body {name}>: use data-{name}" for name in body.attrib if name.startswith("hx-")]
+    return problems
+
+
+def test_html_problems_are_found():
+    bad = b'<!DOCTYPE html><html lang="nl"><head><title>t</title></head><body hx-headers="{}"><p id="a">x</p>'
+    bad += b'<div id="a"></p></div></body></html>'
+    found = html_problems(bad)
+    assert 'id="a" 2 times' in found and "<body hx-headers>: use data-hx-headers" in found
+    assert any("line 1" in p for p in found)  # the stray </p>
+    good = b'<!DOCTYPE html><html lang="nl"><head><title>t</title></head><body data-hx-headers="{}"><p id="a">x</p>'
+    assert html_problems(good + b"</body></html>") == []
+
+
+def test_main_pages_are_valid_html_with_unique_ids(full, login):
+    from reference.content import TOPIC_SLUGS
+    from trajectory.models import Trajectory
+
+    training = make_training(full)
+    s, b = full.school.pk, full.board.pk
+    pages = {
+        "school": reverse("organisations:school", args=[s]),
+        "groei": reverse("assessments:growth", args=[s]),
+        "ronde": reverse("assessments:round", args=[s, full.open_round.pk]),
+        "consensus": reverse("assessments:consensus", args=[s, full.consensus_round.pk]),
+        "resultaat": reverse("assessments:result", args=[s, full.closed_round.pk]),
+        "actieplan": reverse("actionplans:plan", args=[s]),
+        "traject": reverse("trajectory:overview", args=[s]),
+        "trainingsplan": reverse("training:plan", args=[s, training.plan.pk]),
+        "training": reverse("training:overview", args=[s]),
+        "naslag": reverse("reference:index"),
+        "naslag-onderwerp": reverse("reference:topic", args=[TOPIC_SLUGS[0]]),
+        "opbrengsten": reverse("outcomes:overview", args=[s]),
+        "opbrengsten-resultaten": reverse("outcomes:results", args=[s]),
+    }
+    client = login(full.kartrekker)
+    found = {name: html_problems(get(client, url)) for name, url in pages.items()}
+    board = login(full.board_member)
+    for name, url in {
+        "bestuur": reverse("organisations:board", args=[b]),
+        "bestuur-opbrengsten": reverse("outcomes:board", args=[b]),
+    }.items():
+        found[name] = html_problems(get(board, url))
+    assert {name: p for name, p in found.items() if p} == {}
+    # the pages that show an item twice: each copy has its own id, the item's own place keeps the plain one
+    route = get(client, pages["traject"]).decode()
+    steps = set(Trajectory.objects.get(school=full.school).steps.values_list("pk", flat=True))
+    shown_next = {int(pk) for pk in re.findall(r'id="volgende-stap-(\d+)"', route)}
+    assert shown_next and shown_next <= steps
+    assert all(f'id="stap-{pk}"' in route for pk in shown_next)
+    plan = get(client, pages["actieplan"]).decode()
+    late = next(a for a in full.school.actions.all() if a.title == "Ouderavond plannen")
+    assert f'id="action-{late.pk}"' in plan and f'id="te-laat-action-{late.pk}"' in plan

@@ -623,3 +623,38 @@ def test_the_worker_sends_the_queued_reminders_once_on_postgresql(settings):
     assert all(m.alternatives for m in mail.outbox)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert SentNotification.objects.filter(object_key=f"round:{round_.pk}").count() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock test needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_the_same_moment_queue_one_digest(settings):
+    """Two processes run the digest at once: the unique row makes the second wait for the first and then skip."""
+    import threading
+
+    from django.db import connections
+
+    from tests.conftest import build_cast
+
+    cast = build_cast()
+    make_action(cast.school, cast.kartrekker, "Te laat", owner=cast.teamlid, due_date=MONDAY - datetime.timedelta(1))
+    DBTaskResult.objects.all().delete()
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(services.send_action_digests(today=MONDAY))
+        except Exception as exc:  # pragma: no cover - reported below
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [0, 1]
+    assert len(queued("actiepunten deze week")) == 1
+    assert SentNotification.objects.filter(kind=Kind.ACTION_DIGEST).count() == 1
