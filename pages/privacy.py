@@ -10,7 +10,7 @@ address you sent it to); audit rows only where you acted, without other people's
 Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
 stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
 inactive; memberships, board memberships, login codes, sessions, second-factor devices, e-mail preferences and the
-record of mails sent (notifications), leadership answers
+record of mails sent (notifications), calendar subscriptions (accounts.CalendarFeed), leadership answers
 (visible to their author only) and every participation never submitted (drafts, in any round, also closed ones:
 a draft never counted) are removed, and mail to the old address that is still waiting in the queue (django-tasks-db
 rows not yet picked up, retries included: login codes, invitations, reminders) is cancelled. Submitted answers stay:
