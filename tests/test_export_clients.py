@@ -316,6 +316,7 @@ def documents(cast, client) -> dict:
         "gespreksformulier": reverse("assessments:result_docx", args=[s, r]),
         "actieplan": reverse("actionplans:plan_docx", args=[s]),
         "voorgesprek": reverse("intake:conversation_docx", args=[s, intake.conversation.pk]),
+        "traject": reverse("trajectory:docx", args=[s]),
     }
     return {name: Document(io.BytesIO(get(client, url))) for name, url in urls.items()}
 
@@ -357,7 +358,7 @@ def test_every_word_table_has_fixed_widths_that_fit_its_header_words(full, login
                     needed = printed_width_mm(word, font_size(doc)) + 3.8  # + the cell's left and right margin
                     assert needed <= w / TWIPS_PER_MM + 0.05, f"{where}: {word!r} needs {needed:.1f} mm"
             checked += 1
-    assert checked >= 10  # 4 layers in the form, meetings and 4 layers in the plan, the agreements
+    assert checked >= 11  # 4 layers in the form, meetings and 4 layers in the plan, the agreements, the route
 
 
 def test_word_keeps_the_spaces_around_text_runs(full, login):

@@ -17,7 +17,14 @@ from docx.shared import Mm, Pt
 
 from actionplans.models import Meeting
 from core import ics
-from core.wordprocessing import clean_text, describe_table, repeat_as_header, set_document_language
+from core.wordprocessing import (
+    clean_text,
+    describe_table,
+    header_widths,
+    repeat_as_header,
+    set_column_widths,
+    set_document_language,
+)
 
 ICS_TYPE = ics.CONTENT_TYPE
 
@@ -177,6 +184,8 @@ def route_docx(trajectory, overview) -> bytes:
             ]
             for cell, text in zip(table.add_row().cells, values, strict=True):
                 cell.text = clean_text(text)
+    # the width of A4 landscape within the margins (273 mm), each header word on one line
+    set_column_widths(table, header_widths(headers, [42, 78, 55, 38, 30, 30], size_pt=8.5))
     doc.add_paragraph(clean_text(_("Bron: %(source)s") % {"source": overview.route.citation}))
     out = io.BytesIO()
     doc.save(out)
