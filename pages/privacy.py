@@ -84,10 +84,13 @@ PARTS: tuple[Part, ...] = (
     ),
     P(
         "besturen",
-        "organisations.Board",
-        ("members",),
-        ("name",),
-        gettext_lazy("Schoolbesturen die je als bestuurslid volgt."),
+        "organisations.BoardMember",
+        ("user",),
+        ("board_id", "board__name", "is_beheerder"),
+        gettext_lazy(
+            "Schoolbesturen die je als bestuurslid volgt (is_beheerder: true als je ook de scholen van het bestuur "
+            "beheert)."
+        ),
     ),
     P(
         "uitnodigingen",
@@ -356,7 +359,8 @@ ROUNDS_KEY = "rondes"
 OTP_KEY = "tweede_factor"
 
 # Relations to the user model that are read outside PARTS (the test checks that every relation is here or there).
-SPECIAL_RELATIONS = {("assessments.Participant", "user")}
+# Board.members: the rows of its through model BoardMember, exported as "besturen".
+SPECIAL_RELATIONS = {("assessments.Participant", "user"), ("organisations.Board", "members")}
 
 
 def covered_relations() -> set[tuple[str, str]]:

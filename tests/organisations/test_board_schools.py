@@ -278,3 +278,36 @@ def test_the_management_page_queries_do_not_grow_with_the_schools(cast, beheerde
             base_url="http://testserver",
         )
     assert count() == with_two
+
+
+def test_the_demo_board_has_a_beheerder_login(db, client):
+    import io
+
+    from django.core.management import call_command
+
+    from organisations.demo import BOARD_NAME, DOMAIN, PASSWORD
+
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert f"bestuur-beheer@{DOMAIN}" in out.getvalue()
+    row = BoardMember.objects.get(user__email=f"bestuur-beheer@{DOMAIN}")
+    assert row.board.name == BOARD_NAME and row.is_beheerder
+    assert not BoardMember.objects.get(user__email=f"bestuur@{DOMAIN}").is_beheerder  # still read-only
+    assert client.login(email=f"bestuur-beheer@{DOMAIN}", password=PASSWORD)
+    page = client.get(reverse("organisations:board_schools", args=[row.board.pk]))
+    assert page.status_code == 200 and "OBS De Regenboog" in page.content.decode()
+
+
+def test_mijn_gegevens_lists_the_boards_with_the_beheerder_role(cast, beheerder, login):
+    import json
+
+    data = json.loads(login(beheerder).get(reverse("accounts:my_data_json")).content)
+    assert data["besturen"] == [
+        {
+            "id": BoardMember.objects.get(user=beheerder).pk,
+            "board_id": cast.board.pk,
+            "board__name": "Bestuur Noord",
+            "is_beheerder": True,
+            "via": ["user"],
+        }
+    ]
