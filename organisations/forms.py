@@ -155,7 +155,7 @@ class BoardSchoolForm(forms.Form):
         return brin
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("cluster") and cleaned.get("education_type") not in (EducationType.SO, EducationType.VSO):
             self.add_error("cluster", _("Een cluster hoort alleen bij SO of VSO."))
         return cleaned

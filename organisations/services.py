@@ -280,6 +280,8 @@ def _check_board_beheerder(board, acting_user) -> None:
 
 
 SCHOOL_FIELDS = ("name", "education_type", "cluster", "brin")
+MAX_SCHOOL_NAME = 200  # School.name
+MAX_BRIN = 6  # School.brin
 
 
 def _clean_school(*, name: str, education_type: str, cluster, brin: str) -> dict:
@@ -288,7 +290,7 @@ def _clean_school(*, name: str, education_type: str, cluster, brin: str) -> dict
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Vul de naam van de school in."))
-    if len(name) > School._meta.get_field("name").max_length:
+    if len(name) > MAX_SCHOOL_NAME:
         raise ServiceError(_("De naam is te lang (hooguit 200 tekens)."))
     if education_type not in EducationType.values:
         raise ServiceError(_("Kies een onderwijstype uit de lijst."))
@@ -299,7 +301,7 @@ def _clean_school(*, name: str, education_type: str, cluster, brin: str) -> dict
     if cluster is not None and education_type not in (EducationType.SO, EducationType.VSO):
         raise ServiceError(_("Een cluster hoort alleen bij SO of VSO."))
     brin = (brin or "").strip().upper()
-    if len(brin) > School._meta.get_field("brin").max_length:
+    if len(brin) > MAX_BRIN:
         raise ServiceError(_("Een BRIN-code heeft hooguit 6 tekens."))
     return {"name": name, "education_type": education_type, "cluster": int(cluster) if cluster else None, "brin": brin}
 

@@ -225,9 +225,8 @@ def board_schools(request, board_id):
     ).order_by("created_at"):
         if Role.SCHOOLLEIDING in inv.roles:
             open_invitations.setdefault(inv.school_id, []).append(inv)
-    for school in schools:
-        school.open_invitations = open_invitations.get(school.pk, [])
-    return render(request, "organisations/board_schools.html", _board_schools_context(acc, schools=schools))
+    rows = [(school, open_invitations.get(school.pk, [])) for school in schools]
+    return render(request, "organisations/board_schools.html", _board_schools_context(acc, rows=rows))
 
 
 def board_school_new(request, board_id):

@@ -75,7 +75,7 @@ class Facts:
     n_people: int  # members + open invitations
 
 
-def _count(queryset) -> Subquery:
+def _count(queryset) -> Coalesce:
     return Coalesce(
         Subquery(queryset.order_by().values("school").annotate(n=Count("pk")).values("n")[:1]),
         0,
