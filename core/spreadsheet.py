@@ -19,6 +19,7 @@ text (it cannot change how openpyxl types the cell).
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 
 from openpyxl.cell import Cell
@@ -112,7 +113,7 @@ def row_heights(ws) -> None:
                 continue
             width = ws.column_dimensions[get_column_letter(cell.column)].width or 10
             per_line = max(1, int(width) - 1)  # characters that fit on one line of the column
-            n = sum(max(1, -(-len(line) // per_line)) for line in cell.value.splitlines() or [""])
+            n = sum(len(textwrap.wrap(line, per_line)) or 1 for line in cell.value.splitlines() or [""])
             lines = max(lines, n)
         if lines > 1:
             ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT_PT
