@@ -78,8 +78,19 @@ class RoundForm(forms.Form):
         label=_("Deelnemers"),
         queryset=Membership.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Standaard: kartrekkers, werkgroep, trainers en schoolleiding. Je kunt het hele team toevoegen."),
+        required=False,  # "Het hele team" may stand in for ticking everyone; clean() asks for at least one
+        help_text=_(
+            "Standaard: kartrekkers, werkgroep, trainers en schoolleiding. Vink hierboven “Het hele team” aan om "
+            "iedereen van de school mee te laten doen, of vink mensen hieronder één voor één aan."
+        ),
         error_messages={"required": _("Kies minstens één deelnemer.")},
+    )
+    whole_team = forms.BooleanField(
+        label=_("Het hele team: alle teamleden van de school doen mee"),
+        required=False,
+        help_text=_(
+            "Iedereen die nu lid is van de school. Wie later bij de school komt, voeg je toe via Ronde wijzigen."
+        ),
     )
     facilitator = FacilitatorField(
         label=_("Trainer die het consensusgesprek mag leiden (optioneel)"),
@@ -131,6 +142,10 @@ class RoundForm(forms.Form):
                     "er is niets opgeslagen."
                 ),
             )
+        if data.get("whole_team"):
+            data["participants"] = list(self.fields["participants"].queryset)  # type: ignore[attr-defined]
+        elif "participants" in data and not data["participants"]:
+            self.add_error("participants", _("Kies minstens één deelnemer."))
         d, m = data.get("deadline"), data.get("meeting_date")
         for name in ("deadline", "meeting_date"):
             value = data.get(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -217,6 +217,39 @@ def do_update_round(
         }
     _record_settings(round_, changes, acting_user=acting_user, extra={"kept_with_answers": len(kept)} if kept else None)
     return round_
+
+
+def other_open_rounds(round_or_school) -> list[Round]:
+    """The school's rounds that are not closed (filling in or consensus), leaving out ``round_or_school`` itself when
+    it is a round: several at once is allowed, but the pages say so (people then fill in the wrong one)."""
+    if isinstance(round_or_school, Round):
+        qs = Round.objects.filter(school_id=round_or_school.school_id).exclude(pk=round_or_school.pk)
+    else:
+        qs = Round.objects.filter(school=round_or_school)
+    return list(qs.exclude(status=RoundStatus.CLOSED).order_by("created_at"))
+
+
+def deletable(round_: Round) -> bool:
+    """A round nobody has put anything into (no submission ever, no saved answer or priority, not anonymity-locked)
+    and that is still open for filling in: deleting it loses no one's work."""
+    return round_.status == RoundStatus.OPEN and not round_.anonymity_locked and not _has_input(round_)
+
+
+ROUND_NOT_DELETABLE = gettext_lazy(
+    "Deze ronde kan niet worden verwijderd: er is al iets ingevuld of ingediend, of het consensusgesprek is "
+    "begonnen. Wie invulde, moet erop kunnen rekenen dat dat bewaard blijft."
+)
+
+
+@transaction.atomic
+def do_delete_round(*, round_: Round, acting_user) -> None:
+    """Delete a round nobody has put anything into (see deletable); audited with its title. Refused otherwise."""
+    round_ = Round.objects.select_for_update().select_related("school").get(pk=round_.pk)
+    if not deletable(round_):
+        raise ServiceError(str(ROUND_NOT_DELETABLE))
+    data = {"round": round_.pk, "title": round_.title, "participants": round_.participants.count()}
+    record(action="round.deleted", acting_user=acting_user, school=round_.school, target=round_, data=data)
+    round_.delete()
 
 
 ADMIN_FIELDS = ("school", "title", "deadline", "meeting_date", "anonymous", "facilitator", "created_by", "created_at")
@@ -478,6 +511,48 @@ def _show_new_submissions(round_: Round) -> int:
         Participant.objects.filter(pk__in=pks).update(shown_at=now, shown_role_group=group)
         for group, pks in by_group.items()
     )
+
+
+def transition_warnings(round_: Round, action: str) -> list[str]:
+    """What is still missing before a round moves on (Dutch sentences); empty when nothing is.
+
+    ``action``: "consensus" (filling in closes) or "afsluiten" (the round closes). The views ask for a confirmation
+    when this is not empty: moving on is allowed, but never without a word about what is missing.
+    """
+    if action not in ("consensus", "afsluiten"):
+        return []
+    warnings: list[str] = []
+    counts = round_.participants.aggregate(
+        total=models.Count("pk"), submitted=models.Count("pk", filter=models.Q(submitted_at__isnull=False))
+    )
+    total, submitted = counts["total"], counts["submitted"]
+    if submitted < total:
+        warnings.append(
+            _("%(missing)d van de %(total)d deelnemers hebben nog niet ingediend (%(submitted)d van %(total)d wel).")
+            % {"missing": total - submitted, "total": total, "submitted": submitted}
+        )
+    if action == "consensus" and round_.anonymous and submitted < MIN_ANONYMOUS_GROUP:
+        warnings.append(
+            _("In deze anonieme ronde verschijnt de verdeling pas vanaf %(n)d inzendingen.")
+            % {"n": MIN_ANONYMOUS_GROUP}
+        )
+    if action == "afsluiten":
+        agreed = set(
+            ConsensusItem.objects.filter(round=round_, phase__isnull=False).values_list("accent_code", flat=True)
+        )
+        missing = [a for a in round_.model.accents if a.code not in agreed]
+        if missing:
+            warnings.append(
+                _("Bij %(n)d van de %(total)d accenten is geen groeifase afgesproken: %(accents)s.")
+                % {
+                    "n": len(missing),
+                    "total": len(round_.model.accents),
+                    "accents": ", ".join(a.code for a in missing),
+                }
+            )
+        if not ConsensusItem.objects.filter(round=round_, priority__isnull=False).exists():
+            warnings.append(_("Er zijn geen prioriteiten vastgelegd."))
+    return warnings
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "nieuw/", views.round_new, name="round_new"),
     path(R, views.round_detail, name="round"),
     path(R + "wijzigen/", views.round_edit, name="round_edit"),
+    path(R + "verwijderen/", views.round_delete, name="round_delete"),
     path(R + "herinneren/", views.round_remind, name="round_remind"),
     path(R + "stap/<slug:action>/", views.round_transition, name="round_transition"),
     path(R + "invullen/", views.fill, name="fill"),

@@ -53,7 +53,7 @@ def round_new(request, school_id):
     return render(
         request,
         "assessments/round_form.html",
-        {"acc": acc, "school": acc.school, "form": form},
+        {"acc": acc, "school": acc.school, "form": form, "open_rounds": _other_open_rounds(acc.school)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -90,7 +90,15 @@ def round_edit(request, school_id, round_id):
     return render(
         request,
         "assessments/round_form.html",
-        {"acc": acc, "school": acc.school, "form": form, "round": round_},
+        {
+            "acc": acc,
+            "school": acc.school,
+            "form": form,
+            "round": round_,
+            "new_members": list(
+                acc.school.memberships.exclude(user_id__in=current).select_related("user").order_by("user__name")
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -111,7 +119,41 @@ def round_detail(request, school_id, round_id):
             "round": round_,
             "participants": participants,
             "n_submitted": n_submitted,
+            "open_rounds": _other_open_rounds(round_),
+            "move_on_warnings": (
+                services.transition_warnings(round_, "consensus") if round_.is_open and acc.can_organise_rounds else []
+            ),
             "reopen_form": ReopenForm() if acc.can_reopen_rounds and round_.is_closed else None,
+        },
+    )
+
+
+def _other_open_rounds(round_or_school):
+    return services.other_open_rounds(round_or_school)
+
+
+def round_delete(request, school_id, round_id):
+    """Delete a round nobody has filled in yet (services.deletable): a page that asks, then the POST. Organisers."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.can_organise_rounds)
+    if request.method == "POST":
+        try:
+            services.do_delete_round(round_=round_, acting_user=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+        messages.success(request, _("De ronde “%(title)s” is verwijderd.") % {"title": round_.title})
+        return redirect("organisations:school", school_id=acc.school.pk)
+    return render(
+        request,
+        "assessments/round_delete.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "deletable": services.deletable(round_),
+            "not_deletable": services.ROUND_NOT_DELETABLE,
+            "n_participants": round_.participants.count(),
         },
     )
 
@@ -155,6 +197,9 @@ def round_transition(request, school_id, round_id, action):
     elif action in actions:
         fn, allowed, msg = actions[action]
         access.require(allowed)
+        confirm = _confirm_transition(request, acc, round_, action)
+        if confirm is not None:
+            return confirm
     else:
         raise Http404
     try:
@@ -168,6 +213,37 @@ def round_transition(request, school_id, round_id, action):
     if action in ("consensus", "heropenen"):
         return redirect("assessments:consensus", school_id=acc.school.pk, round_id=round_.pk)
     return redirect("assessments:round", school_id=acc.school.pk, round_id=round_.pk)
+
+
+TRANSITION_FROM = {"consensus": RoundStatus.OPEN, "afsluiten": RoundStatus.CONSENSUS}
+
+
+def _confirm_transition(request, acc, round_, action):
+    """Moving on while something is missing (services.transition_warnings): a page that says what, and asks to
+    confirm with a checkbox (no JavaScript needed). None: nothing is missing, or the person confirmed."""
+    if TRANSITION_FROM.get(action) != round_.status:
+        return None  # the service refuses it with its own message
+    warnings = services.transition_warnings(round_, action)
+    if not warnings or request.POST.get("bevestigd") == "1":
+        return None
+    asked = request.POST.get("bevestigen") == "1"  # the confirm page was shown and its box left unticked
+    return render(
+        request,
+        "assessments/round_confirm.html",
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "action": action,
+            "warnings": warnings,
+            "error": _("Vink het vakje aan om toch door te gaan, of ga terug.") if asked else "",
+            "back": reverse(
+                "assessments:consensus" if action == "afsluiten" else "assessments:round",
+                args=[acc.school.pk, round_.pk],
+            ),
+        },
+        status=400 if asked else 200,
+    )
 
 
 # Filling in (Bijlage 5, step 1) ---------------------------------------------
@@ -374,7 +450,7 @@ def _fill_submit(request, acc, round_, participant):
 @never_cache
 def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.can_view_answers(round_))
+    access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     by_group = wants_role_groups(request)
     summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
     services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
@@ -392,6 +468,19 @@ def consensus(request, school_id, round_id):
             "by_group": by_group,
         },
     )
+
+
+def _answers_hidden_reason(acc, round_) -> str:
+    """The real reason the answers are hidden from someone whose role may see them in another phase: an anonymous
+    round while filling in is open. "" otherwise (the 403 page then says the role gives no access)."""
+    if acc.is_member and acc.can_view_consensus(round_) and round_.is_open and round_.anonymous:
+        return _(
+            "Deze ronde is anoniem en het invullen staat nog open. Daarom kan nog niemand de antwoorden zien, ook "
+            "jij niet: wie ze ziet veranderen bij elke nieuwe inzending, kan afleiden wat iemand invulde. De "
+            "antwoorden verschijnen zodra het consensusgesprek is gestart (op de pagina van de ronde: “Naar het "
+            "consensusgesprek”)."
+        )
+    return ""
 
 
 ROLE_GROUPS_PARAM = "rolgroepen"  # ?rolgroepen=1: the consensus and projector views add the distribution per group
@@ -496,7 +585,7 @@ def present(request, school_id, round_id):
     allowed), what participants wrote (when the distribution is shown; anonymous: sorted by text, as elsewhere) and
     what the round before agreed. Arrow keys move, Escape goes back to the consensus page (static/js/app.js)."""
     acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.can_view_answers(round_))
+    access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     by_group = wants_role_groups(request)
     summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
     accents = summary.accents

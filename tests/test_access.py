@@ -350,6 +350,7 @@ CASES = [
         in_round("open_round", action="consensus"),
         ORGANISERS_302,
         method="post",
+        data=lambda c: {"bevestigd": "1"},  # moving on although something is missing: confirmed
         state=round_status("open_round"),
     ),
     Case(
@@ -366,6 +367,7 @@ CASES = [
         in_round("consensus_round", action="afsluiten"),
         ORGANISERS_302,
         method="post",
+        data=lambda c: {"bevestigd": "1"},  # moving on although something is missing: confirmed
         state=round_status("consensus_round"),
     ),
     Case(
@@ -374,6 +376,7 @@ CASES = [
         in_round("consensus_round", action="afsluiten"),
         (302, 302, 403, 403, 302, 403, 404, LOGIN),
         method="post",
+        data=lambda c: {"bevestigd": "1"},  # moving on although something is missing: confirmed
         setup=trainer_facilitates("consensus_round"),
         state=round_status("consensus_round"),
     ),
@@ -386,6 +389,16 @@ CASES = [
         method="post",
         data=lambda c: {"reason": "De prioriteiten waren nog niet besproken."},
         state=round_status("closed_round"),
+    ),
+    #    deleting a round nobody filled in (issue 14): organisers only, a page that asks and then the POST
+    Case("round-delete-page", "assessments:round_delete", in_round("open_round"), ORGANISERS_200),
+    Case(
+        "round-delete",
+        "assessments:round_delete",
+        in_round("open_round"),
+        ORGANISERS_302,
+        method="post",
+        state=lambda c: Round.objects.filter(pk=c.open_round.pk).exists(),
     ),
     Case(
         "unknown-step",

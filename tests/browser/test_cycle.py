@@ -214,6 +214,15 @@ def test_whole_cycle(browser_cast, new_context, page_log, server_paused):
     # Close the round: result page with the consensus matrix and the priorities -------------------------
     k.once("dialog", lambda d: d.accept())
     k.get_by_role("button", name="Ronde afsluiten en resultaat tonen").click()
+    # Not every accent has an agreed phase: a page says what is missing and asks (issue 14); keyboard only.
+    expect(k.get_by_role("heading", level=1)).to_have_text("Ronde afsluiten?")
+    expect(k.get_by_role("alert")).to_contain_text("accenten is geen groeifase afgesproken")
+    check_a11y(k, "ronde afsluiten bevestigen")
+    k.get_by_label("Toch afsluiten").focus()
+    k.keyboard.press("Space")
+    expect(k.get_by_label("Toch afsluiten")).to_be_checked()
+    k.get_by_role("button", name="Ronde afsluiten", exact=True).focus()
+    k.keyboard.press("Enter")
     expect(k.get_by_role("heading", level=1)).to_have_text("Resultaat: Na module 4 – 2026-2027")
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
