@@ -76,6 +76,8 @@ def test_admin_addition_with_an_inline_records_both(admin_client):
         "schools-INITIAL_FORMS": 0,
         "schools-0-name": "De Start",
         "schools-0-education_type": School._meta.get_field("education_type").choices[0][0],
+        "boardmember_set-TOTAL_FORMS": 0,  # the board's members (and beheerders), none here
+        "boardmember_set-INITIAL_FORMS": 0,
     }
     before = snapshot()
     response = client.post(reverse("admin:organisations_board_add"), data)

@@ -82,3 +82,45 @@ def test_schoolleiding_role_is_still_only_for_schoolleiding_and_the_platform_adm
         )
     assert "Alleen de schoolleiding kan de rol schoolleiding geven" in response.content.decode()
     assert not Invitation.objects.filter(email="nieuw@regenboog.test").exists()
+
+
+def test_admin_creates_a_board_and_appoints_its_first_beheerder(db):
+    """Platform admins only create boards: the board form lists its members with the beheerder box; the beheerder
+    then runs the board's schools (/besturen/<id>/scholen/). Audited like every admin change."""
+    from organisations.models import Board, BoardMember
+
+    client, admin = admin_client(db)
+    beheerder = User.objects.create_user("bas@stichting.test", name="Bas Beheerder", password="een-lang-wachtwoord-2")
+    volger = User.objects.create_user("bea@stichting.test", name="Bea Bestuur", password="een-lang-wachtwoord-3")
+    add = reverse("admin:organisations_board_add")
+    page = client.get(add).content.decode()
+    assert "bestuurder/beheerder" in page.lower()
+    response = client.post(
+        add,
+        {
+            "name": "Stichting Nieuw",
+            "boardmember_set-TOTAL_FORMS": 2,
+            "boardmember_set-INITIAL_FORMS": 0,
+            "boardmember_set-0-user": beheerder.pk,
+            "boardmember_set-0-is_beheerder": "on",
+            "boardmember_set-1-user": volger.pk,
+            "schools-TOTAL_FORMS": 0,
+            "schools-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    board = Board.objects.get(name="Stichting Nieuw")
+    assert set(BoardMember.objects.filter(board=board).values_list("user__email", "is_beheerder")) == {
+        ("bas@stichting.test", True),
+        ("bea@stichting.test", False),
+    }
+    event = AuditEvent.objects.get(action="admin.added", board=board)
+    assert [i["model"] for i in event.data["inlines"]] == ["organisations.boardmember"] * 2
+
+    bas = Client()
+    bas.force_login(beheerder, backend="accounts.backends.EmailBackend")
+    assert bas.get(reverse("organisations:board_schools", args=[board.pk])).status_code == 200
+    bea = Client()
+    bea.force_login(volger, backend="accounts.backends.EmailBackend")
+    assert bea.get(reverse("organisations:board_schools", args=[board.pk])).status_code == 403
+    assert bea.get(reverse("organisations:board", args=[board.pk])).status_code == 200
