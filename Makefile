@@ -23,10 +23,13 @@ install: $(STAMP)  ## create or update .venv from the lock file
 
 install-dev: $(DEV_STAMP)
 
-run: $(STAMP)  ## migrate, load demo data, serve on http://127.0.0.1:8000 with the mail worker and the scheduler beside it
+# the port of `make run` (`make run PORT=8101`)
+PORT ?= 8000
+
+run: $(STAMP)  ## migrate, load demo data, serve on http://127.0.0.1:$(PORT) with the mail worker and the scheduler beside it
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py demo
-	$(PY) scripts/run_dev.py 127.0.0.1:8000
+	$(PY) manage.py demo --port $(PORT)
+	$(PY) scripts/run_dev.py 127.0.0.1:$(PORT)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -12,12 +12,13 @@ from organisations.models import Board, Membership, School
 
 from . import services
 
+BOARD_NAME = "Stichting Vergelijkscholen (demo)"
 PEERS = ["OBS De Linde", "CBS Het Anker", "OBS De Wilgen", "IKC De Vlinder", "OBS Het Kompas"]
 
 
 def create_demo(*, school: School, lead, rng) -> None:
     """Five peer schools with one closed round each (phases drawn with ``rng``), all opted in; ``school`` too."""
-    board = Board.objects.create(name="Stichting Vergelijkscholen (demo)")
+    board = Board.objects.create(name=BOARD_NAME)
     model = None
     for i, name in enumerate(PEERS):
         peer = School.objects.create(board=board, name=name, education_type=school.education_type)

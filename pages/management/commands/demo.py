@@ -5,26 +5,91 @@ its own part (its demo.py); this command asks them in order and prints the demo 
 
 import random
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
+from accounts.models import User
 from actionplans import demo as actionplans_demo
 from assessments import demo as assessments_demo
 from intake import demo as intake_demo
 from leadership import demo as leadership_demo
+from leadership.models import Answer as LeadershipAnswer
 from organisations import demo as organisations_demo
 from organisations.demo import DOMAIN, PASSWORD, PEOPLE
-from organisations.models import Role
+from organisations.models import Board, Role, School
 from outcomes import demo as outcomes_demo
 from research import demo as research_demo
 from training.demo import create_demo_training
 from trajectory import demo as trajectory_demo
 
+# What the demo creates, and all that --reset deletes: these boards (with their schools and everything in them) and
+# the people whose address is in the demo domain (kartrekker0@vergelijk.demo.groeiwijzer.nl too).
+DEMO_BOARDS = (organisations_demo.BOARD_NAME, research_demo.BOARD_NAME)
+
+
+def demo_users():
+    return User.objects.filter(Q(email__iendswith="@" + DOMAIN) | Q(email__iendswith="." + DOMAIN))
+
+
+def demo_people_elsewhere() -> list[str]:
+    """Demo people who are also a member of a school outside the demo boards (someone invited them there)."""
+    return list(
+        demo_users()
+        .filter(memberships__school__in=School.objects.exclude(board__name__in=DEMO_BOARDS))
+        .distinct()
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
+def delete_demo() -> tuple[int, int]:
+    """Delete the demo boards, their schools (and what is in them) and the demo people; nothing else.
+
+    Returns (schools deleted, people deleted). Call only when demo_people_elsewhere() is empty."""
+    boards = list(Board.objects.filter(name__in=DEMO_BOARDS))
+    schools = School.objects.filter(board__in=boards)
+    n_schools = schools.count()
+    # Checklist answers protect the school's own items (on_delete=PROTECT): they go first (as in pages/leaving.py).
+    LeadershipAnswer.objects.filter(round__school__in=schools).delete()
+    for school in schools:
+        school.delete()  # its rounds, plans, training, ... go with it (CASCADE)
+    for board in boards:
+        board.delete()
+    n_users = 0
+    for user in demo_users():
+        user.delete()
+        n_users += 1
+    return n_schools, n_users
+
 
 class Command(BaseCommand):
-    help = "Create demo data (idempotent) and print the demo logins."
+    help = (
+        "Create demo data (idempotent) and print the demo logins. --reset deletes the demo data first (only the demo "
+        "boards, their schools and the @demo.groeiwijzer.nl people) and creates it again; only with DEBUG on."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="delete the demo data and create it again")
+        parser.add_argument("--port", type=int, default=8000, help="the port the server runs on (printed address)")
+        parser.add_argument("--host", default="127.0.0.1", help="the host the server runs on (printed address)")
 
     def handle(self, *args, **options):
+        if options["reset"]:
+            if not settings.DEBUG:
+                raise CommandError(
+                    "--reset werkt alleen in een ontwikkelomgeving (DEBUG aan): het verwijdert de demodata."
+                )
+            elsewhere = demo_people_elsewhere()
+            if elsewhere:
+                raise CommandError(
+                    "Niets verwijderd: deze demopersonen zijn ook lid van een school buiten de demo: "
+                    + ", ".join(elsewhere)
+                )
+            with transaction.atomic():
+                n_schools, n_users = delete_demo()
+            self.stdout.write(f"Demodata verwijderd: {n_schools} scholen, {n_users} personen.")
         if not organisations_demo.exists():
             with transaction.atomic():
                 self._create()
@@ -32,11 +97,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demodata bestaan al.")
         self.stdout.write(f"\nDemo-logins (wachtwoord voor iedereen: {PASSWORD})")
-        self.stdout.write("  Open http://127.0.0.1:8000/ en log in als:")
+        self.stdout.write(f"  Open http://{options['host']}:{options['port']}/ en log in als:")
         for local, name, roles in PEOPLE:
             labels = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {local + '@' + DOMAIN:<38} {name:<16} {labels}")
         self.stdout.write(f"  {'bestuur@' + DOMAIN:<38} {'Bea Bestuur':<16} Bestuurslid (alleen lezen)")
+        self.stdout.write(f"  {'bestuur-beheer@' + DOMAIN:<38} {'Bas Beheerder':<16} Bestuurder/beheerder (scholen)")
         self.stdout.write(f"  {'beheer@' + DOMAIN:<38} {'Platformbeheer':<16} Beheer op /beheer/")
         self.stdout.write(
             "  Beheer vraagt tweestapsverificatie: na het eerste inloggen toont de app een QR-code (en de sleutel\n"
