@@ -391,7 +391,7 @@ def test_gespreksformulier_headers_are_the_handbooks(full, login):
 
 def html_problems(content: bytes) -> list[str]:
     """Parse errors (html5lib, the WHATWG parsing algorithm browsers use), ids used more than once, and
-    htmx attributes on <body> without the data- prefix (not valid HTML; htmx 2 reads data-hx-* as well)."""
+    htmx attributes without the data- prefix (hx-post, hx-headers, ...: not valid HTML; htmx 2 reads data-hx-*)."""
     import html5lib
 
     parser = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
@@ -406,16 +406,23 @@ def html_problems(content: bytes) -> list[str]:
             seen[element.get("id")] = seen.get(element.get("id"), 0) + 1
     problems += [f'id="{ident}" {n} times' for ident, n in seen.items() if n > 1]
     problems += [f"id {ident!r} is empty or has spaces" for ident in seen if not ident or " " in ident]
-    body = root.find("body")
-    problems += [f"<body {name}>: use data-{name}" for name in body.attrib if name.startswith("hx-")]
+    problems += [
+        f"<{element.tag} {name}>: use data-{name}"
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+        if name.startswith("hx-")
+    ]
     return problems
 
 
 def test_html_problems_are_found():
     bad = b'<!DOCTYPE html><html lang="nl"><head><title>t</title></head><body hx-headers="{}"><p id="a">x</p>'
     bad += b'<div id="a"></p></div></body></html>'
+    bad += b'<form hx-post="/x"></form>'
     found = html_problems(bad)
     assert 'id="a" 2 times' in found and "<body hx-headers>: use data-hx-headers" in found
+    assert "<form hx-post>: use data-hx-post" in found
     assert any("line 1" in p for p in found)  # the stray </p>
     good = b'<!DOCTYPE html><html lang="nl"><head><title>t</title></head><body data-hx-headers="{}"><p id="a">x</p>'
     assert html_problems(good + b"</body></html>") == []
@@ -431,6 +438,8 @@ def test_main_pages_are_valid_html_with_unique_ids(full, login):
         "school": reverse("organisations:school", args=[s]),
         "groei": reverse("assessments:growth", args=[s]),
         "ronde": reverse("assessments:round", args=[s, full.open_round.pk]),
+        "invullen": reverse("assessments:fill_step", args=[s, full.open_round.pk, "1"]),
+        "invullen-prioriteiten": reverse("assessments:fill_step", args=[s, full.open_round.pk, "prioriteiten"]),
         "consensus": reverse("assessments:consensus", args=[s, full.consensus_round.pk]),
         "resultaat": reverse("assessments:result", args=[s, full.closed_round.pk]),
         "actieplan": reverse("actionplans:plan", args=[s]),

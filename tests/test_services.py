@@ -1138,7 +1138,7 @@ def test_htmx_consensus_save_updates_the_guidance_warnings(cast, login):
         )
         assert response.status_code == 200
     page = text(response)
-    assert 'id="consensus-warnings" hx-swap-oob="true"' in page
+    assert 'id="consensus-warnings" data-hx-swap-oob="true"' in page
     assert "heeft 3 ontwikkeldoelen" in page
     assert "maximaal 1 à 2 doelen per groeilaag" in page
 

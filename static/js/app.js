@@ -30,7 +30,7 @@
   }
   function setupDraftForm(form) {
     // Autosaved forms have hx-post; plain forms opt in with data-draft-local (kept here until submitted).
-    if (!form.hasAttribute("hx-post") && !form.hasAttribute("data-draft-local")) return;  // read-only: keep any copy
+    if (!form.hasAttribute("data-hx-post") && !form.hasAttribute("data-draft-local")) return;  // read-only: keep any copy
     var key = "gw-draft:" + form.dataset.draftKey;
     var status = document.getElementById(form.dataset.statusId || "save-status");
     var stored = null;
@@ -213,7 +213,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     // Forms whose submit htmx sends itself (hx-trigger "submit") queue it already (hx-sync).
-    document.querySelectorAll('form[hx-post][hx-trigger]:not([hx-trigger*="submit"])').forEach(holdSubmitWhileSaving);
+    document.querySelectorAll('form[data-hx-post][data-hx-trigger]:not([data-hx-trigger*="submit"])').forEach(holdSubmitWhileSaving);
     document.querySelectorAll("form[data-save-order]").forEach(setupSaveOrder);
     document.querySelectorAll("form[data-draft-key]").forEach(setupDraftForm);
     var pres = document.querySelector("[data-presentation]");

@@ -142,7 +142,7 @@ def test_breakdown_appears_when_every_group_has_three(db, login):
         "Team": (0, 0, 3, 0, 0, 3),
     }  # no row for trainers: nobody of them took part
     assert overall(page) == (3, 3, 3, 0)
-    assert '?rolgroepen=1" hx-target' in page  # saving an accent keeps the breakdown in view
+    assert '?rolgroepen=1" data-hx-target' in page  # saving an accent keeps the breakdown in view
     # The written answers carry no group and no name: sorted by text, as without the breakdown.
     block = page.split('id="accent-1.1"')[1].split("<section")[0]
     written = re.findall(r"<li>(Sterk volgens [^<]+)</li>", block)
