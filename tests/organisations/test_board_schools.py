@@ -165,6 +165,9 @@ def test_beheerder_edits_a_school(cast, beheerder, login):
     assert response.status_code == 302
     assert School.objects.get(pk=cast.sister_school.pk).education_type == "sbo"
     assert AuditEvent.objects.get(action="school.updated").data == {"fields": ["education_type"]}
+    log = text(client.get(reverse("audit:board_log", args=[cast.board.pk])))
+    assert "Gegevens van de school gewijzigd door het bestuur" in log and "velden: onderwijstype" in log
+    assert "Speciaal basisonderwijs" not in log  # the field's name, never its value
 
 
 # Bad input -------------------------------------------------------------------------------------------------
