@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "meeting.restored": _("Bijeenkomst werkgroep teruggezet"),
     # Route
     "trajectory.started": _("Traject gestart"),
+    "trajectory.dates_from_training": _("Data van de route overgenomen uit het trainingsplan"),
     "trajectory.start_moved": _("Startdatum van het traject verschoven"),
     "trajectory.step_updated": _("Stap van het traject bijgewerkt"),
     # Team training

@@ -5,6 +5,10 @@ werkmomenten, filling in the Ontwikkelmodel, the werkgroep presenting its plan),
 (at most 20 people with two trainers, Bijlage 1), attendance per person per session, and for
 werkmomenten the reflection questions sent to the team and topics people sign up for.
 No pupil data; staff data is the attendance mark only.
+
+One date per milestone: the sessions here are the source of truth for the route's matching steps (introduction,
+the modules, filling in the Ontwikkelmodel, the werkgroep's presentation); the route takes their dates
+(trajectory/training_dates.py) after every change (the event training.sessions_changed).
 """
 
 from django.conf import settings

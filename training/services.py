@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from core import events
 from core.errors import ServiceError
 from core.mail import queue_mail
 from core.versions import check_version
@@ -31,6 +32,9 @@ from .models import (
 )
 
 OTHER_KIND = "overig"
+# Published (after commit) whenever a plan's sessions change: the route takes the dates of its matching steps from
+# them (trajectory/training_dates.py), so route and training plan never give two dates for one milestone.
+SESSIONS_CHANGED = "training.sessions_changed"
 SESSION_FIELDS = ("title", "date", "start_time", "end_time", "location", "group")
 DEFAULT_START = {  # our choice: studiedag modules in the morning, the shorter sessions after school
     "intro": datetime.time(15, 0),
@@ -179,6 +183,7 @@ def do_create_plan(*, school, school_year: int, module1_date=None, combine_34=Tr
         target=plan,
         data={"school_year": school_year, "sessions": len(rows), "combine_34": bool(combine_34)},
     )
+    events.publish(SESSIONS_CHANGED, school_id=school.pk)
     return plan
 
 
@@ -198,6 +203,7 @@ def do_create_session(*, plan, kind=OTHER_KIND, trainers=(), acting_user, **fiel
     session = TrainingSession.objects.create(school=plan.school, plan=plan, kind=kind, **fields)
     session.trainers.set(trainers)
     record(action="training.session.create", acting_user=acting_user, school=plan.school, target=session)
+    events.publish(SESSIONS_CHANGED, school_id=plan.school_id)
     return session
 
 
@@ -219,6 +225,7 @@ def do_update_session(*, session, expected_version=None, trainers=(), acting_use
         target=session,
         data={"changed": changed},
     )
+    events.publish(SESSIONS_CHANGED, school_id=session.school_id)
     return session
 
 
@@ -231,6 +238,7 @@ def do_delete_session(*, session, acting_user) -> None:
         target=session,
         data={"title": session.title, "date": session.date.isoformat()},
     )
+    events.publish(SESSIONS_CHANGED, school_id=session.school_id)
     session.delete()
 
 

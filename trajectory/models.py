@@ -4,6 +4,9 @@ The school sets the (planned) start of the team training; every step of the hand
 dates from there (``trajectory.schedule``). The kartrekker and the schoolleiding assign owners, mark steps done
 or not applicable with a note, and move dates; a moved date stays where it was put when the training start
 changes later. Steps of the Borgen phase that come back every year get a next occurrence when one is finished.
+Steps that the team training plan also dates (the introduction, the modules, filling in the Ontwikkelmodel, the
+werkgroep's presentation) take the plan's session dates instead, never a second date of their own
+(``trajectory.training_dates``).
 """
 
 from django.conf import settings

@@ -20,6 +20,7 @@ from core.fields import MAX_YEAR, MIN_YEAR
 from core.versions import check_version
 from organisations.models import Membership
 
+from . import training_dates
 from .content import load_route
 from .models import Step, StepStatus, Trajectory
 from .schedule import step_dates
@@ -65,6 +66,7 @@ def do_start_trajectory(*, school, training_start: datetime.date, acting_user) -
         target=trajectory,
         data={"training_start": training_start.isoformat(), "steps": len(steps)},
     )
+    training_dates.sync_with_training(trajectory, acting_user=acting_user)  # one date per milestone
     return trajectory
 
 
@@ -100,6 +102,7 @@ def do_move_training_start(
         target=trajectory,
         data={"from": before.isoformat(), "to": training_start.isoformat(), "steps_moved": len(moving)},
     )
+    training_dates.sync_with_training(trajectory, acting_user=acting_user)  # the plan's sessions keep their dates
     return trajectory
 
 
@@ -137,6 +140,14 @@ def do_update_step(
     _check_year(due_date, _("De einddatum"))
     if due_date < start_date:
         raise ServiceError(_("De einddatum kan niet voor de begindatum liggen."))
+    moves = (start_date, due_date) != (step.start_date, step.due_date) and step.occurrence == 1
+    if moves and step.code in training_dates.dates_from_training(trajectory):
+        raise ServiceError(
+            _(
+                "De datum van deze stap komt uit het trainingsplan, zodat route en trainingsplan dezelfde datum "
+                "tonen. Wijzig de datum van de sessie in het trainingsplan; er is niets opgeslagen."
+            )
+        )
     if owner is not None and not Membership.objects.filter(school=trajectory.school, user=owner).exists():
         raise ServiceError(_("Wie dit oppakt moet iemand van deze school zijn."))
     status = StepStatus(status)
