@@ -45,7 +45,7 @@ def _user(local, name, **extra):
 
 def create_demo() -> DemoOrganisation:
     """One board with two schools: De Regenboog with everyone in PEOPLE, De Horizon with its own schoolleider and
-    the external trainer; a board member and a platform admin."""
+    the external trainer; a board member, the board's beheerder and a platform admin."""
     board = Board.objects.create(name=BOARD_NAME)
     regenboog = School.objects.create(
         board=board,
@@ -77,5 +77,7 @@ def create_demo() -> DemoOrganisation:
     horizon_lead = _user("schoolleider-horizon", "Hans Horizon")
     Membership.objects.create(school=horizon, user=horizon_lead, is_schoolleiding=True)
     board.members.add(_user("bestuur", "Bea Bestuur"))
+    # The board's beheerder adds schools and invites their first schoolleiding (/besturen/<id>/scholen/).
+    board.members.add(_user("bestuur-beheer", "Bas Beheerder"), through_defaults={"is_beheerder": True})
     _user("beheer", "Platformbeheer", is_staff=True, is_superuser=True)
     return DemoOrganisation(board=board, regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)

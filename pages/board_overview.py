@@ -1,5 +1,6 @@
 """What a board member sees of each of its schools, in one table: where the route is, the closed rounds and the
-growth between the first and the newest, how the action plan is doing and when the werkgroep last met.
+growth between the first and the newest, how the action plan is doing, when the werkgroep last met and how many
+still need the team training (counts only, training.overview.training_progress).
 
 School-level facts only (no individual answers, no names): the same things a board member may open per school.
 A fixed number of queries, whatever the number of schools.
@@ -17,6 +18,7 @@ from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meetin
 from actionplans.overview import meeting_is_overdue
 from assessments.growth import agreed_phases_by_school, round_date
 from assessments.models import Round, RoundStatus
+from training.overview import TrainingProgress, training_progress
 from trajectory.content import load_route
 from trajectory.models import Step, Trajectory
 from trajectory.overview import current_phase, with_content
@@ -38,6 +40,7 @@ class SchoolRow:
     grown: int = 0  # accents agreed higher in the newest closed round than in the first (two rounds or more)
     lowered: int = 0
     same: int = 0
+    training: TrainingProgress | None = None  # the newest training plan up to this school year, counts only
 
     @property
     def n_actions(self) -> int:
@@ -67,7 +70,7 @@ def _growth(rows: dict, agreed: dict) -> None:
 
 
 def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolRow]:
-    """One row per school of the board, by name (eight queries)."""
+    """One row per school of the board, by name (fourteen queries)."""
     today = today or timezone.localdate()
     rows = {s.pk: SchoolRow(school=s) for s in board.schools.order_by("name")}
     ids = list(rows)
@@ -117,4 +120,7 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
         days = (today - row.last_meeting).days if row.last_meeting else None
         open_actions = sum(n for status, n in row.actions.items() if status in OPEN_STATUSES)
         row.meeting_overdue = meeting_is_overdue(days, short_goals=row.short_goals, open_actions=open_actions)
+
+    for school_id, progress in training_progress(ids, today=today).items():
+        rows[school_id].training = progress
     return list(rows.values())

@@ -123,3 +123,120 @@ def test_board_page_queries_do_not_grow_with_the_schools(cast, login):
         give_school_a_plan(school, leader)
     assert count_queries() == with_two
     assert "School 3" in client.get(url).content.decode()
+
+
+def test_board_page_training_queries_do_not_grow_with_the_schools(cast, login):
+    """The same with a training plan (groups, attendance, a board training for new staff) at every school."""
+    from organisations.models import Role
+    from training import services as training_services
+
+    client = login(cast.board_member)
+    url = reverse("organisations:board", args=[cast.board.pk])
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    def plan_with_attendance(school, leader):
+        plan = training_services.do_create_plan(school=school, school_year=2026, acting_user=leader)
+        training_services.do_save_group(plan=plan, name="Groep", members=[leader], trainers=[], acting_user=leader)
+        session = plan.sessions.get(kind="module1")
+        training_services.do_save_attendance(session=session, marks={leader.pk: "aanwezig"}, acting_user=leader)
+
+    from organisations.models import Membership
+    from training.models import (
+        BoardAttendance,
+        BoardTraining,
+        BoardTrainingGroup,
+        BoardTrainingParticipant,
+        BoardTrainingSession,
+        TrainingPlan,
+    )
+    from training.overview import build_overview, training_progress
+
+    board_training = BoardTraining.objects.create(
+        board=cast.board, title="Nieuwe collega's", school_year=2026, content_version="2023.1"
+    )
+    board_group = BoardTrainingGroup.objects.create(training=board_training, name="Groep 1")
+    board_session = BoardTrainingSession.objects.create(
+        training=board_training, kind="module1", title="Module 1", date=datetime.date(2026, 10, 1)
+    )
+
+    def new_staff_at_the_board_training(school):
+        newcomer = make_member(school, make_user(f"Nieuw {school.pk}"), Role.TEAMLID)
+        Membership.objects.filter(pk=newcomer.pk).update(joined_at=timezone.make_aware(datetime.datetime(2026, 9, 20)))
+        participant = BoardTrainingParticipant.objects.create(
+            training=board_training, group=board_group, membership=newcomer
+        )
+        BoardAttendance.objects.create(session=board_session, participant=participant, status="aanwezig")
+
+    give_school_a_plan(cast.school, cast.kartrekker)  # a route too: no query is skipped for want of ids
+    plan_with_attendance(cast.school, cast.kartrekker)
+    new_staff_at_the_board_training(cast.school)
+    with_one = count_queries()
+    for i in range(4):
+        school = make_school(cast.board, f"School {i}")
+        leader = make_user(f"Leider {i}")
+        make_member(school, leader, Role.SCHOOLLEIDING)
+        give_school_a_plan(school, leader)
+        plan_with_attendance(school, leader)
+        new_staff_at_the_board_training(school)
+    assert count_queries() == with_one
+
+    # The batch gives what the training app's own overview gives for each plan, one at a time.
+    today = timezone.localdate()
+    progress = training_progress(list(cast.board.schools.values_list("pk", flat=True)), today=today)
+    assert len(progress) == 5  # De Horizon has no plan
+    for school_id, row in progress.items():
+        plan = TrainingPlan.objects.get(school_id=school_id)
+        overview = build_overview(plan, today=today)
+        assert (row.still_to_train, row.team) == (len(overview.still_to_train), len(overview.people))
+
+
+def test_board_page_shows_training_progress_as_counts_and_links_every_schools_growth(cast, login, monkeypatch):
+    """Per school how many still need the team training (training.overview's own still_to_train, counts only, no
+    names), and a link to each school's growth page, also where no round has closed yet."""
+    from tests.training_fixtures import make_training
+    from training.overview import build_overview
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
+    training = make_training(cast)  # module 1 held: the kartrekker present, werkgroeplid and teamlid not
+    expected = build_overview(training.plan, today=TODAY)
+    n, team = len(expected.still_to_train), len(expected.people)
+    assert n > 0
+
+    html = login(cast.board_member).get(reverse("organisations:board", args=[cast.board.pk])).content.decode()
+    regenboog, horizon = cells(html, "De Regenboog"), cells(html, "De Horizon")
+    assert f"{n} van {team} nog te trainen" in regenboog
+    assert "Nog geen trainingsplan" in horizon
+    for school in (cast.school, cast.sister_school):
+        assert reverse("assessments:growth", args=[school.pk]) in html
+    # Counts only: nobody of the team is named, nor who missed what.
+    for person in (cast.kartrekker, cast.werkgroeplid, cast.teamlid, cast.schoolleider):
+        assert person.name not in html
+    assert "afgemeld" not in html.lower() and "afwezig" not in html.lower()
+
+    # Everyone trained: nobody left (the same function decides).
+    from training import services as training_services
+
+    training_services.do_save_attendance(
+        session=training.session,
+        marks={u.pk: "aanwezig" for u in (cast.kartrekker, cast.werkgroeplid, cast.teamlid)},
+        acting_user=cast.kartrekker,
+    )
+    left = len(build_overview(training.plan, today=TODAY).still_to_train)
+    html = login(cast.board_member).get(reverse("organisations:board", args=[cast.board.pk])).content.decode()
+    assert (f"{left} van {team} nog te trainen" if left else f"Alle {team} getraind") in cells(html, "De Regenboog")
+
+
+def test_training_not_begun_and_future_plans(cast, login, monkeypatch):
+    """A plan whose first module is still ahead says so; next school year's plan does not count yet."""
+    from training import services as training_services
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 8, 20))
+    training_services.do_create_plan(school=cast.school, school_year=2026, acting_user=cast.kartrekker)
+    training_services.do_create_plan(school=cast.sister_school, school_year=2027, acting_user=cast.trainer)
+    html = login(cast.board_member).get(reverse("organisations:board", args=[cast.board.pk])).content.decode()
+    assert "Teamtraining 2026-2027 nog niet begonnen" in cells(html, "De Regenboog")
+    assert "Nog geen trainingsplan" in cells(html, "De Horizon")
