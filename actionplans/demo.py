@@ -8,6 +8,11 @@ from django.utils import timezone
 from . import services as plan
 
 
+def weekday(day):
+    """The day itself, or the Monday after it when it falls in a weekend: the werkgroep meets on school days."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 def create_demo(*, school, closed, users):
     """The action plan the werkgroep made after the consensus meeting, some months into the year."""
     k, today = users["kartrekker"], timezone.localdate()
@@ -104,7 +109,9 @@ def create_demo(*, school, closed, users):
     )
     people = {"chair": k, "timekeeper": users["werkgroep1"], "note_taker": users["werkgroep2"]}
     times = {"start_time": time(15, 15), "end_time": time(16, 45), "location": "Teamkamer"}
-    past = plan.do_create_meeting(school=school, date=today - timedelta(days=21), acting_user=k, **times, **people)
+    past = plan.do_create_meeting(
+        school=school, date=weekday(today - timedelta(days=21)), acting_user=k, **times, **people
+    )
     plan.do_save_minutes(
         meeting=past,
         minutes="Rustplekken staan. Welzijnsgesprekken lopen achter: nieuwe planning in de volgende bijeenkomst.",
@@ -113,4 +120,4 @@ def create_demo(*, school, closed, users):
     )
     plan.do_add_update(action=rust, text="Alle bouwen hebben een rustplek.", meeting=past, acting_user=k)
     plan.do_add_update(action=done, text="Gevierd met taart in de teamkamer!", acting_user=users["werkgroep3"])
-    plan.do_create_meeting(school=school, date=today + timedelta(days=14), acting_user=k, **times, **people)
+    plan.do_create_meeting(school=school, date=weekday(today + timedelta(days=14)), acting_user=k, **times, **people)

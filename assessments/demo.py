@@ -1,7 +1,7 @@
 """Demo data for `make run`: three closed rounds a year apart with a full consensus and an open round, half filled
 in (called from the `demo` command in pages/). All draw from the same ``rng``, the closed rounds first."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -33,11 +33,15 @@ GOALS = [
 
 
 # Three closed rounds a school year apart, so the growth page has a story: where the team began, and two years on.
+# One story in time (issue 14): the school began measuring before its team training (which starts in the current
+# school year, training/demo.py), so these rounds name no module: a baseline and then the yearly round. Each closes
+# on its own consensus meeting day (a weekday).
 EARLIER_ROUNDS = [
-    # title, deadline, meeting date, days ago it closed, phases below the newest round's (chosen per accent)
-    ("Startmeting – schooljaar 2023-2024", date(2023, 11, 3), date(2023, 11, 16), 750, (1, 1, 2)),
-    ("Na module 2 – schooljaar 2024-2025", date(2025, 5, 16), date(2025, 5, 27), 555, (0, 1, 1)),
+    # title, deadline, meeting date, phases below the newest round's (chosen per accent)
+    ("Startmeting – schooljaar 2023-2024", date(2023, 11, 3), date(2023, 11, 16), (1, 1, 2)),
+    ("Jaarlijkse meting – schooljaar 2024-2025", date(2025, 5, 16), date(2025, 5, 27), (0, 1, 1)),
 ]
+NEWEST_ROUND = ("Jaarlijkse meting – schooljaar 2025-2026", date(2026, 5, 15), date(2026, 5, 28))
 
 
 def create_closed_round(*, regenboog, users, lead, rng):
@@ -59,11 +63,11 @@ def create_closed_round(*, regenboog, users, lead, rng):
     ]
     model = ModelVersion.current().model
     base = {a.code: rng.choice([1, 2, 2, 3]) for a in model.accents}
-    for title, deadline, meeting_date, days_ago, below in EARLIER_ROUNDS:
+    for i, (title, deadline, meeting_date, below) in enumerate(EARLIER_ROUNDS):
         earlier = {code: max(1, phase - rng.choice(below)) for code, phase in base.items()}
-        if days_ago == 555:
+        if i == len(EARLIER_ROUNDS) - 1:
             earlier["2.2"] = min(4, base["2.2"] + 1)  # higher last year than now: conversation material
-        _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, days_ago, earlier, {})
+        _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, earlier, {})
     priorities = {"1.3": 1, "2.4": 2, "3A.3": 3, "3B.1": 4, "1.2": 5}
     goals_per_layer = {
         "1.3": "Een TSO-woordenlijst voor het hele team",
@@ -78,17 +82,14 @@ def create_closed_round(*, regenboog, users, lead, rng):
         users,
         lead,
         rng,
-        "Na module 4 – schooljaar 2025-2026",
-        date(2026, 5, 15),
-        date(2026, 5, 28),
-        170,
+        *NEWEST_ROUND,
         base,
         {code: (rank, goals_per_layer[code]) for code, rank in priorities.items()},
     )
     return closed, base
 
 
-def _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, days_ago, base, priorities):
+def _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_date, base, priorities):
     closed = services.do_create_round(
         school=regenboog,
         title=title,
@@ -116,20 +117,29 @@ def _closed_round(regenboog, core, users, lead, rng, title, deadline, meeting_da
             acting_user=users["kartrekker"],
         )
     services.do_close_round(round_=closed, acting_user=users["kartrekker"])
+    # Opened three weeks before the deadline, closed at the end of the consensus meeting.
+    opened = datetime.combine(deadline - timedelta(days=21), time(9, 0))
+    closed_at = datetime.combine(meeting_date, time(17, 0))
     Round.objects.filter(pk=closed.pk).update(
-        created_at=timezone.now() - timedelta(days=days_ago + 10), closed_at=timezone.now() - timedelta(days=days_ago)
+        created_at=timezone.make_aware(opened), closed_at=timezone.make_aware(closed_at)
     )
     return closed
 
 
-def create_open_round(*, regenboog, users, lead, model, base, rng):
-    """An open round, half filled in; the demo teamlid is left empty, to try filling in."""
+def weekday(day: date) -> date:
+    """The day itself, or the Monday after it when it falls in a weekend (nobody meets on a Sunday)."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def create_open_round(*, regenboog, users, lead, model, base, rng, title="Ronde schooljaar 2026-2027"):
+    """An open round, half filled in; the demo teamlid is left empty, to try filling in. ``title``: the demo
+    command names it after the last module the training plan has held (one story in time)."""
     everyone = list(users.values())
     open_round = services.do_create_round(
         school=regenboog,
-        title="Na module 2 – schooljaar 2026-2027",
-        deadline=timezone.localdate() + timedelta(days=10),
-        meeting_date=timezone.localdate() + timedelta(days=17),
+        title=title,
+        deadline=weekday(timezone.localdate() + timedelta(days=10)),
+        meeting_date=weekday(timezone.localdate() + timedelta(days=17)),
         anonymous=True,
         participant_user_ids=[u.pk for u in everyone],
         facilitator=None,

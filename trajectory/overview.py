@@ -133,6 +133,12 @@ class DashboardRoute:
     next_step: Step | None = None
     late: int = 0
     mine: list = field(default_factory=list)
+    today: datetime.date | None = None
+
+    @property
+    def next_step_running(self) -> bool:
+        """The next step has already begun (it is under way, not late): say until when, not since when."""
+        return self.next_step is not None and self.today is not None and self.next_step.start_date <= self.today
 
 
 def dashboard_route(school, user, *, today: datetime.date | None = None) -> DashboardRoute:
@@ -151,4 +157,5 @@ def dashboard_route(school, user, *, today: datetime.date | None = None) -> Dash
         next_step=next((s for s in upcoming if not s.late), None),
         late=sum(1 for s in open_steps if s.late),
         mine=[s for s in upcoming if s.owner_id == user.pk],
+        today=today,
     )

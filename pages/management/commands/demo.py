@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from actionplans import demo as actionplans_demo
@@ -22,6 +23,7 @@ from organisations.models import Board, Role, School
 from outcomes import demo as outcomes_demo
 from research import demo as research_demo
 from training.demo import create_demo_training
+from training.models import TrainingPlan, TrainingSession
 from trajectory import demo as trajectory_demo
 
 # What the demo creates, and all that --reset deletes: these boards (with their schools and everything in them) and
@@ -62,6 +64,21 @@ def delete_demo() -> tuple[int, int]:
         user.delete()
         n_users += 1
     return n_schools, n_users
+
+
+def open_round_title(school) -> str:
+    """The open round is named after the last module the training plan has held by today (one story in time)."""
+    today = timezone.localdate()
+    held = (
+        TrainingSession.objects.filter(school=school, kind__startswith="module", date__lte=today)
+        .order_by("-date")
+        .first()
+    )
+    plan = TrainingPlan.objects.filter(school=school).order_by("-school_year").first()
+    year = f" – schooljaar {plan.school_year_label}" if plan else ""
+    if held is None:
+        return "Voor de teamtraining" + year
+    return f"Na {held.title[:1].lower()}{held.title[1:]}{year}" if held.title else "Na de laatste module" + year
 
 
 class Command(BaseCommand):
@@ -130,6 +147,12 @@ class Command(BaseCommand):
             training_start=training_start,
         )
         assessments_demo.create_open_round(
-            regenboog=regenboog, users=users, lead=lead, model=closed.model, base=base, rng=rng
+            regenboog=regenboog,
+            users=users,
+            lead=lead,
+            model=closed.model,
+            base=base,
+            rng=rng,
+            title=open_round_title(regenboog),
         )
         research_demo.create_demo(school=regenboog, lead=lead, rng=rng)
