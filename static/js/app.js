@@ -2,6 +2,28 @@
 (function () {
   "use strict";
 
+  // The site menu folds behind a "Menu" button on a phone (static/css/app.css). Without JavaScript the button stays
+  // hidden and the menu simply wraps.
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".gw-menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) return;
+    document.documentElement.classList.add("gw-js-menu");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    });
+    menu.addEventListener("keydown", function (evt) {
+      if (evt.key === "Escape" && menu.classList.contains("is-open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        menu.classList.remove("is-open");
+        toggle.focus();
+      }
+    });
+  });
+
   // Draft safety net: keep every keystroke of a [data-draft-key] form in this browser until the
   // server has stored it. If the session expired or the browser closed, put it back on load.
   function formState(form) {
