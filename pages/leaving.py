@@ -112,6 +112,18 @@ KINDS: tuple[Kind, ...] = (
     K("trainingssessies.json", "training.TrainingSession", "school", _l("Sessies van de teamtraining.")),
     K("aanwezigheid.json", "training.Attendance", "session__school", _l("Aanwezigheid per persoon per sessie.")),
     K("onderwerpen_werkmoment.json", "training.Topic", "school", _l("Onderwerpen voor werkmomenten (signups: ids).")),
+    K(
+        "bestuurstraining_deelnemers.json",
+        "training.BoardTrainingParticipant",
+        "membership__school",
+        _l("Wie van de school deelneemt aan een training voor nieuwe medewerkers van het bestuur."),
+    ),
+    K(
+        "bestuurstraining_aanwezigheid.json",
+        "training.BoardAttendance",
+        "participant__membership__school",
+        _l("Aanwezigheid van deelnemers van de school bij een training voor nieuwe medewerkers van het bestuur."),
+    ),
     K("checklist_rondes.json", "leadership.ChecklistRound", "school", _l("Rondes van de checklist leidinggevenden.")),
     K("checklist_eigen_uitspraken.json", "leadership.ExtraItem", "school", _l("Eigen uitspraken op de checklist.")),
     K("checklist_gesprek.json", "leadership.ConversationNote", "round__school", _l("Uitkomsten van het MT-gesprek.")),

@@ -218,6 +218,42 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Je aanwezigheid bij de teamtraining (user), en aanwezigheid die je bijhield (updated_by)."),
     ),
     P(
+        "bestuurstrainingen",
+        "training.BoardTraining",
+        ("created_by",),
+        ("board_id", "board__name", "title", "school_year", "created_at"),
+        gettext_lazy("Trainingen voor nieuwe medewerkers van een bestuur die je plande."),
+    ),
+    P(
+        "bestuurstraining_deelname",
+        "training.BoardTrainingParticipant",
+        ("added_by",),
+        ("training_id", "training__title", "group__name", "membership__school__name", "added_at"),
+        gettext_lazy(
+            "Je deelname aan een training voor nieuwe medewerkers van het bestuur (via mijn_deelname), en deelnemers "
+            "die je zelf toevoegde (added_by)."
+        ),
+        extra_filters={"mijn_deelname": lambda user: Q(membership__user=user)},
+    ),
+    P(
+        "bestuurstraining_sessies",
+        "training.BoardTrainingSession",
+        ("trainers",),
+        ("training_id", "training__title", "title", "date"),
+        gettext_lazy("Sessies van een training voor nieuwe medewerkers die je als trainer gaf."),
+    ),
+    P(
+        "bestuurstraining_aanwezigheid",
+        "training.BoardAttendance",
+        ("updated_by",),
+        ("session_id", "session__title", "session__date", "status", "updated_at"),
+        gettext_lazy(
+            "Je aanwezigheid bij een training voor nieuwe medewerkers (via mijn_aanwezigheid), en aanwezigheid die "
+            "je bijhield (updated_by)."
+        ),
+        extra_filters={"mijn_aanwezigheid": lambda user: Q(participant__membership__user=user)},
+    ),
+    P(
         "onderwerpen_werkmoment",
         "training.Topic",
         ("signups", "created_by"),

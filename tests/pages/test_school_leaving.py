@@ -32,8 +32,14 @@ from tests.twofactor_helpers import login_verified
 
 
 @pytest.fixture
-def everything(cast, plan, route, training, leadership, outcomes):  # noqa: F811
+def everything(cast, plan, route, training, leadership, outcomes, board_training):  # noqa: F811
     from tests.test_access import make_invitation
+    from training.board_services import do_save_board_attendance
+    from training.models import BoardTrainingParticipant
+
+    # The board's training for new staff: its participant of De Regenboog (Nina) marked present at module 1.
+    nina = BoardTrainingParticipant.objects.get(membership=board_training.nina_membership)
+    do_save_board_attendance(session=board_training.module1, marks={nina.pk: "aanwezig"}, acting_user=cast.board_member)
 
     cast.intake = build_intake(cast)
     make_invitation(cast.school, "nieuw@regenboog.test", invited_by=cast.schoolleider)
