@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from actionplans.models import Meeting
 from core import ics
 from organisations.models import Membership, Role
-from training.models import TrainingGroup, TrainingSession
+from training.models import BoardTrainingParticipant, BoardTrainingSession, TrainingGroup, TrainingSession
 from trajectory.content import load_route
 from trajectory.exports import meeting_event, step_event
 from trajectory.models import Step, StepStatus, Trajectory
@@ -65,6 +65,56 @@ def session_event(session: TrainingSession, *, mine: bool = False) -> ics.Event:
     )
 
 
+def board_session_event(session: BoardTrainingSession, *, mine: bool = False) -> ics.Event:
+    """A session of a board's training for new staff (issue 14, part 4): the board's name in the title."""
+    start: datetime.date
+    end: datetime.date | None
+    if session.start_time and session.end_time:
+        start = datetime.datetime.combine(session.date, session.start_time, tzinfo=ics.AMSTERDAM)
+        end = datetime.datetime.combine(session.date, session.end_time, tzinfo=ics.AMSTERDAM)
+    else:
+        start, end = session.date, None
+    parts = [_("Training voor nieuwe medewerkers: %(title)s") % {"title": session.training.title}]
+    if session.group is not None:
+        parts.append(_("Groep: %(name)s") % {"name": session.group.name})
+    if mine:
+        parts.append(_("Je bent trainer bij deze sessie."))
+    return ics.Event(
+        uid=f"board-training-session-{session.pk}@groeiwijzer",
+        summary=f"{session.title} ({session.training.board.name})",
+        start=start,
+        end=end,
+        location=session.location,
+        description="\n".join(parts),
+    )
+
+
+def board_sessions_of(user, since):
+    """The board-wide new-staff sessions ``user`` trains or takes part in (a participant: the sessions of the
+    whole training or of their own group), from ``since`` on, with whether they train it. Two queries."""
+    groups = {
+        (training_id, group_id)
+        for training_id, group_id in BoardTrainingParticipant.objects.filter(membership__user=user).values_list(
+            "training_id", "group_id"
+        )
+    }
+    trainings = {training_id for training_id, _group in groups}
+    sessions = (
+        BoardTrainingSession.objects.filter(date__gte=since)
+        .filter(Q(trainers=user) | Q(training_id__in=trainings))
+        .select_related("training__board", "group")
+        .prefetch_related("trainers")
+        .distinct()
+        .order_by("date", "start_time", "id")
+    )
+    out = []
+    for session in sessions:
+        mine = any(t.pk == user.pk for t in session.trainers.all())
+        if mine or session.group_id is None or (session.training_id, session.group_id) in groups:
+            out.append((session, mine))
+    return out
+
+
 def _sessions(school_ids, since):
     return (
         TrainingSession.objects.filter(school_id__in=school_ids, date__gte=since)
@@ -74,7 +124,8 @@ def _sessions(school_ids, since):
 
 
 def person_events(user, *, base_url: str, today: datetime.date | None = None) -> list[ics.Event]:
-    """The personal feed's events (six queries)."""
+    """The personal feed's events (eight queries), the board-wide new-staff sessions one trains or takes part in
+    included."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=FEED_PAST_DAYS)
     memberships = {m.school_id: m for m in Membership.objects.filter(user=user).select_related("school")}
@@ -102,6 +153,7 @@ def person_events(user, *, base_url: str, today: datetime.date | None = None) ->
         membership = memberships[session.school_id]
         if membership.has_role(*SEES_ALL_SESSIONS) or session.group_id is None or session.group_id in my_groups:
             events.append(_with_school(session_event(session), names[session.school_id], several))
+    events += [board_session_event(session, mine=mine) for session, mine in board_sessions_of(user, since)]
     return events
 
 
@@ -114,7 +166,8 @@ def trainer_school_ids(user) -> list[int]:
 
 
 def trainer_events(user, school_ids, *, today: datetime.date | None = None) -> list[ics.Event]:
-    """Every session of the schools where ``user`` is a trainer (two queries), each titled with its school."""
+    """Every session of the schools where ``user`` is a trainer, each titled with its school, and the board-wide
+    new-staff sessions they train (four queries)."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=FEED_PAST_DAYS)
     sessions = list(_sessions(school_ids, since))
@@ -123,7 +176,8 @@ def trainer_events(user, school_ids, *, today: datetime.date | None = None) -> l
             user=user, trainingsession__school_id__in=school_ids, trainingsession__date__gte=since
         ).values_list("trainingsession_id", flat=True)
     )
-    return [_with_school(session_event(s, mine=s.pk in mine), s.school.name, True) for s in sessions]
+    events = [_with_school(session_event(s, mine=s.pk in mine), s.school.name, True) for s in sessions]
+    return events + [board_session_event(s, mine=True) for s, trains in board_sessions_of(user, since) if trains]
 
 
 def trainer_calendar(user, school_ids) -> bytes:

@@ -37,6 +37,8 @@ from trajectory.content import load_route
 from trajectory.models import Step, Trajectory
 from trajectory.overview import current_phase, with_content
 
+from .calendar_feed import board_sessions_of
+
 SOON_DAYS = 7
 TRAINER_ROLES = (Role.TRAINER_INTERN, Role.TRAINER_EXTERN)
 ATTENDANCE_LOOKBACK_DAYS = 365
@@ -188,12 +190,17 @@ def trainer_overview(user, *, today: datetime.date | None = None) -> list[School
 def trainer_home(request):
     """The home page of a trainer (pages.views.home sends them here)."""
     cards = trainer_overview(request.user)
+    today = timezone.localdate()
+    # The board-wide trainings for new staff they train (issue 14, part 4): the coming sessions, each with its
+    # attendance page.
+    board_sessions = [session for session, trains in board_sessions_of(request.user, today) if trains]
     return render(
         request,
         "pages/trainer_home.html",
         {
             "cards": cards,
             "boards": list(request.user.boards.order_by("name")),
+            "board_sessions": board_sessions,
             "today": timezone.localdate(),
             "soon_days": SOON_DAYS,
         },

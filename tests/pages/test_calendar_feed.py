@@ -217,3 +217,30 @@ def test_a_trainer_intern_in_one_school_gets_the_trainer_calendar(cast, login):
     session(cast.sister_school, days(3), "Horizon module")
     cal = parse(login(intern).get(reverse("organisations:trainer_calendar")))
     assert summaries(cal) == {"Module 3 (De Regenboog)"}
+
+
+def test_board_trainings_for_new_staff_are_in_the_feeds_and_on_the_trainer_home(cast, board_training, login):
+    """Issue 14, part 4 with parts 2-3: a participant's feed holds the board sessions of their training (whole
+    training or their own group), a trainer's feed the ones they train; the trainer home lists the coming ones."""
+    from pages.calendar_feed import person_events
+
+    today = datetime.date(2026, 11, 1)
+    nina = [e.summary for e in person_events(board_training.nina, base_url="http://testserver", today=today)]
+    assert "Module 1 (Bestuur Noord)" in nina and "Module 2 (Bestuur Noord)" in nina
+    outsider = [e.summary for e in person_events(cast.outsider, base_url="http://testserver", today=today)]
+    assert not any("Bestuur Noord" in s for s in outsider)
+    assert "Vreemde module (Bestuur Zuid)" in outsider  # the outsider takes part in their own board's training
+
+
+def test_trainer_feed_and_home_list_the_board_sessions_they_train(cast, board_training, login):
+    from pages.calendar_feed import trainer_events, trainer_school_ids
+    from training.models import BoardTrainingSession
+
+    BoardTrainingSession.objects.filter(pk=board_training.module1.pk).update(
+        date=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    titles = [e.summary for e in trainer_events(cast.trainer, trainer_school_ids(cast.trainer))]
+    assert "Module 1 (Bestuur Noord)" in titles and "Module 2 (Bestuur Noord)" not in titles  # not their session
+    html = login(cast.trainer).get(reverse("home")).content.decode()
+    assert "Trainingen voor nieuwe medewerkers (bestuur)" in html
+    assert reverse("training:board_attendance", args=[cast.board.pk, board_training.module1.pk]) in html
