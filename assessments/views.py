@@ -466,6 +466,15 @@ def consensus(request, school_id, round_id):
             "can_edit": can_edit,
             "formulier": load_gespreksformulier(),
             "by_group": by_group,
+            # With something missing the close goes through the confirm page that names it (services.
+            # transition_warnings); the browser's question is only for a round that lacks nothing. From the summary
+            # already loaded: no extra queries.
+            "close_warnings": can_edit
+            and (
+                summary.n_submitted < summary.n_participants
+                or not summary.priorities
+                or any(not (a.consensus and a.consensus.phase) for a in summary.accents)
+            ),
         },
     )
 

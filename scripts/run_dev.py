@@ -7,6 +7,7 @@ In production these are three separate processes (see README.md, "Production").
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -32,6 +33,9 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    address = argv[0] if argv and not argv[0].startswith("-") else "127.0.0.1:8000"
+    # Links in the mails the worker sends point at this server (settings.SITE_URL), unless SITE_URL is set.
+    os.environ.setdefault("SITE_URL", f"http://{address}")
     # --no-reload: a worker that reloads on code changes would be killed mid-task when stopped; restart `make run`
     # after changing a task.
     background = [

@@ -258,3 +258,14 @@ def test_consensus_of_an_open_anonymous_round_names_the_phase_not_the_role(cast,
     # Whose role really gives no access still hears that.
     response = login(cast.teamlid).get(reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk]))
     assert response.status_code == 403 and "Je rol in deze school geeft geen toegang" in text(response)
+
+
+def test_closing_from_the_consensus_asks_once(cast, login):
+    """With something missing the close goes to the confirm page that names it: no browser question before it."""
+    from django.urls import reverse as url_for
+
+    client = login(cast.kartrekker)
+    page = url_for("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk])
+    html = client.get(page).content.decode()  # nothing agreed yet
+    close = html[html.index("/afsluiten/") - 200 : html.index("/afsluiten/") + 300]
+    assert "data-confirm" not in close
