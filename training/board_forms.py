@@ -5,13 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import EditVersionMixin, PlainDateField, VersionField, reject_impossible_ids
+from core.fields import EditVersionMixin, VersionField, reject_impossible_ids
 from organisations.models import Membership
 
 from .board_services import trainer_choices
-from .forms import TIME_ERRORS, TIME_WIDGET, PeopleField, _name, kind_choices
+from .forms import SessionFieldsForm, _name
 from .models import MAX_SCHOOL_YEAR, MIN_SCHOOL_YEAR, AttendanceStatus
-from .services import OTHER_KIND
 
 SCHOOLS_MESSAGE = _("Kies alleen scholen van dit bestuur.")
 PEOPLE_MESSAGE = _("Kies alleen nieuwe medewerkers van de scholen van deze training.")
@@ -86,57 +85,23 @@ class BoardGroupForm(forms.Form):
         return [(school, plan, [(m, str(m.pk) in chosen) for m in people]) for school, plan, people in self.candidates]
 
 
-class BoardSessionForm(EditVersionMixin, forms.Form):
-    title = _name(_("Titel"))
-    date = PlainDateField(label=_("Datum"), error_messages={"required": _("Vul een datum in.")})
-    start_time = forms.TimeField(label=_("Begintijd"), required=False, widget=TIME_WIDGET, error_messages=TIME_ERRORS)
-    end_time = forms.TimeField(label=_("Eindtijd"), required=False, widget=TIME_WIDGET, error_messages=TIME_ERRORS)
-    location = _name(_("Locatie"), required=False)
-    version = VersionField()
+class BoardSessionForm(SessionFieldsForm):
+    """A session of a board's training for new staff: its groups, trainers of its schools."""
 
     def __init__(self, *args, training, new=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if new:
-            self.fields["kind"] = forms.ChoiceField(
-                label=_("Soort sessie"),
-                choices=kind_choices,
-                initial=OTHER_KIND,
-                error_messages={"invalid_choice": _("Kies een soort sessie uit de lijst.")},
-            )
-        group = forms.ModelChoiceField(
-            queryset=training.groups.all(),
-            label=_("Groep"),
-            required=False,
-            empty_label=_("— alle deelnemers —"),
+        super().__init__(
+            *args,
+            groups=training.groups.all(),
+            trainers=trainer_choices(training).order_by("name", "email"),
+            wording={
+                "group": _("Groep"),
+                "everyone": _("— alle deelnemers —"),
+                "group_message": _("Kies een groep van deze training."),
+                "trainer_message": _("Kies als trainer iemand met de rol trainer op een school van deze training."),
+            },
+            new=new,
+            **kwargs,
         )
-        group.error_messages["invalid_choice"] = _("Kies een groep van deze training.")
-        self.fields["group"] = group
-        self.fields["trainers"] = PeopleField(
-            trainer_choices(training).order_by("name", "email"),
-            label=_("Trainers"),
-            message=_("Kies als trainer iemand met de rol trainer op een school van deze training."),
-        )
-        self.order_fields(["kind", "title", "date", "start_time", "end_time", "location", "group", "trainers"])
-
-    def clean_group(self):
-        value = self.data.get(self.add_prefix("group"))
-        if value and str(value).strip().isascii() and str(value).strip().isdigit() and int(value) > 2**63 - 1:
-            raise forms.ValidationError(_("Kies een groep van deze training."))
-        return self.cleaned_data["group"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", _("De eindtijd moet na de begintijd liggen."))
-        if bool(start) != bool(end) and "start_time" not in self.errors and "end_time" not in self.errors:
-            self.add_error("end_time", _("Vul begin- en eindtijd allebei in, of laat ze allebei leeg."))
-        return data
-
-    def session_fields(self) -> dict:
-        d = self.cleaned_data
-        fields = {k: d[k] for k in ("date", "start_time", "end_time", "group")}
-        return fields | {"title": d["title"].strip(), "location": d["location"].strip()}
 
 
 class BoardAttendanceForm(forms.Form):

@@ -81,7 +81,10 @@ def kind_choices():
     return [(k.code, k.label) for k in load_content().all_kinds] + [(OTHER_KIND, _("Andere sessie"))]
 
 
-class SessionForm(EditVersionMixin, forms.Form):
+class SessionFieldsForm(EditVersionMixin, forms.Form):
+    """A training session's form: the team training's (SessionForm) and a board's training for new staff
+    (board_forms.BoardSessionForm) differ only in whose groups and trainers may be chosen, and in their wording."""
+
     title = _name(_("Titel"))
     date = PlainDateField(label=_("Datum"), error_messages={"required": _("Vul een datum in.")})
     start_time = forms.TimeField(label=_("Begintijd"), required=False, widget=TIME_WIDGET, error_messages=TIME_ERRORS)
@@ -89,8 +92,10 @@ class SessionForm(EditVersionMixin, forms.Form):
     location = _name(_("Locatie"), required=False)
     version = VersionField()
 
-    def __init__(self, *args, plan, new=False, **kwargs):
+    def __init__(self, *args, groups, trainers, wording: dict, new=False, **kwargs):
+        """wording: "group" (label), "everyone" (no group), "group_message" and "trainer_message" (refusals)."""
         super().__init__(*args, **kwargs)
+        self.group_message = wording["group_message"]
         if new:
             self.fields["kind"] = forms.ChoiceField(
                 label=_("Soort sessie"),
@@ -99,24 +104,17 @@ class SessionForm(EditVersionMixin, forms.Form):
                 error_messages={"invalid_choice": _("Kies een soort sessie uit de lijst.")},
             )
         group = forms.ModelChoiceField(
-            queryset=plan.groups.all(),
-            label=_("Trainingsgroep"),
-            required=False,
-            empty_label=_("— het hele team —"),
+            queryset=groups, label=wording["group"], required=False, empty_label=wording["everyone"]
         )
-        group.error_messages["invalid_choice"] = _("Kies een trainingsgroep van dit trainingsplan.")
+        group.error_messages["invalid_choice"] = self.group_message
         self.fields["group"] = group
-        self.fields["trainers"] = PeopleField(
-            trainer_users(plan.school).order_by("name", "email").distinct(),
-            label=_("Trainers"),
-            message=_("Kies als trainer iemand met de rol trainer in deze school."),
-        )
+        self.fields["trainers"] = PeopleField(trainers, label=_("Trainers"), message=wording["trainer_message"])
         self.order_fields(["kind", "title", "date", "start_time", "end_time", "location", "group", "trainers"])
 
     def clean_group(self):
         value = self.data.get(self.add_prefix("group"))
         if value and str(value).strip().isascii() and str(value).strip().isdigit() and int(value) > 2**63 - 1:
-            raise forms.ValidationError(_("Kies een trainingsgroep van dit trainingsplan."))
+            raise forms.ValidationError(self.group_message)
         return self.cleaned_data["group"]
 
     def clean(self):
@@ -132,6 +130,25 @@ class SessionForm(EditVersionMixin, forms.Form):
         d = self.cleaned_data
         fields = {k: d[k] for k in ("date", "start_time", "end_time", "group")}
         return fields | {"title": d["title"].strip(), "location": d["location"].strip()}
+
+
+class SessionForm(SessionFieldsForm):
+    """A session of the school's team training: its plan's groups, the school's trainers."""
+
+    def __init__(self, *args, plan, new=False, **kwargs):
+        super().__init__(
+            *args,
+            groups=plan.groups.all(),
+            trainers=trainer_users(plan.school).order_by("name", "email").distinct(),
+            wording={
+                "group": _("Trainingsgroep"),
+                "everyone": _("— het hele team —"),
+                "group_message": _("Kies een trainingsgroep van dit trainingsplan."),
+                "trainer_message": _("Kies als trainer iemand met de rol trainer in deze school."),
+            },
+            new=new,
+            **kwargs,
+        )
 
 
 class GroupForm(EditVersionMixin, forms.Form):
