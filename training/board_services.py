@@ -26,7 +26,6 @@ from .content import load_content
 from .models import (
     MAX_SCHOOL_YEAR,
     MIN_SCHOOL_YEAR,
-    AttendanceStatus,
     BoardAttendance,
     BoardTraining,
     BoardTrainingGroup,
@@ -34,7 +33,7 @@ from .models import (
     BoardTrainingSession,
     TrainingPlan,
 )
-from .services import OTHER_KIND, team_memberships
+from .services import OTHER_KIND, save_marks, team_memberships
 
 SESSION_FIELDS = ("title", "date", "start_time", "end_time", "location", "group")
 
@@ -302,42 +301,22 @@ def do_save_board_attendance(*, session, marks: dict, acting_user) -> int:
     """marks: {participant id: status or ""}; "" clears a mark. Only participants on the session's roster."""
     BoardTrainingSession.objects.select_for_update().filter(pk=session.pk).first()
     allowed = {p.pk for p in board_roster(session)}
-    if not set(marks) <= allowed:
-        raise ServiceError(_("Een of meer mensen horen niet bij deze sessie. Er is niets opgeslagen."))
-    if any(v and v not in AttendanceStatus.values for v in marks.values()):
-        raise ServiceError(_("Kies aanwezig, afwezig of afgemeld."))
-    existing = {a.participant_id: a for a in BoardAttendance.objects.filter(session=session)}
-    now = timezone.now()
-    new, changed, cleared = [], [], []
-    for participant_id, status in marks.items():
-        current = existing.get(participant_id)
-        if not status:
-            if current is not None:
-                cleared.append(current.pk)
-        elif current is None:
-            new.append(
-                BoardAttendance(
-                    session=session,
-                    participant_id=participant_id,
-                    status=status,
-                    updated_at=now,
-                    updated_by=acting_user,
-                )
-            )
-        elif current.status != status:
-            current.status, current.updated_at, current.updated_by = status, now, acting_user
-            changed.append(current)
-    BoardAttendance.objects.bulk_create(new)
-    BoardAttendance.objects.bulk_update(changed, ["status", "updated_at", "updated_by"])
-    BoardAttendance.objects.filter(pk__in=cleared).delete()
-    n = len(new) + len(changed) + len(cleared)
+    new, changed, cleared = save_marks(
+        model=BoardAttendance,
+        session=session,
+        person_field="participant_id",
+        marks=marks,
+        allowed=allowed,
+        acting_user=acting_user,
+    )
+    n = new + changed + cleared
     if n:
         record(
             action="training.board.attendance_save",
             acting_user=acting_user,
             board=session.training.board,
             target=session,
-            data={"new": len(new), "changed": len(changed), "cleared": len(cleared)},
+            data={"new": new, "changed": changed, "cleared": cleared},
         )
     return n
 

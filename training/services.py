@@ -330,42 +330,54 @@ def roster(session) -> list:
     return sorted(users, key=lambda u: (u.display_name.lower(), u.pk))
 
 
+def save_marks(*, model, session, person_field: str, marks: dict, allowed: set, acting_user) -> tuple[int, int, int]:
+    """Write an attendance register: marks {person id: status or ""} ("" clears a mark) as rows of ``model``
+    (Attendance or BoardAttendance) whose ``person_field`` ("user_id", "participant_id") holds the id. Refused with
+    nothing saved when someone is not in ``allowed`` or a status is unknown. Returns (new, changed, cleared)."""
+    if not set(marks) <= allowed:
+        raise ServiceError(_("Een of meer mensen horen niet bij deze sessie. Er is niets opgeslagen."))
+    if any(v and v not in AttendanceStatus.values for v in marks.values()):
+        raise ServiceError(_("Kies aanwezig, afwezig of afgemeld."))
+    existing = {getattr(a, person_field): a for a in model.objects.filter(session=session)}
+    now = timezone.now()
+    new, changed, cleared = [], [], []
+    for person_id, status in marks.items():
+        current = existing.get(person_id)
+        if not status:
+            if current is not None:
+                cleared.append(current.pk)
+        elif current is None:
+            new.append(
+                model(
+                    session=session, status=status, updated_at=now, updated_by=acting_user, **{person_field: person_id}
+                )
+            )
+        elif current.status != status:
+            current.status, current.updated_at, current.updated_by = status, now, acting_user
+            changed.append(current)
+    model.objects.bulk_create(new)
+    model.objects.bulk_update(changed, ["status", "updated_at", "updated_by"])
+    model.objects.filter(pk__in=cleared).delete()
+    return len(new), len(changed), len(cleared)
+
+
 @transaction.atomic
 def do_save_attendance(*, session, marks: dict, acting_user) -> int:
     """marks: {user id: status or ""}; "" clears a mark. Only people on the session's roster."""
     # Two trainers saving the same register at once: one after the other (no duplicate rows).
     TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
     allowed = {u.pk for u in roster(session)}
-    if not set(marks) <= allowed:
-        raise ServiceError(_("Een of meer mensen horen niet bij deze sessie. Er is niets opgeslagen."))
-    if any(v and v not in AttendanceStatus.values for v in marks.values()):
-        raise ServiceError(_("Kies aanwezig, afwezig of afgemeld."))
-    existing = {a.user_id: a for a in Attendance.objects.filter(session=session)}
-    now = timezone.now()
-    new, changed, cleared = [], [], []
-    for user_id, status in marks.items():
-        current = existing.get(user_id)
-        if not status:
-            if current is not None:
-                cleared.append(current.pk)
-        elif current is None:
-            new.append(
-                Attendance(session=session, user_id=user_id, status=status, updated_at=now, updated_by=acting_user)
-            )
-        elif current.status != status:
-            current.status, current.updated_at, current.updated_by = status, now, acting_user
-            changed.append(current)
-    Attendance.objects.bulk_create(new)
-    Attendance.objects.bulk_update(changed, ["status", "updated_at", "updated_by"])
-    Attendance.objects.filter(pk__in=cleared).delete()
-    n = len(new) + len(changed) + len(cleared)
+    new, changed, cleared = save_marks(
+        model=Attendance, session=session, person_field="user_id", marks=marks, allowed=allowed, acting_user=acting_user
+    )
+    n = new + changed + cleared
     if n:
         record(
             action="training.attendance.save",
             acting_user=acting_user,
             school=session.school,
             target=session,
-            data={"new": len(new), "changed": len(changed), "cleared": len(cleared)},
+            data={"new": new, "changed": changed, "cleared": cleared},
         )
     return n
 
