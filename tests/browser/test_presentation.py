@@ -71,6 +71,9 @@ def test_meeting_screen_keyboard_fullscreen_and_axe(browser_cast, page, page_log
     expect(page.get_by_text("De verdeling per rolgroep wordt niet getoond")).to_be_visible()
     check_a11y(page, "het vergaderscherm met de rolgroep-keuze")
     page.get_by_role("link", name="Verdeling per rolgroep verbergen").click()
+    # Wait until that page has loaded (its link reads "tonen" again), or the key below lands on the old page.
+    expect(page.get_by_role("link", name="Verdeling per rolgroep tonen")).to_be_visible()
+    page.wait_for_load_state("load")
 
     # Keyboard: next accent, then Escape back to the consensus page at that accent.
     with page.expect_navigation(url=re.compile(rf"\?accent={re.escape(accents[1].code)}$")):
