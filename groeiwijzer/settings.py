@@ -85,13 +85,37 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "groeiwijzer.wsgi.application"
 
+# CONN_MAX_AGE: seconds a database connection is kept for the next request (0: closed after every request, the
+# default here for development and the tests; production keeps connections, settings_production.py).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache (fragments that change rarely, such as the rubric). Several app servers share one Valkey/Redis:
+# CACHE_URL (or REDIS_URL) = redis://host:6379/0, through Django's built-in Redis backend. Without it each process
+# keeps its own small in-memory cache, which is right for one server and for the tests. Nothing that must hold across
+# servers lives only in the cache: sessions, login limits and the task queue are in the database.
+_CACHE_URL = os.environ.get("CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
+if _CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "groeiwijzer"),
+            "TIMEOUT": 3600,
+            # A cache that is down or slow must not take the site down: short timeouts, then the page is built
+            # without it (core/cache.py, get_or_build).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # shared by every app server; see README "Deploying"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
