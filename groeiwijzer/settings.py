@@ -211,3 +211,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Health checks (core/health.py): /health/ready/ fails when more than HEALTH_TASK_BACKLOG_MAX background tasks have
+# waited longer than HEALTH_TASK_BACKLOG_AGE seconds for the worker (-1: no such check). The load balancer asks over
+# plain http, so both health URLs are exempt from the https redirect (SECURE_SSL_REDIRECT in production).
+HEALTH_TASK_BACKLOG_AGE = int(os.environ.get("HEALTH_TASK_BACKLOG_AGE", str(15 * 60)))
+HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "500"))
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/$"]

@@ -3,12 +3,16 @@ from django.urls import include, path
 
 import accounts.urls
 import assessments.urls
+import core.health
 import organisations.urls
 import pages.urls
 
 admin.site.site_header = "Groeiwijzer TSO – beheer"
 
 urlpatterns = [
+    # For load balancers and monitoring: public, no session, no cookie (core/health.py).
+    path("health/live/", core.health.live, name="health_live"),
+    path("health/ready/", core.health.ready, name="health_ready"),
     # The pages on top (pages/) keep their URL names in the namespaces of the apps they belong to.
     pages.urls.home,
     path("", include((accounts.urls.urlpatterns + pages.urls.accounts_urlpatterns, accounts.urls.app_name))),

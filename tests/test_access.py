@@ -66,6 +66,9 @@ PUBLIC = {
     "accounts:logout": "test_logout_is_post_only_and_works_without_a_session",
     # A calendar client fetches it without a session: its secret token is the key (tests/pages/test_calendar_feed.py).
     "accounts:calendar_feed": "test_calendar_feed_is_public_with_its_token_only",
+    # For load balancers: no login, no session, no data (core/health.py; tests/core/test_health.py).
+    "health_live": "test_health_endpoints_are_public",
+    "health_ready": "test_health_endpoints_are_public",
 }
 
 
@@ -1117,6 +1120,17 @@ def test_calendar_feed_is_public_with_its_token_only(client, cast):
     assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
     client.force_login(cast.teamlid, backend="accounts.backends.EmailBackend")
     assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["health_live", "health_ready"])
+def test_health_endpoints_are_public(name, client, cast):
+    """The same answer for everyone, logged in or not, and nothing of the school in it."""
+    anonymous = client.get(reverse(name))
+    assert anonymous.status_code == 200
+    client.force_login(cast.outsider, backend="accounts.backends.EmailBackend")
+    logged_in = client.get(reverse(name))
+    assert logged_in.status_code == 200 and logged_in.content == anonymous.content
+    assert cast.school.name not in anonymous.content.decode()
 
 
 def test_every_url_name_has_a_case():
