@@ -2,6 +2,27 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse
 
 from core.errors import ServiceError
+from core.logging import REQUEST_ID, request_id_from
+
+
+class RequestId:
+    """Every request gets an id: the incoming `X-Request-ID` when it is a short safe token (a load balancer or proxy
+    that sets one), else a new one. It is on every log line of the request (core/logging.py) and in the response's
+    `X-Request-ID` header, so a person's report and the logs of every app server can be matched. First in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        token = REQUEST_ID.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            REQUEST_ID.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
 
 
 class LoginRequired(LoginRequiredMiddleware):
