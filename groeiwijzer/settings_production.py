@@ -80,3 +80,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Error reports to Sentry (or a compatible service) only when SENTRY_DSN is set; personal data is scrubbed before an
+# event leaves the server (core/sentry.py). SENTRY_TRACES_SAMPLE_RATE: the share of requests traced (default 0).
+if os.environ.get("SENTRY_DSN", "").strip():
+    from core.sentry import init_sentry
+
+    init_sentry(
+        dsn=os.environ["SENTRY_DSN"].strip(),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
