@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2  # pytest-xdist processes (the machines have 2 cores); 0 runs everything in one process
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench clean
+.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench backup restore clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ lock:  ## recompile the lock files from requirements*.in (needs uv)
 
 bench: $(STAMP)  ## server time of the fill-in and consensus pages for 60 participants
 	$(PY) scripts/bench_round.py
+
+# Back-ups of the database of DATABASE_URL (README "Back-ups"): `make backup` (FILE=... to choose the file),
+# `make restore FILE=backups/...` (asks first; YES=1 does not)
+backup: $(STAMP)  ## pg_dump (custom format) of the database of DATABASE_URL to backups/, or FILE=...
+	$(PY) scripts/backup.py dump $(if $(FILE),--output "$(FILE)")
+
+restore: $(STAMP)  ## replace the database of DATABASE_URL by the back-up FILE=... (pg_restore --clean)
+	$(PY) scripts/backup.py restore $(if $(FILE),"$(FILE)") $(if $(YES),--yes)
 
 ci:
 	bash .ci/run
