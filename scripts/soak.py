@@ -18,8 +18,10 @@ the login form with cookies of their own:
        3    the kartrekker (120 staff)         the route page
        2    the board member                   the board page of 50 schools
 
-It prints per minute: requests, errors, p50 and p95 latency (from the moment a request was due, so a server that
-falls behind shows as growing latency rather than as a lower rate), per kind of request the same over the whole run,
+It prints per minute: requests, answers per second, errors, p50 and p95 latency (from the moment a request was due,
+so a server that falls behind shows as growing latency rather than as a lower rate; a request still unsent 30 s after
+it was due, `--give-up`, is not sent and counts as an error, so such a run ends in bounded time), per kind of request
+the same over the whole run,
 and the resident memory (VmRSS, /proc/<pid>/status) of each gunicorn worker after the warm-up and at the end. The
 bar: 0 errors, p95 stable (no minute above twice the median minute), worker memory growth under 10 %. Exit status 1
 when a bar is missed.
@@ -131,16 +133,25 @@ def make_request(soak: dict, role: str, kind: str, rng: random.Random, n: int) -
 @dataclass
 class Done:
     due: float  # when it was due (seconds since the start)
+    finished: float  # when it was answered or given up (seconds since the start)
     label: str
-    latency: float  # from due to answered
+    latency: float | None  # from due to answered; None: not sent (given up)
     ok: bool
     what: str  # the status or the error
 
 
 def run_load(
-    browsers: dict[str, Browser], requests: list[Request], due: list[float], concurrency: int, t0: float
+    browsers: dict[str, Browser],
+    requests: list[Request],
+    due: list[float],
+    concurrency: int,
+    t0: float,
+    give_up: float = 30.0,
 ) -> list[Done]:
-    """Send requests[i] at t0 + due[i] through a pool of `concurrency` threads; latency counts from the due time."""
+    """Send requests[i] at t0 + due[i] through a pool of `concurrency` threads; latency counts from the due time.
+
+    A request still waiting for a free thread `give_up` seconds after it was due is not sent and counts as an error
+    (as a person whose browser gave up): a server that cannot keep up fails the run in bounded time."""
     todo: queue.Queue = queue.Queue()
     done: list[Done] = []
     lock = threading.Lock()
@@ -152,12 +163,16 @@ def run_load(
                 return
             i = item
             req = requests[i]
-            reply = browsers[req.user].request(req.method, req.path, data=req.data, headers=req.headers)
-            finished = time.perf_counter()
-            ok = reply.status == req.expect
-            what = reply.error or str(reply.status)
+            late = time.perf_counter() - (t0 + due[i])
+            if late > give_up:
+                result = Done(due[i], late + due[i], req.label, None, False, f"not sent: {give_up:g} s behind")
+            else:
+                reply = browsers[req.user].request(req.method, req.path, data=req.data, headers=req.headers)
+                finished = time.perf_counter() - t0
+                what = reply.error or str(reply.status)
+                result = Done(due[i], finished, req.label, finished - due[i], reply.status == req.expect, what)
             with lock:
-                done.append(Done(due[i], req.label, finished - (t0 + due[i]), ok, what))
+                done.append(result)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for t in threads:
@@ -191,19 +206,23 @@ def ms(seconds: float) -> str:
 
 def report(done: list[Done], seconds: float) -> tuple[int, float]:
     """Per minute and per kind; returns (errors, worst minute's p95 / median minute's p95)."""
-    minutes: dict[int, list[Done]] = defaultdict(list)
+    by_due: dict[int, list[Done]] = defaultdict(list)
+    answered: Counter = Counter()
     for d in done:
-        minutes[int(d.due // 60)].append(d)
-    print(f"{'minute':>6} {'requests':>8} {'req/s':>6} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+        by_due[int(d.due // 60)].append(d)
+        if d.latency is not None:
+            answered[int(d.finished // 60)] += 1
+    print("per minute (latency from the moment a request was due; answered/s: answers in that minute)")
+    print(f"{'minute':>6} {'due':>6} {'answered/s':>10} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     p95s = []
-    for minute in sorted(minutes):
-        ds = minutes[minute]
-        latencies = [d.latency for d in ds]
-        span = min(60.0, seconds - minute * 60)
+    for minute in sorted(by_due):
+        ds = by_due[minute]
+        latencies = [d.latency for d in ds if d.latency is not None]
+        span = max(1.0, min(60.0, seconds - minute * 60))
         p95s.append(percentile(latencies, 0.95))
         print(
-            f"{minute + 1:>6} {len(ds):>8} {len(ds) / span:>6.1f} {sum(not d.ok for d in ds):>6} "
-            f"{ms(percentile(latencies, 0.5)):>7} {ms(p95s[-1]):>7} {ms(max(latencies)):>7}"
+            f"{minute + 1:>6} {len(ds):>6} {answered[minute] / span:>10.1f} {sum(not d.ok for d in ds):>6} "
+            f"{ms(percentile(latencies, 0.5)):>7} {ms(p95s[-1]):>7} {ms(max(latencies, default=float('nan'))):>7}"
         )
     print()
     kinds: dict[str, list[Done]] = defaultdict(list)
@@ -213,7 +232,7 @@ def report(done: list[Done], seconds: float) -> tuple[int, float]:
     print(f"{'request':<{width}} {'n':>6} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
     for label in sorted(kinds, key=lambda k: -len(kinds[k])):
         ds = kinds[label]
-        latencies = [d.latency for d in ds]
+        latencies = [d.latency for d in ds if d.latency is not None]
         print(
             f"{label:<{width}} {len(ds):>6} {ms(percentile(latencies, 0.5)):>7} {ms(percentile(latencies, 0.95)):>7} "
             f"{sum(not d.ok for d in ds):>6}"
@@ -221,8 +240,9 @@ def report(done: list[Done], seconds: float) -> tuple[int, float]:
     errors = Counter(f"{d.label}: {d.what}" for d in done if not d.ok)
     for what, count in errors.most_common(10):
         print(f"    error: {count} × {what}")
-    median_p95 = statistics.median(p95s) if p95s else 0.0
-    return sum(errors.values()), (max(p95s) / median_p95 if median_p95 else 0.0)
+    finite = [p for p in p95s if p == p]
+    median_p95 = statistics.median(finite) if finite else 0.0
+    return sum(errors.values()), (max(finite) / median_p95 if median_p95 else float("inf"))
 
 
 def run_soak(args: argparse.Namespace) -> int:
@@ -244,17 +264,20 @@ def run_soak(args: argparse.Namespace) -> int:
             print(
                 f"{len(users)} people logged in; migrated and seeded in {seeded_s:.0f} s; "
                 f"{args.rate:g} requests/s for {args.minutes:g} min ({len(requests)} requests, Poisson arrivals, "
-                f"{args.concurrency} client threads); national peak estimate ~220 requests/s, ~55 per app server "
+                f"{args.concurrency} client threads, a request {args.give_up:g} s behind is not sent but counted as an "
+                f"error); national peak estimate ~220 requests/s, ~55 per app server "
                 f"with 4 (see the docstring)\n"
             )
-            # Warm-up: every kind of request a few times, so the workers have loaded what they load once.
-            warm_requests, warm_due = plan_requests(soak, args.rate, min(20.0, seconds / 4), args.seed + 1)
-            warm = run_load(browsers, warm_requests, warm_due, args.concurrency, time.perf_counter())
+            # Warm-up: 200 requests of the mix (every kind several times) as fast as 4 threads get answers, so the
+            # workers have loaded what they load once before the memory is read.
+            warm_requests, _ = plan_requests(soak, 200, 1.0, args.seed + 1)
+            warm_due = [0.0] * len(warm_requests)
+            warm = run_load(browsers, warm_requests, warm_due, 4, time.perf_counter(), give_up=3600)
             warm_errors = Counter(f"{d.label}: {d.what}" for d in warm if not d.ok)
             pids = server.worker_pids()
             rss_start = {pid: rss_kib(pid) for pid in pids}
             t0 = time.perf_counter()
-            done = run_load(browsers, requests, due, args.concurrency, t0)
+            done = run_load(browsers, requests, due, args.concurrency, t0, give_up=args.give_up)
             elapsed = time.perf_counter() - t0
             rss_end = {pid: rss_kib(pid) for pid in pids}
             pids_end = server.worker_pids()
@@ -302,6 +325,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the soak (default 10)")
     parser.add_argument("--rate", type=float, default=60.0, help="requests per second (default 60)")
     parser.add_argument("--concurrency", type=int, default=32, help="client threads sending (default 32)")
+    parser.add_argument(
+        "--give-up", type=float, default=30.0, help="seconds behind schedule after which a request is not sent (30)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the arrivals and the mix")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
