@@ -571,7 +571,7 @@ class SchoolBuilder:
         if plan.staff >= 30:
             roles.append({"schoolleiding"})
         roles += [{"kartrekker", "teamlid"}] * 2
-        roles += [{"werkgroeplid", "teamlid"}] * rng.randint(3, 6)
+        roles += [{"werkgroeplid", "teamlid"}] * min(rng.randint(3, 6), plan.staff - len(roles) - 4)  # 3 in the team
         if rng.random() < 0.6:
             roles.append({"trainer_intern", "teamlid"})
         roles += [{"teamlid"}] * (plan.staff - len(roles))
