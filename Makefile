@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2  # pytest-xdist processes (the machines have 2 cores); 0 runs everything in one process
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench backup restore clean
+.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench bench-http soak backup restore clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ lock:  ## recompile the lock files from requirements*.in (needs uv)
 
 bench: $(STAMP)  ## server time of the fill-in and consensus pages for 60 participants
 	$(PY) scripts/bench_round.py
+
+# Over HTTP against PostgreSQL (127.0.0.1:5432; README "Benchmarks"): ARGS=... passes options, e.g. ARGS="--quick"
+bench-http: $(STAMP)  ## req/s of the key pages (gunicorn, production settings, 2 workers) against a bare Django view
+	$(PY) scripts/bench_http.py $(ARGS)
+
+soak: $(STAMP)  ## 10 minutes at a fixed rate above the national peak per app server, mixed roles; errors, p95, memory
+	$(PY) scripts/soak.py $(ARGS)
 
 # Back-ups of the database of DATABASE_URL (README "Back-ups"): `make backup` (FILE=... to choose the file),
 # `make restore FILE=backups/...` (asks first; YES=1 does not)
