@@ -6,9 +6,22 @@ import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, NullIf, RowNumber, TruncDate
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ontwikkelmodel.content import Layer, load_file
 
@@ -61,7 +74,60 @@ def mark(actions, today: date):
         steps = action.steps.all()
         action.steps_total = len(steps)
         action.steps_done = sum(1 for step in steps if step.done_at is not None)
+    _row_labels(actions)
     return actions
+
+
+URL_MARK = 2147483647  # an id no row has: reversed once, then replaced by each action's id
+
+
+def _row_labels(actions) -> None:
+    """What a table row (templates/actionplans/_action_table.html) says in words, made here once instead of by a
+    {% url %} and a {% blocktranslate %} per row: the action's address, "1 van 3 gedaan", "alle 3 updates"."""
+    addresses: dict[int, tuple[str, str]] = {}
+    for action in actions:
+        if action.school_id not in addresses:
+            address = reverse("actionplans:action", args=[action.school_id, URL_MARK])
+            head, tail = address.rsplit(str(URL_MARK), 1)
+            addresses[action.school_id] = (head, tail)
+        head, tail = addresses[action.school_id]
+        action.row_url = f"{head}{action.pk}{tail}"
+        action.steps_label = gettext("%(done)s van %(total)s gedaan") % {
+            "done": action.steps_done,
+            "total": action.steps_total,
+        }
+        n = getattr(action, "updates_total", None) or 0
+        action.updates_label = ngettext("%(n)s update", "alle %(n)s updates", n) % {"n": n}
+
+
+def with_row_details(actions) -> None:
+    """Give actions loaded without ``actions_queryset``'s extras (the plan page's ``plan_overview(details=False)``)
+    what a table row shows: the steps with their counts, the newest update (text, time, who) and how many there
+    are; the same attributes as ``actions_queryset`` and ``mark``. Two queries whatever the number of actions (a
+    window function picks each action's newest update), none for no actions."""
+    actions = list({a.pk: a for a in actions}.values())  # an action may be shown twice (late, and in its layer)
+    if not actions:
+        return
+    prefetch_related_objects(actions, Prefetch("steps", queryset=ActionStep.objects.order_by("position", "id")))
+    newest = {
+        row[0]: row
+        for row in ActionUpdate.objects.filter(action_id__in=[a.pk for a in actions])
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("action_id")], order_by=[F("created_at").desc(), F("id").desc()]),
+            n_updates=Window(Count("id"), partition_by=[F("action_id")]),
+        )
+        .filter(rank=1)
+        .values_list("action_id", "text", "created_at", "n_updates", "author__name", "author__email")
+    }
+    for action in actions:
+        steps = action.steps.all()
+        action.steps_total = len(steps)
+        action.steps_done = sum(1 for step in steps if step.done_at is not None)
+        _pk, text, at, n, name, email = newest.get(action.pk) or (None, None, None, None, None, None)
+        action.updates_total = n
+        action.newest_update_text, action.newest_update_at = text, at
+        action.newest_update_by = name or email
+    _row_labels(actions)
 
 
 @dataclass
@@ -119,11 +185,36 @@ def last_and_next_meeting(school, today):
     return last, upcoming
 
 
-def plan_overview(school, *, today: date | None = None) -> PlanOverview:
+@dataclass
+class ActionBrief:
+    """What the plan page needs of an action it does not show in full: where it belongs and how it stands."""
+
+    pk: int
+    layer_code: str
+    goal_id: int | None
+    status: str
+    due_date: date | None
+    overdue: bool
+
+
+def plan_overview(school, *, today: date | None = None, details: bool = True) -> PlanOverview:
+    """The whole plan, grouped. details=False: each action as an ActionBrief (one narrow query, no model
+    instances, no steps or updates); the plan page loads in full only the ones it shows (``show_in_full``)."""
     today = today or timezone.localdate()
     model = load_file()
     goals = list(Goal.objects.alive().filter(school=school).select_related("monitored_by"))
-    actions = mark(list(actions_queryset(school)), today)
+    actions: list
+    if details:
+        actions = mark(list(actions_queryset(school)), today)
+    else:
+        actions = [
+            ActionBrief(
+                pk, layer_code, goal_id, status, due, status in OPEN_STATUSES and due is not None and due < today
+            )
+            for pk, layer_code, goal_id, status, due in Action.objects.alive()
+            .filter(school=school)
+            .values_list("pk", "layer_code", "goal_id", "status", "due_date")
+        ]
     blocks = {layer.code: LayerBlock(layer=layer) for layer in model.layers}
     goal_by_id = {g.pk: g for g in goals}
     for goal in goals:
@@ -148,6 +239,100 @@ def plan_overview(school, *, today: date | None = None) -> PlanOverview:
         days_since_meeting=(today - last.date).days if last else None,
         today=today,
     )
+
+
+FOLD_ABOVE = 15  # a table of the plan page with more actions is folded: its counts first, its rows on demand
+LATE_PART = "te-laat"
+LAYER_PART = "groeilaag-"
+
+
+@dataclass
+class ActionPart:
+    """One table of the plan page: the late actions, or one growth layer's (key "te-laat", "groeilaag-<code>")."""
+
+    key: str
+    actions: list
+    layer: Layer | None = None
+    folded: bool = False
+    url: str = ""  # its own address (plan_part), set by the view
+
+    @property
+    def is_late(self) -> bool:
+        return self.key == LATE_PART
+
+    @property
+    def caption(self) -> str:
+        if self.layer is None:
+            return gettext("Actiepunten die te laat zijn")
+        return gettext("Actiepunten %(layer)s") % {"layer": self.layer.name}
+
+    @property
+    def id_prefix(self) -> str:
+        """Row ids: an action shown twice on the plan page (late, and in its layer) has an id per table."""
+        return "te-laat-" if self.is_late else ""
+
+    @property
+    def status_counts(self) -> str:
+        """'12 gepland, 13 bezig, 12 afgerond, 13 gevierd': only the statuses the part has."""
+        by_status = {s.value: 0 for s in ActionStatus}
+        for action in self.actions:
+            by_status[action.status] += 1
+        return ", ".join(f"{n} {STATUS_WORDS[status]}" for status, n in by_status.items() if n)
+
+
+STATUS_WORDS: dict[str, object] = {
+    ActionStatus.PLANNED: gettext_lazy("gepland"),
+    ActionStatus.IN_PROGRESS: gettext_lazy("bezig"),
+    ActionStatus.DONE: gettext_lazy("afgerond"),
+    ActionStatus.CELEBRATED: gettext_lazy("gevierd"),
+}
+
+
+def plan_parts(overview: PlanOverview, *, unfold: bool = False) -> list[ActionPart]:
+    """The plan page's tables: the late actions first, then one per growth layer. A table of more than FOLD_ABOVE
+    actions is folded (a person cannot read it all at once anyway) unless ``unfold`` (to print the whole plan)."""
+    parts = [ActionPart(LATE_PART, overview.overdue)]
+    parts += [ActionPart(LAYER_PART + block.layer.code, block.actions, block.layer) for block in overview.layers]
+    for part in parts:
+        part.folded = not unfold and len(part.actions) > FOLD_ABOVE
+    return parts
+
+
+def show_in_full(parts: list[ActionPart], school, *, today: date | None = None) -> None:
+    """Replace the briefs of the parts that are not folded by the actions with all a row shows: four queries (the
+    actions, their steps, their newest updates), none when every part is folded."""
+    today = today or timezone.localdate()
+    wanted = {a.pk for part in parts if not part.folded for a in part.actions}
+    if not wanted:
+        return
+    full = {
+        a.pk: a for a in Action.objects.alive().filter(school=school, pk__in=wanted).select_related("owner", "goal")
+    }
+    for action in full.values():
+        action.overdue = action.is_overdue(today)
+    with_row_details(list(full.values()))
+    for part in parts:
+        if not part.folded:
+            part.actions = [full[a.pk] for a in part.actions if a.pk in full]
+
+
+def plan_part(school, key: str, *, today: date | None = None) -> ActionPart | None:
+    """One table of the plan page on its own (opened on demand), with its rows' details; None for an unknown key.
+    Three queries: the actions, their steps, their newest updates."""
+    today = today or timezone.localdate()
+    actions = Action.objects.alive().filter(school=school).select_related("owner", "goal")
+    layer = None
+    if key == LATE_PART:
+        actions = actions.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    elif key.startswith(LAYER_PART) and (layer := load_file().layer(key.removeprefix(LAYER_PART))) is not None:
+        actions = actions.filter(layer_code=layer.code)
+    else:
+        return None
+    rows = list(actions)
+    for action in rows:
+        action.overdue = action.is_overdue(today)
+    with_row_details(rows)
+    return ActionPart(key, rows, layer)
 
 
 def agenda(meeting: Meeting, *, today: date | None = None) -> dict:

@@ -11,6 +11,7 @@ M = P + "bijeenkomsten/<int:meeting_id>/"
 
 urlpatterns = [
     path(P, views.plan, name="plan"),
+    path(P + "actiepunten/<slug:part>/", views.plan_part_view, name="plan_part"),
     path(P + "actieplan.docx", views.plan_docx, name="plan_docx"),
     path(P + "actieplan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path(P + "uit-ronde/<int:round_id>/", views.from_round, name="from_round"),

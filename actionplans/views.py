@@ -3,14 +3,13 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, urlencode
-from django.utils.text import slugify
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,6 @@ from audit.models import record_download
 from core.editing import edit, form_status, post_data
 from core.errors import ServiceError
 from core.urls_safe import safe_next
-from core.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_file
 from organisations import access
 
@@ -38,7 +36,17 @@ from .forms import (
     UpdateForm,
 )
 from .models import RESTORE_DAYS, SHORT_TERM_ADVICE, Action, ActionStatus, Goal, Meeting, PlanChange, Term
-from .overview import actions_queryset, agenda, carry_over_candidates, last_and_next_meeting, mark, plan_overview
+from .overview import (
+    actions_queryset,
+    agenda,
+    carry_over_candidates,
+    last_and_next_meeting,
+    mark,
+    plan_overview,
+    plan_part,
+    plan_parts,
+    show_in_full,
+)
 
 
 def _ctx(acc, **extra):
@@ -62,46 +70,76 @@ def _history(**filters):
 
 
 def plan(request, school_id):
+    """The plan: goals, meetings, and a table of actions per growth layer (and of the late ones). A table of more
+    than FOLD_ABOVE actions is folded, its rows loaded on demand (plan_part); ?alles=1 unfolds all (to print)."""
     acc = access.school_access(request, school_id)
-    overview = plan_overview(acc.school)
+    overview = plan_overview(acc.school, details=False)
+    unfold = request.GET.get("alles") == "1"
+    parts = plan_parts(overview, unfold=unfold)
+    for part in parts:
+        part.url = reverse("actionplans:plan_part", args=[acc.school.pk, part.key])
+    show_in_full(parts, acc.school, today=overview.today)
     rounds = []
     if acc.can_edit_plan:
         rounds = list(acc.school.rounds.filter(status=RoundStatus.CLOSED).order_by("-closed_at")[:5])
     return render(
         request,
         "actionplans/plan.html",
-        _ctx(acc, overview=overview, closed_rounds=rounds, short_term_advice=SHORT_TERM_ADVICE),
+        _ctx(
+            acc,
+            overview=overview,
+            late=parts[0],
+            layer_parts=parts[1:],
+            any_folded=any(part.folded for part in parts),
+            unfolded=unfold,
+            closed_rounds=rounds,
+            short_term_advice=SHORT_TERM_ADVICE,
+        ),
     )
 
 
-def _download(request, content: bytes, content_type: str, acc, today, extension: str) -> HttpResponse:
-    slug = slugify(acc.school.name)[:80].strip("-") or f"school-{acc.school.pk}"  # ASCII: accents dropped
-    filename = f"actieplan-{slug}-{today:%Y-%m-%d}.{extension}"
-    record_download(request=request, action="export.plan", filename=filename, school=acc.school)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    add_never_cache_headers(response)  # the school's plan: not for shared caches
+def plan_part_view(request, school_id, part):
+    """One table of the plan page: the late actions ("te-laat") or one growth layer's ("groeilaag-2"). The folded
+    table's rows for htmx; without JavaScript the same table as a page of its own."""
+    acc = access.school_access(request, school_id)
+    found = plan_part(acc.school, part)
+    if found is None:
+        raise Http404
+    template = "actionplans/plan_part.html" + ("#part-table" if request.htmx else "")
+    response = render(request, template, _ctx(acc, part=found))
+    patch_vary_headers(response, ("HX-Request",))  # the page and its table share the address
     return response
+
+
+# The Word and Excel files are made by the background worker and kept per version of the plan's content
+# (core/generated.py, actionplans/export_files.py): the file at once when it is made, else the page that waits for it.
+
+
+def _plan_file(request, school_id, extension: str):
+    """The plan as a Word or Excel file; whoever may read the plan."""
+    from core.generated import respond
+
+    from .export_files import plan_spec
+
+    acc = access.school_access(request, school_id)
+    spec = plan_spec(acc.school, extension=extension)
+    return respond(
+        request,
+        spec,
+        on_download=lambda: record_download(
+            request=request, action="export.plan", filename=spec.filename, school=acc.school
+        ),
+    )
 
 
 def plan_docx(request, school_id):
     """The plan in the handbook's form (Bijlage 7) as a Word document; whoever may read the plan."""
-    from . import exports
-
-    acc = access.school_access(request, school_id)
-    overview = plan_overview(acc.school)
-    content = exports.plan_docx(acc.school, overview)
-    return _download(request, content, DOCX_TYPE, acc, overview.today, "docx")
+    return _plan_file(request, school_id, "docx")
 
 
 def plan_xlsx(request, school_id):
     """Actions, goals and meetings as Excel tables; whoever may read the plan."""
-    from . import exports
-
-    acc = access.school_access(request, school_id)
-    overview = plan_overview(acc.school)
-    content = exports.plan_xlsx(acc.school, overview)
-    return _download(request, content, exports.XLSX_TYPE, acc, overview.today, "xlsx")
+    return _plan_file(request, school_id, "xlsx")
 
 
 def from_round(request, school_id, round_id):
