@@ -68,6 +68,14 @@ class AccentSummary:
         return sum(self.counts.values())
 
     @property
+    def n_strengths(self) -> int:
+        return len(self.strengths)
+
+    @property
+    def n_goals(self) -> int:
+        return len(self.goals)
+
+    @property
     def agreed_phases(self) -> list[int]:
         """The phases the consensus agreed: one, or each phase of a range ("fase 2-3": [2, 3]); [] when none."""
         c = self.consensus
@@ -104,6 +112,15 @@ class LayerSummary:
     @property
     def too_many_goals(self) -> bool:
         return self.goal_count > MAX_GOALS_PER_LAYER
+
+    @property
+    def n_agreed(self) -> int:
+        """Accents with an agreed phase (the consensus view's folded layer says how far the conversation is)."""
+        return sum(1 for a in self.accents if a.consensus and a.consensus.phase)
+
+    @property
+    def n_conversation_material(self) -> int:
+        return sum(1 for a in self.accents if a.is_conversation_material)
 
 
 @dataclass
@@ -270,6 +287,34 @@ def _group_rule(shown: list[Participant]) -> str:
     return ""
 
 
+def _shown_set(round_: Round, participants: list[Participant]) -> tuple[set[int], int]:
+    """The submissions a round's figures come from, and how many submitted ones wait to be shown."""
+    if not round_.anonymous:  # a named round: what is submitted now, as always
+        return {p.pk for p in participants if p.submitted_at}, 0
+    # An anonymous round: only the frozen set of shown submissions, never what was submitted since (that joins in
+    # batches of three or more when the consensus starts again, services.do_start_consensus). Every figure (counts,
+    # spread, written answers, priorities, "x of y submitted") comes from this one set.
+    shown = {p.pk for p in participants if p.shown_at}
+    return shown, sum(1 for p in participants if p.submitted_at and not p.shown_at)
+
+
+def written_answers(round_: Round, accent_code: str) -> tuple[list[Written], list[Written]] | None:
+    """What participants wrote on one accent (strengths, goals), by summarise()'s rules: the consensus view loads
+    them on demand, one accent at a time. From the shown set only; an author only in a named round; an anonymous
+    round's sorted by text. None when the round shows no distribution (an anonymous round below
+    MIN_ANONYMOUS_GROUP shown submissions). Two queries, whatever the number of participants or accents."""
+    participants = list(Participant.objects.filter(round=round_).select_related("user"))
+    shown, _waiting = _shown_set(round_, participants)
+    named = not round_.anonymous
+    if not (named or len(shown) >= MIN_ANONYMOUS_GROUP):
+        return None
+    rows = Answer.objects.filter(participant_id__in=shown, accent_code=accent_code).values_list(
+        "participant_id", "accent_code", "phase", "strengths", "goal"
+    )
+    t = _tally(rows, (), names={p.pk: p.user.display_name for p in participants} if named else None)
+    return t.strengths[accent_code], t.goals[accent_code]
+
+
 def summarise(round_: Round, *, include_individual: bool, by_role_group: bool = False) -> RoundSummary:
     """Build the summary. Board viewers get include_individual=False: consensus only.
 
@@ -280,15 +325,7 @@ def summarise(round_: Round, *, include_individual: bool, by_role_group: bool = 
     participants = list(Participant.objects.filter(round=round_).select_related("user"))
     names = {p.pk: p.user.display_name for p in participants}
     show_names = not round_.anonymous
-    if show_names:  # a named round: what is submitted now, as always
-        submitted_ids = {p.pk for p in participants if p.submitted_at}
-        n_waiting = 0
-    else:
-        # An anonymous round: only the frozen set of shown submissions, never what was submitted since (that joins
-        # in batches of three or more when the consensus starts again, services.do_start_consensus). Every figure
-        # below (counts, spread, written answers, priorities, "x of y submitted") comes from this one set.
-        submitted_ids = {p.pk for p in participants if p.shown_at}
-        n_waiting = sum(1 for p in participants if p.submitted_at and not p.shown_at)
+    submitted_ids, n_waiting = _shown_set(round_, participants)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
 
     groups: dict[int, str] | None = None  # participant id → role group, when the breakdown is shown

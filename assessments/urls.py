@@ -19,6 +19,7 @@ urlpatterns = [
     path(R + "invullen/<str:step>/concept/", views.fill_autosave, name="fill_autosave"),
     path(R + "consensus/", views.consensus, name="consensus"),
     path(R + "consensus/<str:accent_code>/", views.consensus_item, name="consensus_item"),
+    path(R + "consensus/<str:accent_code>/geschreven/", views.consensus_written, name="consensus_written"),
     path(R + "presentatie/", views.present, name="present"),
     path(R + "resultaat/formulier.docx", views.result_docx, name="result_docx"),
     path(R + "resultaat/overzicht.xlsx", views.result_xlsx, name="result_xlsx"),

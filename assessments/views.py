@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,7 +26,7 @@ from . import lookups, services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
 from .growth import previous_agreements, with_previous
 from .models import ConsensusItem, Participant, RoundStatus
-from .summary import summarise
+from .summary import summarise, written_answers
 
 
 def _round_access(request, school_id, round_id):
@@ -455,7 +455,28 @@ def consensus(request, school_id, round_id):
     summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
     services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
-    return render(
+    open_layer = _open_layer(request, summary)
+    asked = request.GET.get(LAYER_PARAM, "")
+    if request.htmx and asked and asked != ALL_LAYERS:  # a folded layer opened: its accents only
+        layer = next((x for x in summary.layers if x.layer.code == asked), None)
+        if layer is None:
+            raise Http404
+        response = render(
+            request,
+            "assessments/consensus.html#layer-accents",
+            {
+                "acc": acc,
+                "school": acc.school,
+                "round": round_,
+                "summary": summary,
+                "layer": layer,
+                "can_edit": can_edit,
+                "by_group": by_group,
+            },
+        )
+        patch_vary_headers(response, ("HX-Request",))  # the page and its layer share the address
+        return response
+    response = render(
         request,
         "assessments/consensus.html",
         {
@@ -466,6 +487,7 @@ def consensus(request, school_id, round_id):
             "can_edit": can_edit,
             "formulier": load_gespreksformulier(),
             "by_group": by_group,
+            "open_layer": open_layer,
             # With something missing the close goes through the confirm page that names it (services.
             # transition_warnings); the browser's question is only for a round that lacks nothing. From the summary
             # already loaded: no extra queries.
@@ -477,6 +499,66 @@ def consensus(request, school_id, round_id):
             ),
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+LAYER_PARAM = "laag"  # ?laag=2: the consensus view opens that growth layer (?laag=alle: every layer)
+ALL_LAYERS = "alle"
+
+
+def _open_layer(request, summary) -> str:
+    """The growth layer the consensus view shows open; the others are folded, their accents loaded on demand (a
+    person talks about one layer at a time, and fifteen accents with their charts and forms make a slow page).
+    Asked for with ?laag=…, else the first layer with an accent that has no agreed phase yet: where the conversation
+    is. "" when every accent has one (all folded), ALL_LAYERS for all open."""
+    asked = request.GET.get(LAYER_PARAM, "")
+    if asked == ALL_LAYERS or any(x.layer.code == asked for x in summary.layers):
+        return asked
+    return next(
+        (x.layer.code for x in summary.layers if any(not (a.consensus and a.consensus.phase) for a in x.accents)), ""
+    )
+
+
+def consensus_url(school_id, round_id, *, accent_code: str = "", layer_code: str = "", by_group: bool = False):
+    """The consensus view with that accent's layer open, scrolled to the accent (after a save without JavaScript,
+    from the meeting screen)."""
+    params = {LAYER_PARAM: layer_code} if layer_code else {}
+    if by_group:
+        params[ROLE_GROUPS_PARAM] = "1"
+    url = reverse("assessments:consensus", args=[school_id, round_id]) + (f"?{urlencode(params)}" if params else "")
+    return url + (f"#accent-{accent_code}" if accent_code else "")
+
+
+@never_cache
+def consensus_written(request, school_id, round_id, accent_code):
+    """What participants wrote on one accent: the consensus view opens it on demand (htmx, in the accent's
+    "Wat deelnemers schreven"); without JavaScript the same lists as a page. The same access, rules and audit row as
+    the consensus view."""
+    acc, round_ = _round_access(request, school_id, round_id)
+    access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
+    accent = round_.model.accent(accent_code)
+    if accent is None:
+        raise Http404
+    written = written_answers(round_, accent.code)
+    services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user, accent_code=accent.code)
+    template = "assessments/consensus_written.html" + ("#written" if request.htmx else "")
+    response = render(
+        request,
+        template,
+        {
+            "acc": acc,
+            "school": acc.school,
+            "round": round_,
+            "accent": accent,
+            "shown": written is not None,
+            "strengths": written[0] if written else [],
+            "goals": written[1] if written else [],
+            "by_group": wants_role_groups(request),
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))  # the page and its lists share the address
+    return response
 
 
 def _answers_hidden_reason(acc, round_) -> str:
@@ -554,9 +636,10 @@ def consensus_item(request, school_id, round_id, accent_code):
             }
             return render(request, "assessments/consensus.html#accent-block", context)
         messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
-        query = f"?{ROLE_GROUPS_PARAM}=1" if by_group else ""
         return redirect(
-            reverse("assessments:consensus", args=[acc.school.pk, round_.pk]) + query + f"#accent-{accent.code}"
+            consensus_url(
+                acc.school.pk, round_.pk, accent_code=accent.code, layer_code=accent.layer_code, by_group=by_group
+            )
         )
 
     def save(version):  # the version is the time of the item's last save, "" for an accent not recorded yet
@@ -619,6 +702,9 @@ def present(request, school_id, round_id):
             "prev_code": codes[i - 1] if i > 0 else None,
             "next_code": codes[i + 1] if i + 1 < len(codes) else None,
             "by_group": by_group,
+            "consensus_url": consensus_url(
+                acc.school.pk, round_.pk, accent_code=code, layer_code=accents[i].accent.layer_code, by_group=by_group
+            ),
         },
     )
 

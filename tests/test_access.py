@@ -464,6 +464,32 @@ CASES = [
     ),
     Case("consensus", "assessments:consensus", in_round("consensus_round"), CONSENSUS_VIEWERS),
     Case("consensus-closed", "assessments:consensus", in_round("closed_round"), CONSENSUS_VIEWERS),
+    #    what participants wrote on one accent, which the consensus view loads on demand: the same people
+    Case(
+        "consensus-written-open",
+        "assessments:consensus_written",
+        in_round("open_round", accent_code="1.1"),
+        NOBODY_IN_SCHOOL,
+    ),
+    Case(
+        "consensus-written",
+        "assessments:consensus_written",
+        in_round("consensus_round", accent_code="1.1"),
+        CONSENSUS_VIEWERS,
+    ),
+    Case(
+        "consensus-written-htmx",
+        "assessments:consensus_written",
+        in_round("consensus_round", accent_code="2.3"),
+        (*CONSENSUS_VIEWERS[:-1], 401),  # htmx: a 401 instead of the login page
+        htmx=True,
+    ),
+    Case(
+        "consensus-written-closed",
+        "assessments:consensus_written",
+        in_round("closed_round", accent_code="3B.1"),
+        CONSENSUS_VIEWERS,
+    ),
     Case(
         "consensus-item",
         "assessments:consensus_item",
@@ -521,6 +547,20 @@ CASES = [
     #    are for members; the werkgroep, kartrekker and schoolleiding change it; the owner of an action (the
     #    teamlid) works on it. The external trainer reads but does not edit and owns nothing.
     Case("plan", "actionplans:plan", in_plan(), PLAN_READERS_200),
+    #    one table of the plan page (a long one is folded there and opened on demand): the plan's readers
+    Case(
+        "plan-part-layer",
+        "actionplans:plan_part",
+        lambda c: {"school_id": c.school.pk, "part": "groeilaag-3B"},
+        PLAN_READERS_200,
+    ),
+    Case(
+        "plan-part-late-htmx",
+        "actionplans:plan_part",
+        lambda c: {"school_id": c.school.pk, "part": "te-laat"},
+        (*PLAN_READERS_200[:-1], 401),
+        htmx=True,
+    ),
     Case("plan-my-actions", "actionplans:my_actions", in_plan(), MEMBERS_200),
     Case("plan-trash", "actionplans:trash", in_plan(), PLAN_EDITORS_200),
     Case("plan-from-round", "actionplans:from_round", in_round("closed_round"), PLAN_EDITORS_200),

@@ -359,6 +359,28 @@ def test_consensus_item_for_unknown_accent_is_404(cast, login, code):
     assert_unchanged(before)
 
 
+@pytest.mark.parametrize("code", ["9.9", "<script>", "1", "x" * 300])
+def test_written_answers_of_an_unknown_accent_are_404(cast, login, code):
+    client = login(cast.kartrekker)
+    url = reverse("assessments:consensus_written", args=[cast.school.pk, cast.consensus_round.pk, code])
+    for extra in ({}, HTMX):
+        response = client.get(url, **extra)
+        assert response.status_code == 404
+        assert "<script>" not in text(response).split("<main", 1)[-1]
+
+
+@pytest.mark.parametrize("layer", ["9", "<script>", "x" * 1000, "", "alle", "3a"])
+def test_consensus_view_with_an_odd_layer(cast, login, layer):
+    """?laag= opens a growth layer; anything else is the default view, never an error (htmx: 404, no layer)."""
+    client = login(cast.kartrekker)
+    url = reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk])
+    response = client.get(url, {"laag": layer})
+    assert response.status_code == 200
+    assert "<script>" not in text(response).split("<main", 1)[1]
+    htmx = client.get(url, {"laag": layer}, **HTMX)
+    assert htmx.status_code == (200 if layer in ("alle", "") else 404)
+
+
 @pytest.mark.parametrize("round_name", ["open_round", "closed_round"])
 def test_consensus_item_outside_the_consensus_meeting_is_refused(cast, login, round_name):
     round_ = getattr(cast, round_name)
@@ -1305,6 +1327,13 @@ def test_step_of_another_action_is_404(cast, plan, login):
             url = plan_url("action_step", cast, plan.action.pk, step_id)
             assert client.post(url, {"done": "on"}, **extra).status_code == 404, step_id
     assert_plan_unchanged(before)
+
+
+@pytest.mark.parametrize("part", ["groeilaag-9", "groeilaag-", "te-laat-", "groeilaag-3a", "x" * 300, "1"])
+def test_unknown_table_of_the_plan_is_404(cast, plan, login, part):
+    client = login(cast.kartrekker)
+    for extra in ({}, HTMX):
+        assert client.get(plan_url("plan_part", cast, part), **extra).status_code == 404
 
 
 @pytest.mark.parametrize("big", [BIG, 2**63])

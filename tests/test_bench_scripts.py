@@ -18,6 +18,11 @@ CASES = [
     ("bench_round.py", ["--participants", "3"], ["consensus view", "result page"]),
     ("bench_exports.py", ["--participants", "3"], ["PDF (rapport), kartrekker", "PDF (rapport), board member"]),
     ("bench_plan_exports.py", ["--actions", "4"], ["Word (Bijlage 7)", "Excel (tabellen)"]),
+    (
+        "bench_big_pages.py",
+        ["--participants", "3", "--actions", "4"],
+        ["consensus view", "consensus: written, one accent (htmx)", "action plan", "plan: one layer's actions (htmx)"],
+    ),
     ("bench_route.py", ["--staff", "12"], ["route page", "PDF overview"]),
     (
         "bench_growth.py",

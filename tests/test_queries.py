@@ -31,6 +31,13 @@ def schools(db):
 PAGES = {
     "consensus": lambda s: reverse("assessments:consensus", args=[s.school.pk, s.consensus_round.pk]),
     "consensus-closed": lambda s: reverse("assessments:consensus", args=[s.school.pk, s.closed_round.pk]),
+    # Issue 15: every layer open, and one accent's written answers (which the consensus view loads on demand)
+    "consensus-all-layers": lambda s: (
+        reverse("assessments:consensus", args=[s.school.pk, s.consensus_round.pk]) + "?laag=alle"
+    ),
+    "consensus-written": lambda s: reverse(
+        "assessments:consensus_written", args=[s.school.pk, s.consensus_round.pk, "2.3"]
+    ),
     "present": lambda s: reverse("assessments:present", args=[s.school.pk, s.consensus_round.pk]) + "?accent=2.3",
     # With the distribution per role group (issue 13): no query more in an anonymous round (the frozen groups)
     "consensus-by-group": lambda s: (
@@ -91,6 +98,8 @@ def test_big_pages_really_show_sixty_people(schools, client, django_assert_max_n
     assert "60 van 60 deelnemers hebben ingediend." in consensus
     assert "Gespreksstof" in consensus
     assert "Deelnemer 0" not in consensus.replace("Deelnemer 000", "")  # anonymous: only the viewer's own name
+    written = client.get(PAGES["consensus-written"](big), HTTP_HX_REQUEST="true").content.decode()
+    assert written.count("<li>") >= 80 and "Deelnemer 0" not in written  # sixty people's texts, no names
     with django_assert_max_num_queries(CEILING):
         result = client.get(PAGES["result"](big)).content.decode()
     assert "60 van 60 deelnemers dienden in" in result
@@ -271,6 +280,9 @@ def plans(db):
 
 PLAN_PAGES = {
     "plan": lambda s: reverse("actionplans:plan", args=[s.school.pk]),
+    # A table of the plan page on its own (issue 15: a long one is folded and opened on demand)
+    "plan-layer": lambda s: reverse("actionplans:plan_part", args=[s.school.pk, "groeilaag-1"]),
+    "plan-late": lambda s: reverse("actionplans:plan_part", args=[s.school.pk, "te-laat"]),
     "my-actions": lambda s: reverse("actionplans:my_actions", args=[s.school.pk]),
     "meeting": lambda s: reverse("actionplans:meeting", args=[s.school.pk, s.meeting.pk]),
     "goal": lambda s: reverse("actionplans:goal", args=[s.school.pk, s.goal.pk]),
@@ -281,7 +293,9 @@ PLAN_PAGES = {
 
 
 @pytest.mark.parametrize("page", PLAN_PAGES)
-def test_plan_page_queries_do_not_grow_with_actions(plans, client, page, django_assert_num_queries):
+def test_plan_page_queries_do_not_grow_with_actions(
+    plans, client, page, django_assert_num_queries, django_assert_max_num_queries
+):
     small, big = plans[20], plans[200]
     client.force_login(small.organiser, backend="accounts.backends.EmailBackend")
     n_small = count_queries(client, PLAN_PAGES[page](small))
@@ -290,9 +304,26 @@ def test_plan_page_queries_do_not_grow_with_actions(plans, client, page, django_
     client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
     url = PLAN_PAGES[page](big)
     client.get(url)
-    with django_assert_num_queries(n_small):
+    # The plan page loads steps and updates only for the tables it shows in full: the small plan's (three queries),
+    # not the big one's folded tables. At most as many as for the small plan, then.
+    assert_queries = django_assert_max_num_queries if page == "plan" else django_assert_num_queries
+    with assert_queries(n_small):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_plan_page_queries_with_every_table_in_full(plans, client, django_assert_num_queries):
+    """?alles=1 (to print the whole plan) shows every table in full: the same number for 20 and for 200 actions."""
+    small, big = plans[20], plans[200]
+    client.force_login(small.organiser, backend="accounts.backends.EmailBackend")
+    n_small = count_queries(client, PLAN_PAGES["plan"](small) + "?alles=1")
+    assert n_small <= CEILING
+    client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
+    url = PLAN_PAGES["plan"](big) + "?alles=1"
+    client.get(url)
+    with django_assert_num_queries(n_small):
+        body = client.get(url).content.decode()
+    assert body.count('<tr id="action-') >= 180
 
 
 def test_big_plan_pages_really_show_two_hundred_actions(plans, client):
@@ -300,8 +331,16 @@ def test_big_plan_pages_really_show_two_hundred_actions(plans, client):
     big = plans[200]
     client.force_login(big.organiser, backend="accounts.backends.EmailBackend")
     body = client.get(PLAN_PAGES["plan"](big)).content.decode()
-    assert body.count('<tr id="action-') >= 180  # every live action, in its layer (and the overdue ones again)
-    assert "Ontwikkeldoel 19" in body
+    assert '<tr id="action-' not in body  # every table folded: more than FOLD_ABOVE actions each
+    assert body.count('<details class="gw-fold"') == 5  # the late ones and the four layers
+    assert "180 actiepunten" in body and "Ontwikkeldoel 19" in body
+    rows = 0
+    for code in ("1", "2", "3A", "3B"):
+        part = reverse("actionplans:plan_part", args=[big.school.pk, f"groeilaag-{code}"])
+        rows += client.get(part, HTTP_HX_REQUEST="true").content.decode().count('<tr id="action-')
+    assert rows == 180  # every live action, in its layer
+    late = client.get(PLAN_PAGES["plan-late"](big), HTTP_HX_REQUEST="true").content.decode()
+    assert late.count('<tr id="te-laat-action-') >= 20
     mine = client.get(PLAN_PAGES["my-actions"](big)).content.decode()
     assert mine.count("Actiepunt ") >= 40
     meeting = client.get(PLAN_PAGES["meeting"](big)).content.decode()

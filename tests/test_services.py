@@ -32,6 +32,7 @@ from ontwikkelmodel.content import CONTENT_DIR, load_file
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Invitation, Membership, Role
 
+from .consensus_pages import consensus_in_full
 from .factories import PASSWORD, fill_completely, make_round, move_to
 
 
@@ -741,7 +742,9 @@ def test_closed_round_is_read_only(cast, login):
     assert "De consensus kan alleen worden vastgelegd tijdens het consensusgesprek." in text(response)
     assert not ConsensusItem.objects.filter(round=round_).exists()
     page = text(client.get(reverse("assessments:consensus", args=[cast.school.pk, round_.pk])))
-    assert reverse("assessments:consensus_item", args=[cast.school.pk, round_.pk, "1.1"]) not in page
+    # No form to record with (the written answers' address starts with the item's: .../consensus/1.1/geschreven/)
+    assert f'action="{reverse("assessments:consensus_item", args=[cast.school.pk, round_.pk, "1.1"])}"' not in page
+    assert "data-hx-post" not in page
     assert "afsluiten" not in page
     assert client.get(reverse("assessments:round_edit", args=[cast.school.pk, round_.pk])).status_code == 404
     with pytest.raises(ServiceError, match="afgesloten"):
@@ -873,7 +876,7 @@ def test_conversation_material_is_flagged_on_the_consensus_page(cast, login):
     round_ = cast.open_round
     answer_round(cast, round_, {cast.schoolleider: {"2.1": 1}, cast.kartrekker: {"2.1": 4}, cast.teamlid: {}})
     move_to(round_, "consensus", cast.kartrekker)
-    page = text(login(cast.kartrekker).get(reverse("assessments:consensus", args=[cast.school.pk, round_.pk])))
+    page = consensus_in_full(login(cast.kartrekker), round_)  # every layer open (2.1 is in layer 2)
     assert page.count("Gespreksstof: de antwoorden liggen twee of meer fases uit elkaar.") == 1
     assert "Spreiding: fase 1 tot 4" in page
 
@@ -923,7 +926,7 @@ def test_names_on_the_consensus_page_only_in_named_rounds(cast, login, anonymous
     )
     move_to(round_, "consensus", cast.kartrekker)
     client = login(cast.kartrekker)  # the viewer's own name is in the page header
-    page = text(client.get(reverse("assessments:consensus", args=[cast.school.pk, round_.pk])))
+    page = consensus_in_full(client, round_)  # with what participants wrote, which the page loads on demand
     assert "Geschreven sterk punt" in page and "Geschreven doel" in page
     for name in OTHERS:
         assert (name in page) is not anonymous, name

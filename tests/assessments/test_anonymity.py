@@ -26,6 +26,7 @@ from assessments.summary import summarise
 from audit.models import AuditEvent
 from core.errors import ServiceError
 from organisations.models import Membership, Role
+from tests.consensus_pages import consensus_in_full
 from tests.factories import fill_completely, make_board, make_member, make_round, make_school, make_user, move_to
 
 
@@ -138,7 +139,7 @@ def test_attack_untick_anonymous_after_submission(cast, login):
     for user in (cast.schoolleider, cast.werkgroeplid):
         fill_completely(participant(round_, user))
     step(organiser, round_, "consensus")
-    page = text(organiser.get(url("consensus", round_)))
+    page = consensus_in_full(organiser, round_)
     assert "Geheim van Tina" in page and "Tina Teamlid" not in page
 
 
@@ -250,7 +251,7 @@ def test_attack_untick_anonymous_while_only_drafts_exist(cast, login):
     for user in people:
         services.do_submit(participant=participant(round_, user), acting_user=user)
     move_to(fresh(round_), "consensus", cast.kartrekker)
-    page = text(organiser.get(url("consensus", round_)))
+    page = consensus_in_full(organiser, round_)
     assert "tekst van Tina Teamlid" in page and "Tina Teamlid" not in page.replace("tekst van Tina Teamlid", "")
 
 
@@ -425,7 +426,7 @@ def test_attack_differencing_withdraw_between_views(cast, login):
     answer(cast.teamlid, round_, 4)  # the victim
     organiser = login(cast.kartrekker)
     step(organiser, round_, "consensus")
-    first = distribution_lines(text(organiser.get(url("consensus", round_))))
+    first = distribution_lines(consensus_in_full(organiser, round_))
     assert first[0] == "Groeifase 1: 1, groeifase 2: 1, groeifase 3: 1, groeifase 4: 1"
     step(organiser, round_, "heropen-invullen")
     assert fresh(round_).status == RoundStatus.OPEN
@@ -440,7 +441,7 @@ def test_attack_differencing_withdraw_between_views(cast, login):
 
     organiser = login(cast.kartrekker)
     step(organiser, round_, "consensus")
-    assert distribution_lines(text(organiser.get(url("consensus", round_)))) == first
+    assert distribution_lines(consensus_in_full(organiser, round_)) == first
 
 
 def test_attack_differencing_edit_answers_between_views(cast, login):
@@ -490,13 +491,13 @@ def test_attack_differencing_one_late_submission_between_views(cast, login):
         answer(user, round_, i + 1)
     organiser = login(cast.kartrekker)
     step(organiser, round_, "consensus")
-    first = distribution_lines(text(organiser.get(url("consensus", round_))))
+    first = distribution_lines(consensus_in_full(organiser, round_))
     assert first[0] == "Groeifase 1: 1, groeifase 2: 1, groeifase 3: 1, groeifase 4: 0"
 
     step(organiser, round_, "heropen-invullen")
     answer(users[3], round_, 4)  # one late submission
     step(organiser, round_, "consensus")
-    page = text(organiser.get(url("consensus", round_)))
+    page = consensus_in_full(organiser, round_)
     assert distribution_lines(page) == first
     assert "3 van 8 deelnemers hebben ingediend" in page
     assert "1 inzending komt erbij zodra er minstens 3 nieuwe zijn." in page
@@ -508,7 +509,7 @@ def test_attack_differencing_one_late_submission_between_views(cast, login):
     answer(users[4], round_, 4)
     answer(users[5], round_, 4)
     step(organiser, round_, "consensus")
-    second = distribution_lines(text(organiser.get(url("consensus", round_))))
+    second = distribution_lines(consensus_in_full(organiser, round_))
     assert second[0] == "Groeifase 1: 1, groeifase 2: 1, groeifase 3: 1, groeifase 4: 3"
 
     # The result page, the exports and the board see the same shown set after closing.
@@ -545,7 +546,7 @@ def test_below_three_nothing_is_shown_and_what_was_shown_never_shrinks(cast, log
     answer(cast.kartrekker, round_, 2)
     organiser = login(cast.kartrekker)
     step(organiser, round_, "consensus")
-    page = text(organiser.get(url("consensus", round_)))
+    page = consensus_in_full(organiser, round_)
     assert distribution_lines(page) == [] and "De verdeling verschijnt zodra" in page
     step(organiser, round_, "heropen-invullen")
     # Not shown yet, so still free to withdraw.
@@ -582,9 +583,10 @@ def test_attack_replay_written_answer_order(cast, login):
         fill_completely(participant(round_, user), strengths=written[user.pk])
     organiser = login(cast.kartrekker)
     step(organiser, round_, "consensus")
-    page = text(organiser.get(url("consensus", round_)))
-    block = page[page.index('id="accent-1.1"') : page.index('id="accent-1.2"')]
+    # What participants wrote on 1.1, as the consensus view loads it on demand (and as its page without JavaScript)
+    block = text(organiser.get(url("consensus_written", round_, "1.1"), HTTP_HX_REQUEST="true"))
     shown = re.findall(r"<li>(Punt van \w+)</li>", block)
+    assert re.findall(r"<li>(Punt van \w+)</li>", text(organiser.get(url("consensus_written", round_, "1.1")))) == shown
     assert sorted(shown) == sorted(written.values())
 
     # The attacker's replay: participants in the order the database returns them, shuffled with the round's pk.
@@ -611,6 +613,9 @@ def test_pages_with_answers_send_no_store(cast, login):
     organiser = login(cast.kartrekker)
     pages += [
         organiser.get(url("consensus", cast.consensus_round)),
+        organiser.get(url("consensus", cast.consensus_round) + "?laag=2", HTTP_HX_REQUEST="true"),
+        organiser.get(url("consensus_written", cast.consensus_round, "1.1")),
+        organiser.get(url("consensus_written", cast.consensus_round, "1.1"), HTTP_HX_REQUEST="true"),
         organiser.get(url("present", cast.consensus_round)),
         organiser.get(url("consensus_item", cast.consensus_round, "1.1")),
         organiser.post(
@@ -636,9 +641,16 @@ def test_viewing_consensus_and_presentation_is_audited_without_answers(cast, log
     assert consensus.actor == cast.kartrekker and consensus.school == cast.school
     assert consensus.object_id == str(round_.pk) and consensus.data == {"round": round_.pk}
     assert present.data == {"round": round_.pk, "accent": "1.2"}
+    # What participants wrote on an accent, opened on demand: one row more, naming the accent.
+    organiser.get(url("consensus_written", round_, "2.3"), HTTP_HX_REQUEST="true")
+    assert [e.data for e in audit("round.consensus_viewed")] == [
+        {"round": round_.pk},
+        {"round": round_.pk, "accent": "2.3"},
+    ]
     # A refused view writes nothing.
     login(cast.teamlid).get(url("consensus", round_))
-    assert len(audit("round.consensus_viewed")) == 1
+    login(cast.teamlid).get(url("consensus_written", round_, "2.3"))
+    assert len(audit("round.consensus_viewed")) == 2
 
 
 @pytest.mark.parametrize(("name", "kind"), [("result_docx", "word"), ("result_xlsx", "excel"), ("result_pdf", "pdf")])

@@ -63,7 +63,7 @@ def test_the_meeting_screen_shows_the_accent_in_full(cast, login):
     # Navigation: the keys follow these links; Escape goes back to the consensus page at this accent.
     assert 'data-prev href="?accent=1.1"' in page and 'data-next href="?accent=1.3"' in page
     consensus = reverse("assessments:consensus", args=[cast.school.pk, round_.pk])
-    assert f'data-back href="{consensus}#accent-1.2"' in page
+    assert f'data-back href="{consensus}?laag=1#accent-1.2"' in page  # its layer open (issue 15)
 
 
 def test_no_previous_agreement_says_so(cast, login):
@@ -81,6 +81,12 @@ def test_written_answers_only_when_the_distribution_is_shown(cast, login):
     page = page_of(client, round_, "?accent=1.1")
     assert "Geheim van" not in page and "Wat deelnemers schreven" not in page
     assert "De verdeling verschijnt zodra minstens 3 deelnemers hebben ingediend." in page
+    # Nor on the consensus view's written answers, loaded on demand or as their own page.
+    written = reverse("assessments:consensus_written", args=[cast.school.pk, round_.pk, "1.1"])
+    for response in (client.get(written), client.get(written, HTTP_HX_REQUEST="true")):
+        assert response.status_code == 200
+        assert "Geheim van" not in response.content.decode() and "Sterke punten" not in response.content.decode()
+        assert "De verdeling verschijnt zodra minstens 3 deelnemers" in response.content.decode()
     assert "gw-by-group" not in page_of(client, round_, "?accent=1.1&rolgroepen=1")
 
 

@@ -31,8 +31,11 @@ def test_the_facilitator_records_a_range_and_the_differences(cast, login):
     item = ConsensusItem.objects.get(round=cast.consensus_round, accent_code="2.1")
     assert (item.phase, item.phase_to, item.phase_label) == (2, 3, "2-3")
     assert item.differences == "De bovenbouw zag fase 3, de onderbouw fase 2."
-    html = client.get(reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk])).content
-    assert "afgesproken: fase 2-3" in html.decode()
+    # Back on the consensus view with the accent's layer open, at the accent (issue 15: the other layers are folded).
+    consensus = reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk])
+    assert response["Location"] == consensus + "?laag=2#accent-2.1"
+    html = client.get(response["Location"]).content.decode()
+    assert "afgesproken: fase 2-3" in html[html.index('id="accent-2.1"') : html.index('id="accent-2.2"')]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_the_consensus_shows_what_was_agreed_last_time(cast, login):
     _agree_last_time(cast)
     html = (
         login(cast.kartrekker)
-        .get(reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk]))
+        .get(reverse("assessments:consensus", args=[cast.school.pk, cast.consensus_round.pk]) + "?laag=alle")
         .content.decode()
     )
     block = html[html.index('id="accent-1.1"') : html.index('id="accent-1.2"')]
