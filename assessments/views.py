@@ -4,12 +4,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.http import content_disposition_header, urlencode
-from django.utils.text import slugify
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,7 +17,6 @@ from core import save_order
 from core.conflicts import carry_version
 from core.editing import edit
 from core.errors import ServiceError
-from core.wordprocessing import DOCX_TYPE
 from ontwikkelmodel.content import load_gespreksformulier
 from organisations import access
 
@@ -726,32 +724,34 @@ def closed_round_access(request, school_id, round_id):
     return acc, round_
 
 
-def download(content: bytes, content_type: str, round_, name: str, extension: str) -> HttpResponse:
-    slug = slugify(round_.title)[:80].strip("-") or f"ronde-{round_.pk}"  # ASCII: accents dropped
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{slug}-{name}.{extension}"
-    )
-    add_never_cache_headers(response)  # the team's results: not for shared caches
-    return response
+# The Word and Excel files (and the PDF) are made by the background worker and kept per version of the round's
+# content (core/generated.py, assessments/export_files.py): the file at once when it is made, else the page that
+# waits for it. The same access as the result page; a board viewer gets the file without individual answers.
 
 
 def result_docx(request, school_id, round_id):
     """The Gespreksformulier (handbook Bijlage 5), filled in with what the team agreed."""
-    from . import exports
+    from core.generated import respond
+
+    from .export_files import docx_spec
 
     acc, round_ = closed_round_access(request, school_id, round_id)
-    summary = result_summary(acc, round_)
-    services.do_record_export(round_=round_, kind="word", acting_user=request.user)
-    return download(exports.round_docx(round_, summary), DOCX_TYPE, round_, "gespreksformulier", "docx")
+    return respond(
+        request,
+        docx_spec(acc, round_),
+        on_download=lambda: services.do_record_export(round_=round_, kind="word", acting_user=request.user),
+    )
 
 
 def result_xlsx(request, school_id, round_id):
     """The agreements per accent; for members also the distribution (counts only, as on the page)."""
-    from . import exports
+    from core.generated import respond
+
+    from .export_files import xlsx_spec
 
     acc, round_ = closed_round_access(request, school_id, round_id)
-    summary = result_summary(acc, round_)
-    content = exports.round_xlsx(round_, summary, include_distribution=summary.show_distribution)
-    services.do_record_export(round_=round_, kind="excel", acting_user=request.user)
-    return download(content, exports.XLSX_TYPE, round_, "overzicht", "xlsx")
+    return respond(
+        request,
+        xlsx_spec(acc, round_),
+        on_download=lambda: services.do_record_export(round_=round_, kind="excel", acting_user=request.user),
+    )

@@ -53,12 +53,14 @@ def _fetcher(base_url: str) -> StaticFilesFetcher:
 
 
 def render_pdf(request, template_name: str, context: dict) -> bytes:
+    """``request`` None: made outside a request (the background worker, core/generated.py): no context processors
+    (no user, no site menu: the print CSS hides it anyway), links in the PDF point at SITE_URL."""
     html = render_to_string(
         template_name,
         {**context, "pdf": True, "messages": ()},  # messages: leave pending ones for the next page
         request=request,
     )
-    base_url = request.build_absolute_uri("/")
+    base_url = request.build_absolute_uri("/") if request is not None else settings.SITE_URL.rstrip("/") + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher(base_url)).write_pdf(
         stylesheets=stylesheets(),
         pdf_variant="pdf/ua-1",  # tagged PDF (structure tree, /MarkInfo), /Lang from <html lang>, title in metadata

@@ -37,6 +37,7 @@ SCHEDULE = [
     # Finished background tasks hold the text of the mail they sent (login codes, invitation links): gone after a
     # day, failed ones after a week.
     Job("prune_db_task_results", datetime.time(3, 15), ("--min-age-days", "1", "--failed-min-age-days", "7")),
+    Job("purge_generated_files", datetime.time(3, 20)),  # export files the worker made (core/generated.py)
     # Reminders (notifications/services.py): each mail once per person and occasion, however often a job runs.
     Job("send_round_deadline_reminders", datetime.time(6, 0)),  # three days before a round's deadline
     Job("send_action_digests", datetime.time(6, 5)),  # Mondays: one's own late and due-soon actions

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",  # the queue of background tasks (mail) in the database; `manage.py db_worker` runs it
     "groeiwijzer",  # the project: the scheduler of daily jobs (`manage.py scheduler`); the shared code is core/
+    "core",  # the shared code; its one table: the export files the worker makes (core/generated.py)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -155,6 +156,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groeiwijzer TSO <nore
 # `make run`; a separate process in production). Mail goes out this way (core/mail.py): a failed message is
 # tried again after MAIL_RETRY_DELAYS seconds (the last pause repeats), MAIL_MAX_ATTEMPTS times in all.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Heavy exports (a round's PDF report, Word and Excel of large plans) are made by the worker and kept per version of
+# their content (core/generated.py): counted as failed when not made after GENERATED_FILE_TIMEOUT seconds, removed
+# by the daily purge after GENERATED_FILES_KEEP_HOURS.
+GENERATED_FILE_TIMEOUT = int(os.environ.get("GENERATED_FILE_TIMEOUT", str(10 * 60)))
+GENERATED_FILES_KEEP_HOURS = 48
 MAIL_MAX_ATTEMPTS = 6
 MAIL_RETRY_DELAYS = [60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60]
 # The address of the site as people open it: the links in mail sent without a request (reminders, digests, and the

@@ -36,6 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from actionplans.export_files import forget_plan_files
+from assessments.export_files import forget_round_files
 from audit.models import record
 
 if TYPE_CHECKING:
@@ -356,6 +358,9 @@ def do_delete_school(*, school, acting_user) -> list[int]:
     )
     # Checklist answers protect the school's own items (on_delete=PROTECT): they go first.
     LeadershipAnswer.objects.filter(round__school=school).delete()
+    # The exports the worker made of its rounds and plan (core/generated.py: no foreign key, so not by cascade).
+    forget_round_files(school)
+    forget_plan_files(school)
     school.delete()
     erased = []
     leftover = User.objects.filter(

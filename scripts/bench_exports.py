@@ -8,6 +8,11 @@ became goals through the same service as the page ("Doelen maken voor het actiep
 Each export is requested N times after a warm-up, by the kartrekker (with the distribution and the charts) and
 by a board member (consensus only). Prints median, p95 and fastest time in milliseconds, queries and size.
 
+The exports are made by the background worker and kept per content version (core/generated.py). Here tasks run at
+once (ImmediateBackend), and two rows per export show both costs: "made" (the kept file removed before every
+request: the view, the content version and the making, as the worker does it) and "ready" (the file is kept: the
+view, the content version and sending the stored file, all a web worker does once it is made).
+
     .venv/bin/python scripts/bench_exports.py
     .venv/bin/python scripts/bench_exports.py --participants 60 --requests 10 --warmup 1
 """
@@ -16,9 +21,24 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import statistics
 import time
 
-from benchlib import Client, header, in_throwaway_database, measure, reverse, table_header, table_row  # sets Django up
+from benchlib import (  # sets Django up
+    Client,
+    connection,
+    header,
+    in_throwaway_database,
+    measure,
+    p95,
+    reverse,
+    table_header,
+    table_row,
+)
+from django.db import reset_queries
+from django.test.utils import CaptureQueriesContext, override_settings
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 EXPORTS = [
     ("Word (gespreksformulier)", "result_docx"),
@@ -86,15 +106,46 @@ def run(participants: int, requests: int, warmup: int) -> None:
         f"closed round, {participants} participants (all submitted), follow-up {n_goals} goals and {n_actions} "
         f"actions; built in {built_ms:.0f} ms"
     )
-    print(f"{requests} requests per export after {warmup} warm-up; server time via the test client\n")
-    print(table_header("export, caller", 40))
+    print(f"{requests} requests per export after {warmup} warm-up; server time via the test client")
+    print("made: the file made in the request (the worker's share); ready: the kept file sent (the web's share)\n")
+    print(table_header("export, caller", 48))
     for label, name in EXPORTS:
         url = reverse(f"assessments:{name}", args=[big.school.pk, big.closed_round.pk])
         for who, user in callers:
             client = Client()
             client.force_login(user, backend="accounts.backends.EmailBackend")
+            print(table_row(f"{label}, {who}", measure_made(client, url, requests=requests, warmup=warmup), 48))
             r = measure(client, url, requests=requests, warmup=warmup)
-            print(table_row(f"{label}, {who}", r, 40))
+            print(table_row(f"{label}, {who}, ready", r, 48))
+
+
+def measure_made(client, url: str, *, requests: int, warmup: int) -> dict:
+    """Like benchlib.measure, but every request finds no kept file: the view makes it (tasks run at once)."""
+    from core.models import GeneratedFile
+
+    def get():
+        GeneratedFile.objects.all().delete()
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200 and response.has_header("Content-Disposition"), url
+        return response, elapsed
+
+    for _ in range(warmup):
+        get()
+    GeneratedFile.objects.all().delete()
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    n_queries = len(queries.captured_queries)
+    times = [get()[1] for _ in range(requests)]
+    return {
+        "median": statistics.median(times),
+        "p95": p95(times),
+        "min": min(times),
+        "queries": n_queries,
+        "kb": len(response.content) / 1024,
+    }
 
 
 def main() -> None:
@@ -103,7 +154,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
-    in_throwaway_database("bench_exports", lambda: run(args.participants, args.requests, args.warmup))
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        in_throwaway_database("bench_exports", lambda: run(args.participants, args.requests, args.warmup))
 
 
 if __name__ == "__main__":
