@@ -220,6 +220,7 @@ class Server:
                 str(self.workers),
                 "--worker-class",
                 "sync",
+                "--no-control-socket",  # gunicorn's default socket in ~/.gunicorn is shared by every server started
             ],
             cwd=self.app_dir,
             env=env,
