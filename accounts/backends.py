@@ -1,5 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services, throttle
 
@@ -7,6 +9,18 @@ from . import services, throttle
 class EmailBackend(ModelBackend):
     """Log in with email (case-insensitive) and password. Every password check is first counted by the throttle
     (per address, per client, overall); when a limit is reached no password is checked (accounts/throttle.py)."""
+
+    def get_user(self, user_id):
+        """The session's user, and in the same query whether they own a confirmed authenticator app: the second-factor
+        middleware asks that on every request (accounts/twofactor.pending_step), so no page pays a query for it."""
+        User = get_user_model()
+        try:
+            user = User._default_manager.annotate(
+                has_confirmed_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            ).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = (email or username or "").strip().lower()

@@ -73,7 +73,9 @@ def pending_step(request) -> str | None:
     user = request.user
     if not user.is_authenticated or is_verified(request):
         return None
-    if has_second_factor(user):
+    # The session's user comes with the answer (accounts/backends.EmailBackend.get_user), else ask the database.
+    known = getattr(user, "has_confirmed_totp", None)
+    if known if known is not None else has_second_factor(user):
         return "verify"
     if required_for(user):
         return "setup"

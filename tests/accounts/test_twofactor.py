@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.core import mail
 from django.db import connection, connections
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
@@ -164,6 +165,20 @@ def test_after_a_password_login_a_user_with_an_app_must_enter_a_code_first(cast)
     assert client.session.session_key != session_key  # a new session key once the second step is passed
     assert client.get(target).status_code == 200
     assert logged_in_user_id(client) == str(cast.schoolleider.pk)
+
+
+def test_an_app_switched_on_elsewhere_counts_at_the_next_request_without_a_query_of_its_own(cast):
+    """The middleware learns whether the user has an app from the query that loads the user (issue 15: no extra
+    query on every page), so a session opened before the app was confirmed elsewhere is still asked for a code."""
+    client, _response = password_login(cast.teamlid.email)
+    account = reverse("accounts:account")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(account).status_code == 200
+    device_queries = [q["sql"] for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    assert len(device_queries) == 1 and "accounts_user" in device_queries[0]  # a part of the user's query
+    make_device(cast.teamlid)  # confirmed in another session
+    response = client.get(account)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
 
 
 def test_logout_stays_reachable_before_the_second_step(cast):
