@@ -24,12 +24,14 @@ What it does, in order:
     .venv/bin/python scripts/bench_http.py --threads 4 --seconds 5 --rounds 3
     .venv/bin/python scripts/bench_http.py --quick                      # tiny data set, short: does it run?
 
-Before and after in one go: serve another checkout's code with `--app DIR` (e.g. a `git worktree` of an older
-commit); the schema and the data are still made by this checkout (a superset of the older schema), and the query
-count comes from the served code:
+Before and after in one go: `--app DIR` serves another checkout's code (e.g. a `git worktree` of an older commit);
+the schema and the data are still made by this checkout (a superset of the older schema), and the query count comes
+from the served code. Given more than once, each checkout gets a server of its own (started side by side, loaded one
+at a time) and every page is measured on each in turn within the same rounds, so that a busy machine's changing load
+falls on both alike; each ratio is to its own floor:
 
     git worktree add /tmp/bench-before 2bff269
-    .venv/bin/python scripts/bench_http.py --app /tmp/bench-before
+    .venv/bin/python scripts/bench_http.py --app /tmp/bench-before --app .
     git worktree remove /tmp/bench-before
 
 The numbers depend on the machine and on what else runs on it: the header prints the cores, the load average before
@@ -494,100 +496,133 @@ def machine_line() -> str:
     )
 
 
+def _code_labels(apps: list[Path]) -> list[str]:
+    """A short name per served checkout: its commit (+ when it has uncommitted changes), else its directory."""
+    labels = []
+    for app in apps:
+        described = _git_describe(app)
+        commit = described.split()[0]
+        labels.append(commit + ("+" if "uncommitted" in described else "") if " checkout" not in described else "")
+    if len(set(labels)) < len(labels) or "" in labels:
+        labels = [app.name or str(app) for app in apps]
+    return labels
+
+
 def run_benchmark(args: argparse.Namespace) -> int:
-    app_dir = Path(args.app).resolve() if args.app else BASE_DIR
-    if not (app_dir / "manage.py").exists():
-        raise SystemExit(f"--app {app_dir}: no manage.py there")
+    apps = [Path(app).resolve() for app in (args.app or [str(BASE_DIR)])]
+    for app in apps:
+        if not (app / "manage.py").exists():
+            raise SystemExit(f"--app {app}: no manage.py there")
     started = time.perf_counter()
     recreate_database(args.database_url)
-    server = Server(database_url=args.database_url, app_dir=app_dir, workers=args.workers)
+    servers = [Server(database_url=args.database_url, app_dir=app, workers=args.workers) for app in apps]
     try:
-        server.prepare()
+        for server in servers:
+            server.prepare()
         seed = migrate_and_seed(args.database_url, tiny=args.quick)
         seeded_s = time.perf_counter() - started
-        with server:
-            return measure_pages(args, server, seed, app_dir, seeded_s)
+        for server in servers:
+            server.start()
+        return measure_pages(args, servers, seed, seeded_s)
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         if not args.keep_database:
             drop_database(args.database_url)
 
 
-def measure_pages(args: argparse.Namespace, server: Server, seed: dict, app_dir: Path, seeded_s: float) -> int:
+def measure_pages(args: argparse.Namespace, servers: list[Server], seed: dict, seeded_s: float) -> int:
     import django
 
     pages = [{"label": "floor (bare Django view)", "path": FLOOR_PATH, "user": None}, *seed["pages"]]
     users = sorted({p["user"] for p in pages if p["user"]})
+    codes = _code_labels([server.app_dir for server in servers])
     started = time.perf_counter()
-    browsers = log_in_all(server.host, seed["login"], seed["password"], users, args.threads)
-    browsers[None] = [Browser(server.host) for _ in range(args.threads)]  # type: ignore[index]
+    browsers = []  # per server: per person (None: nobody, for the floor), one browser per client thread
+    for server in servers:
+        mine: dict = log_in_all(server.host, seed["login"], seed["password"], users, args.threads)
+        mine[None] = [Browser(server.host) for _ in range(args.threads)]
+        browsers.append(mine)
     login_s = time.perf_counter() - started
 
     print(f"Groeiwijzer TSO HTTP benchmark: PostgreSQL, gunicorn {args.workers} sync workers, production settings")
-    print(f"served code: {app_dir} ({_git_describe(app_dir)}); schema and data: {BASE_DIR} ({_git_describe(BASE_DIR)})")
+    for code, server in zip(codes, servers, strict=True):
+        print(f"served code {code}: {server.app_dir} ({_git_describe(server.app_dir)})")
+    print(f"schema and data: {BASE_DIR} ({_git_describe(BASE_DIR)})")
     print(f"Python {sys.version.split()[0]}, Django {django.__version__}; {machine_line()}")
     sizes = seed["sizes"]
     print(
         f"data: a round of {sizes['participants']}, a plan of {sizes['actions']} actions, a school of "
         f"{sizes['staff']} staff, a board of {sizes['board_schools']} schools × {sizes['board_years']} rounds"
         f"{', the demo school' if sizes['demo'] else ''}; migrated and seeded in {seeded_s:.0f} s, "
-        f"{len(users) * args.threads} logins in {login_s:.0f} s"
+        f"{len(users) * args.threads * len(servers)} logins in {login_s:.0f} s"
     )
     print(
         f"{args.threads} client threads on loopback, {args.seconds:g} s per page per round, {args.rounds} rounds "
-        f"interleaved; medians over the rounds (spread: lowest-highest round)\n"
+        f"interleaved{' (each page on each served code in turn)' if len(servers) > 1 else ''}; medians over the "
+        f"rounds (spread: lowest-highest round); ratio: to the floor of the same code in the same round\n"
     )
 
-    queries: dict[str, int | None] = {}
+    queries: dict[tuple[int, str], int | None] = {}
     for page in pages:
-        reply = browsers[page["user"]][0].get(page["path"], headers={"X-Bench-Queries": "1"})
-        queries[page["path"]] = reply.queries
-        for _ in range(args.warmup):  # every worker loads its templates and caches before the clock runs
-            hammer(browsers[page["user"]], page["path"], 0.5)
+        for k in range(len(servers)):
+            reply = browsers[k][page["user"]][0].get(page["path"], headers={"X-Bench-Queries": "1"})
+            queries[k, page["path"]] = reply.queries
+            for _ in range(args.warmup):  # every worker loads its templates and caches before the clock runs
+                hammer(browsers[k][page["user"]], page["path"], 0.5)
 
-    rounds: dict[str, list[Measurement]] = {p["path"]: [] for p in pages}
+    rounds: dict[tuple[int, str], list[Measurement]] = {(k, p["path"]): [] for k in range(len(servers)) for p in pages}
     for _ in range(args.rounds):
         for page in pages:
-            rounds[page["path"]].append(hammer(browsers[page["user"]], page["path"], args.seconds))
+            for k in range(len(servers)):
+                rounds[k, page["path"]].append(hammer(browsers[k][page["user"]], page["path"], args.seconds))
 
-    floor = rounds[FLOOR_PATH]
     width = max(len(p["label"]) for p in pages)
+    code_width = max(4, *(len(c) for c in codes))
     head = (
-        f"{'page':<{width}} {'req/s':>7} {'spread':>11} {'p50 ms':>7} {'p95 ms':>7} {'KB':>6} {'queries':>7} "
-        f"{'ratio':>6} {'errors':>6}"
+        f"{'page':<{width}} {'code':<{code_width}} {'req/s':>7} {'spread':>11} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'KB':>6} {'queries':>7} {'ratio':>6} {'errors':>6}"
     )
     print(head)
     print("-" * len(head))
     failed = 0
     for page in pages:
-        ms = rounds[page["path"]]
-        rps = [m.rps for m in ms]
-        ratios = [m.rps / f.rps if f.rps else 0.0 for m, f in zip(ms, floor, strict=True)]
-        sizes_ok = [s for m in ms for s in m.sizes]
-        errors = sum((m.errors for m in ms), Counter())
-        n_errors = sum(errors.values())
-        failed += n_errors
-        q = queries[page["path"]]
-        spread = f"{min(rps):.0f}-{max(rps):.0f}"
-        print(
-            f"{page['label']:<{width}} {statistics.median(rps):>7.1f} {spread:>11} "
-            f"{statistics.median(m.p50_ms for m in ms):>7.1f} {statistics.median(m.p95_ms for m in ms):>7.1f} "
-            f"{(statistics.median(sizes_ok) / 1000 if sizes_ok else 0):>6.1f} {'?' if q is None else q:>7} "
-            f"{statistics.median(ratios):>6.3f} {n_errors:>6}"
-        )
-        for what, count in errors.most_common():
-            print(f"    error: {count} × {what}")
+        for k, code in enumerate(codes):
+            ms = rounds[k, page["path"]]
+            floor = rounds[k, FLOOR_PATH]
+            rps = [m.rps for m in ms]
+            ratios = [m.rps / f.rps if f.rps else 0.0 for m, f in zip(ms, floor, strict=True)]
+            sizes_ok = [s for m in ms for s in m.sizes]
+            errors = sum((m.errors for m in ms), Counter())
+            n_errors = sum(errors.values())
+            failed += n_errors
+            q = queries[k, page["path"]]
+            spread = f"{min(rps):.0f}-{max(rps):.0f}"
+            label = page["label"] if k == 0 else ""
+            print(
+                f"{label:<{width}} {code:<{code_width}} {statistics.median(rps):>7.1f} {spread:>11} "
+                f"{statistics.median(m.p50_ms for m in ms):>7.1f} {statistics.median(m.p95_ms for m in ms):>7.1f} "
+                f"{(statistics.median(sizes_ok) / 1000 if sizes_ok else 0):>6.1f} {'?' if q is None else q:>7} "
+                f"{statistics.median(ratios):>6.3f} {n_errors:>6}"
+            )
+            for what, count in errors.most_common():
+                print(f"    error: {count} × {what}")
     print("\nKB: size of the answer (1000 bytes); queries: database queries of one request, counted in the server")
     print(f"after the run: load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     if failed:
-        print(f"{failed} requests did not get a 200; gunicorn's log ends with:\n{server.log_tail(2000)}")
+        for code, server in zip(codes, servers, strict=True):
+            print(f"{failed} requests did not get a 200; gunicorn's log ({code}) ends with:\n{server.log_tail(2000)}")
     return 1 if failed else 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL, help="dropped and created again each run")
-    parser.add_argument("--app", help="serve the code of this checkout (default: this one)")
+    parser.add_argument(
+        "--app",
+        action="append",
+        help="serve the code of this checkout (default: this one); twice or more: each in turn, side by side",
+    )
     parser.add_argument("--threads", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--seconds", type=float, default=5.0, help="per page per round (default 5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages (default 3)")
