@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import F, Max
 
 from .content import load_profile
-from .models import Conversation
+from .models import Conversation, Decision, Kind
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,20 @@ class LatestDecision:
     follow_up_date: datetime.date | None  # only after a Twijfel
 
 
-def latest_conversation(school):
-    return (
-        Conversation.objects.filter(school=school)
-        .annotate(last_date=Max("dates__date"))
-        .order_by(F("last_date").desc(nulls_last=True), "-created_at", "-id")
-        .first()
+_KIND_LABELS = dict(Kind.choices)
+_DECISION_LABELS = dict(Decision.choices)
+
+
+def newest_first(conversations):
+    """Conversations with their last meeting date (``last_date``), the latest first: by that date (none last), then
+    the newest. Also as a subquery on the school (pages/dashboard.py)."""
+    return conversations.annotate(last_date=Max("dates__date")).order_by(
+        F("last_date").desc(nulls_last=True), "-created_at", "-id"
     )
+
+
+def latest_conversation(school):
+    return newest_first(Conversation.objects.filter(school=school)).first()
 
 
 def latest_decision(school) -> LatestDecision | None:
@@ -37,15 +44,26 @@ def latest_decision(school) -> LatestDecision | None:
     conversation = latest_conversation(school)
     if conversation is None:
         return None
-    return LatestDecision(
+    return decision_of(
         conversation_id=conversation.pk,
         kind=conversation.kind,
-        kind_label=conversation.get_kind_display(),
         decision=conversation.decision,
-        decision_label=conversation.get_decision_display(),
         date=conversation.last_date,
         decided_at=conversation.decided_at,
         follow_up_date=conversation.follow_up_date,
+    )
+
+
+def decision_of(*, conversation_id, kind, decision, date, decided_at, follow_up_date) -> LatestDecision:
+    return LatestDecision(
+        conversation_id=conversation_id,
+        kind=kind,
+        kind_label=_KIND_LABELS.get(kind, kind),  # as get_kind_display()
+        decision=decision,
+        decision_label=_DECISION_LABELS.get(decision, decision),
+        date=date,
+        decided_at=decided_at,
+        follow_up_date=follow_up_date,
     )
 
 

@@ -83,23 +83,28 @@ def _count(queryset) -> Coalesce:
     )
 
 
+def fact_annotations(now) -> dict:
+    """The facts as subqueries on a School queryset (also part of the school page's one query, pages/dashboard.py);
+    ``now``: invitations that expire before it are no longer open."""
+    return {
+        "has_conversation": Exists(Conversation.objects.filter(school=OuterRef("pk"))),
+        "has_route": Exists(Trajectory.objects.filter(school=OuterRef("pk"))),
+        "n_kartrekkers": _count(Membership.objects.filter(school=OuterRef("pk"), is_kartrekker=True)),
+        "n_members": _count(Membership.objects.filter(school=OuterRef("pk"))),
+        "n_invited": _count(
+            Invitation.objects.filter(school=OuterRef("pk"), accepted_at=None, revoked_at=None, expires_at__gt=now)
+        ),
+    }
+
+
 def facts(school) -> Facts:
     """What the data say about the four steps, in one query."""
-    now = timezone.now()
-    row = (
-        School.objects.filter(pk=school.pk)
-        .annotate(
-            has_conversation=Exists(Conversation.objects.filter(school=OuterRef("pk"))),
-            has_route=Exists(Trajectory.objects.filter(school=OuterRef("pk"))),
-            n_kartrekkers=_count(Membership.objects.filter(school=OuterRef("pk"), is_kartrekker=True)),
-            n_members=_count(Membership.objects.filter(school=OuterRef("pk"))),
-            n_invited=_count(
-                Invitation.objects.filter(school=OuterRef("pk"), accepted_at=None, revoked_at=None, expires_at__gt=now)
-            ),
-        )
-        .values("has_conversation", "has_route", "n_kartrekkers", "n_members", "n_invited")
-        .get()
-    )
+    fields = fact_annotations(timezone.now())
+    return facts_from(School.objects.filter(pk=school.pk).annotate(**fields).values(*fields).get())
+
+
+def facts_from(row: dict) -> Facts:
+    """The facts from a row annotated with ``fact_annotations()``."""
     return Facts(
         has_conversation=row["has_conversation"],
         n_kartrekkers=row["n_kartrekkers"],

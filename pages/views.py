@@ -1,14 +1,11 @@
 """The pages that combine apps: the start page, a school's dashboard and a board's page."""
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from actionplans.overview import dashboard_summary
-from assessments.models import Participant, Round
 from organisations import access
-from trajectory.overview import dashboard_route
 
-from . import onboarding, trainer
+from . import dashboard, onboarding, trainer
 from .board_overview import board_overview
 
 
@@ -25,20 +22,14 @@ def home(request):
 
 
 def school_dashboard(request, school_id):
+    """The school page: the route, the rounds, the plan, the training and per role what is theirs, in a fixed
+    number of queries built once per process (pages/dashboard.py)."""
     acc = access.school_access(request, school_id)
     if acc.is_board_viewer:
         return redirect("organisations:board", board_id=acc.school.board_id)
-    rounds = list(
-        Round.objects.filter(school=acc.school)
-        .annotate(
-            n_participants=Count("participants", distinct=True),
-            n_submitted=Count("participants", filter=Q(participants__submitted_at__isnull=False), distinct=True),
-            # the rounds the user takes part in, in the same query (the page's budget, tests/test_queries.py)
-            is_mine=Exists(Participant.objects.filter(round=OuterRef("pk"), user=request.user)),
-        )
-        .order_by("-created_at")
-    )
-    my_rounds = {r.pk for r in rounds if r.is_mine}
+    today = timezone.localdate()
+    facts = dashboard.school_facts(acc.school, request.user, today=today)
+    rounds = dashboard.rounds(acc.school, request.user)
     return render(
         request,
         "organisations/school.html",
@@ -46,11 +37,24 @@ def school_dashboard(request, school_id):
             "acc": acc,
             "school": acc.school,
             "rounds": rounds,
-            "my_rounds": my_rounds,
-            "plan": dashboard_summary(acc.school, request.user),
-            "route": dashboard_route(acc.school, request.user),
+            "my_rounds": {r.pk for r in rounds if r.is_mine},
+            "plan": facts.plan,
+            "route": dashboard.route(facts, request.user, today=today),
             # 'Zo begin je' (pages/onboarding.py), prominent for the organisers while a first step is still open.
-            "onboarding_open": acc.can_manage_members and not onboarding.is_done(onboarding.facts(acc.school)),
+            "onboarding_open": acc.can_manage_members and not onboarding.is_done(facts.onboarding),
+            # The team training: the next session, and the sessions this person missed.
+            "training": {
+                "next_session": facts.next_session,
+                "missed": dashboard.missed_sessions(acc.school, request.user, today=today),
+            }
+            if acc.can_view_training
+            else None,
+            # The checklist for leidinggevenden: the schoolleiding's own progress in the newest round.
+            "leadership": facts.checklist if acc.can_fill_leadership_checklist else None,
+            # The voorgesprekken: the latest decision, and whether there are enough kartrekkers.
+            "intake": {"latest": facts.latest_decision, "kartrekkers": facts.kartrekkers}
+            if acc.can_lead_intake
+            else None,
         },
     )
 

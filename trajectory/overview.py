@@ -142,13 +142,20 @@ class DashboardRoute:
 
 
 def dashboard_route(school, user, *, today: datetime.date | None = None) -> DashboardRoute:
-    """The route in one glance for the school page (two queries)."""
+    """The route in one glance for the school page: one query (the steps with their route; a second one only for a
+    route without steps)."""
+    rows = list(Step.objects.filter(trajectory__school=school).select_related("trajectory"))
+    trajectory = rows[0].trajectory if rows else Trajectory.objects.filter(school=school).first()
+    return route_glance(trajectory, rows, user, today=today)
+
+
+def route_glance(trajectory, steps, user, *, today: datetime.date | None = None) -> DashboardRoute:
+    """The glance from a route and its steps, however they were loaded (pages/dashboard.py loads them itself)."""
     today = today or timezone.localdate()
-    trajectory = Trajectory.objects.filter(school=school).first()
     if trajectory is None:
         return DashboardRoute(trajectory=None)
     route = load_route()
-    steps = with_content(list(Step.objects.filter(trajectory=trajectory)), route, today)
+    steps = with_content(steps, route, today)
     open_steps = [s for s in steps if s.is_open]
     upcoming = sorted(open_steps, key=lambda s: (s.start_date, s.content.order))
     return DashboardRoute(

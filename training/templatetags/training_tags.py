@@ -1,14 +1,11 @@
-"""The team training section of the school dashboard: next session, and for a member what they missed.
-
-Also which growth layers of the Ontwikkelmodel each training module serves (Tabel 1.2 of the handbook,
-read from the reference content): ``training_module_layers`` for the list, ``module_layers`` for a session.
+"""Which growth layers of the Ontwikkelmodel each training module serves (Tabel 1.2 of the handbook, read from the
+reference content): ``training_module_layers`` for the list, ``module_layers`` for a session. (The school page's team
+training section is built by pages/dashboard.py.)
 """
 
 from django import template
-from django.utils import timezone
 
 from reference.content import layers_for_module, training_modules
-from training.models import MISSED_STATUSES, Attendance, TrainingSession
 
 register = template.Library()
 
@@ -32,24 +29,3 @@ def module_numbers(kind_code: str) -> tuple[int, ...]:
 def module_layers(kind_code) -> tuple[int, ...]:
     """The growth layers the module(s) of a session kind serve, sorted; () for sessions that are not a module."""
     return tuple(sorted({layer for n in module_numbers(str(kind_code or "")) for layer in layers_for_module(n)}))
-
-
-@register.inclusion_tag("training/_dashboard.html")
-def training_dashboard(acc):
-    if acc is None or not acc.can_view_training:
-        return {"show": False}
-    today = timezone.localdate()
-    next_session = (
-        TrainingSession.objects.filter(school=acc.school, date__gte=today)
-        .select_related("plan")
-        .order_by("date", "start_time", "id")
-        .first()
-    )
-    missed = list(
-        Attendance.objects.filter(
-            session__school=acc.school, user=acc.user, status__in=MISSED_STATUSES, session__date__lte=today
-        )
-        .select_related("session")
-        .order_by("session__date")
-    )
-    return {"show": True, "acc": acc, "school": acc.school, "next_session": next_session, "missed": missed}
