@@ -668,9 +668,15 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
 
     data = {"reason": reason, "schools": school_ids, "last_schoolleiding_of": warned}
     if school_ids:
+        from actionplans.export_files import forget_plan_files
+        from assessments.export_files import forget_round_files
         from organisations.models import School
 
         for school in School.objects.filter(pk__in=school_ids).order_by("pk"):
+            # Reports the worker made may carry the old name (a named round, an action's owner): they go now, not
+            # at the daily purge; the next download makes them anew with the tombstone.
+            forget_round_files(school)
+            forget_plan_files(school)
             record(action="account.erased", acting_user=acting_user, school=school, target=user, data=data)
     else:
         record(action="account.erased", acting_user=acting_user, target=user, data=data)

@@ -544,3 +544,21 @@ def test_erasure_cancels_mail_not_yet_sent_to_the_address(cast, login, settings)
     assert waiting_for("teamlid@regenboog.test") == []
     assert DBTaskResult.objects.filter(pk=done.pk).exists()  # already sent: its record stays until the purge
     assert len(waiting_for("kartrekker@regenboog.test")) == 1
+
+
+def test_erasure_removes_the_worker_made_reports_of_the_persons_schools(cast, login, plan):
+    """A report made by the worker may carry the erased name: it goes at once, the other school's stays."""
+    from actionplans.export_files import PLAN_KINDS
+    from assessments.export_files import ROUND_KINDS
+    from core.models import GeneratedFile
+
+    def made(kind, object_id):
+        return GeneratedFile.objects.create(
+            kind=kind, object_id=object_id, fingerprint="f", builder="x", content=b"Karel Kartrekker"
+        )
+
+    mine = [made(ROUND_KINDS[0], cast.closed_round.pk), made(PLAN_KINDS[0], cast.school.pk)]
+    other = made(PLAN_KINDS[0], cast.other_school.pk)
+    erase(login(cast.kartrekker), "kartrekker@regenboog.test")
+    assert not GeneratedFile.objects.filter(pk__in=[row.pk for row in mine]).exists()
+    assert GeneratedFile.objects.filter(pk=other.pk).exists()
