@@ -23,6 +23,7 @@ from django.http import Http404
 
 from audit.models import AuditEvent
 from core.fields import MAX_ID
+from core.prepared import PreparedQuery, instances
 
 from .models import Board, BoardMember, Invitation, Membership, Role, School
 
@@ -265,16 +266,39 @@ def one_or_404(queryset, object_id):
     return obj
 
 
+def _attnames(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+_MEMBERSHIP, _SCHOOL, _BOARD = _attnames(Membership), _attnames(School), _attnames(Board)
+# Every school page asks this first: built by the ORM once per process (core.prepared), with the school and its board.
+_MEMBERSHIP_QUERY = PreparedQuery(
+    lambda p: Membership.objects.filter(school_id=p.school, user_id=p.user).values(
+        *_MEMBERSHIP, *[f"school__{f}" for f in _SCHOOL], *[f"school__board__{f}" for f in _BOARD]
+    ),
+    ints=("school", "user"),
+)
+
+
+def _membership(user, school_id) -> Membership | None:
+    """The user's membership of the school, with the school and its board (one query)."""
+    rows = _MEMBERSHIP_QUERY.rows(school=school_id, user=user.pk)
+    if not rows:
+        return None
+    row = rows[0]
+    [membership] = instances(Membership, [{f: row[f] for f in _MEMBERSHIP}])
+    [school] = instances(School, [{f: row[f"school__{f}"] for f in _SCHOOL}])
+    [board] = instances(Board, [{f: row[f"school__board__{f}"] for f in _BOARD}])
+    school.board, membership.school, membership.user = board, school, user
+    return membership
+
+
 def get_school_access(user, school_id) -> SchoolAccess:
     """The user's access to a school: member, board viewer, or 404."""
     school_id = parse_id(school_id)
     if not user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related("school", "school__board", "user")
-        .filter(school_id=school_id, user=user)
-        .first()
-    )
+    membership = _membership(user, school_id)
     if membership is not None:
         return SchoolAccess(user=user, school=membership.school, membership=membership)
     school = School.objects.select_related("board").filter(pk=school_id, board__members=user).first()
