@@ -4,15 +4,65 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from organisations.access import ORGANISER_ROLES, SchoolAccess, require, school_object
+from core.prepared import PreparedQuery, instances
+from ontwikkelmodel.models import ModelVersion
+from organisations.access import ORGANISER_ROLES, SchoolAccess, parse_id, require, school_object
 from organisations.models import Membership
 
-from .models import Participant, Round, RoundStatus
+from .models import Answer, Participant, Round, RoundStatus
 
 
 def get_round(access: SchoolAccess, round_id):
-    """A round of this school, or 404."""
-    return school_object(access, Round.objects.select_related("model_version", "school"), round_id)
+    """A round of this school, or 404. Its model version without the stored content, which is parsed once per process
+    (ModelVersion.model)."""
+    return school_object(access, _rounds(), round_id)
+
+
+def _rounds():
+    return Round.objects.select_related("model_version", "school").defer("model_version__data")
+
+
+def _fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+_PARTICIPANT, _ROUND = _fields(Participant), _fields(Round)
+_VERSION = ["id", "version", "stored_at"]  # not its content: parsed once per process (ModelVersion.model)
+# The participation with its round and model version: the fill-in pages ask for it on every request, so it is built by
+# the ORM once per process (core.prepared).
+PARTICIPATION = PreparedQuery(
+    lambda p: Participant.objects.filter(round__school=p.school, round_id=p.round, user=p.user).values(
+        *_PARTICIPANT, *[f"round__{f}" for f in _ROUND], *[f"round__model_version__{f}" for f in _VERSION]
+    ),
+    ints=("school", "round", "user"),
+)
+
+
+def get_round_and_participant(access: SchoolAccess, round_id):
+    """The round of this school (else 404) and the current user's participation in it (else 403), as get_round and
+    get_participant do, in one query for a participant (the fill-in pages)."""
+    if access.is_member:
+        rows = PARTICIPATION.rows(school=access.school.pk, round=parse_id(round_id), user=access.user.pk)
+        if rows:
+            row = rows[0]
+            [participant] = instances(Participant, [{f: row[f] for f in _PARTICIPANT}])
+            [round_] = instances(Round, [{f: row[f"round__{f}"] for f in _ROUND}])
+            [version] = instances(ModelVersion, [{f: row[f"round__model_version__{f}"] for f in _VERSION}])
+            round_.model_version, round_.school, participant.round = version, access.school, round_
+            return round_, participant
+    round_ = get_round(access, round_id)
+    return round_, get_participant(access, round_)
+
+
+ANSWERS = PreparedQuery(
+    lambda p: Answer.objects.filter(participant=p.participant).values("accent_code", "phase", "strengths", "goal"),
+    ints=("participant",),
+)
+
+
+def own_answers(participant) -> dict[str, dict]:
+    """Accent code → the participant's answer (phase, strengths, goal): the fill-in pages' one query for them."""
+    return {row["accent_code"]: row for row in ANSWERS.rows(participant=participant.pk)}
 
 
 def get_participant(access: SchoolAccess, round_):

@@ -23,7 +23,7 @@ from organisations import access
 from . import lookups, services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
 from .growth import previous_agreements, with_previous
-from .models import ConsensusItem, Participant, RoundStatus
+from .models import DONT_KNOW, ConsensusItem, Participant, RoundStatus
 from .summary import summarise, written_answers
 
 
@@ -247,6 +247,13 @@ def _confirm_transition(request, acc, round_, action):
 # Filling in (Bijlage 5, step 1) ---------------------------------------------
 
 
+def _fill_access(request, school_id, round_id):
+    """The school access, the round (404) and the user's participation (403), the last two in one query."""
+    acc = access.school_access(request, school_id)
+    round_, participant = lookups.get_round_and_participant(acc, round_id)
+    return acc, round_, participant
+
+
 def _fill_steps(round_):
     model = round_.model
     steps = [(layer.code, f"{layer.code} {layer.name}") for layer in model.layers]
@@ -287,8 +294,7 @@ def fill(request, school_id, round_id):
 
 @never_cache
 def fill_step(request, school_id, round_id, step):
-    acc, round_ = _round_access(request, school_id, round_id)
-    participant = lookups.get_participant(acc, round_)
+    acc, round_, participant = _fill_access(request, school_id, round_id)
     if step == "prioriteiten":
         return _fill_priorities(request, acc, round_, participant)
     if step == "indienen":
@@ -297,12 +303,13 @@ def fill_step(request, school_id, round_id, step):
     if layer is None:
         raise Http404
     ctx = _fill_context(acc, round_, participant, step)
-    answers = {a.accent_code: a for a in participant.answers.filter(accent_code__in=[a.code for a in layer.accents])}
+    answers = lookups.own_answers(participant)
     initial = {}
-    for code, a in answers.items():
-        initial[f"phase-{code}"] = "" if a.phase is None else str(a.phase)
-        initial[f"strengths-{code}"] = a.strengths
-        initial[f"goal-{code}"] = a.goal
+    for code in (a.code for a in layer.accents):
+        if (a := answers.get(code)) is not None:
+            initial[f"phase-{code}"] = "" if a["phase"] is None else str(a["phase"])
+            initial[f"strengths-{code}"] = a["strengths"]
+            initial[f"goal-{code}"] = a["goal"]
     form = LayerAnswersForm(request.POST if request.method == "POST" else None, accents=layer.accents, initial=initial)
     status = 200
     if request.method == "POST":
@@ -330,24 +337,40 @@ def fill_step(request, school_id, round_id, step):
 
 
 def _accent_rows(form, layer, previous):
-    return [
-        {
-            "accent": a,
-            "previous": previous.get(a.code),
-            "phase": form[f"phase-{a.code}"],
-            "strengths": form[f"strengths-{a.code}"],
-            "goal": form[f"goal-{a.code}"],
-        }
-        for a in layer.accents
-    ]
+    """Per accent what its fieldset shows, worked out here once rather than per radio button in the template: the
+    phase options (id, value, title, the handbook's text, checked) and the two text fields."""
+    titles = {}
+    rows = []
+    for a in layer.accents:
+        phase = form[f"phase-{a.code}"]
+        value = phase.value()
+        checked = "" if value is None else str(value)
+        options = []
+        for number, text in a.phase_items():
+            if number not in titles:
+                titles[number] = _("Groeifase %(number)s") % {"number": number}
+            value = str(number)
+            options.append((f"id_phase-{a.code}_{value}", value, titles[number], text, value == checked))
+        rows.append(
+            {
+                "accent": a,
+                "previous": previous.get(a.code),
+                "phase": phase,
+                "group_label": _("Groeifase voor %(name)s") % {"name": a.name},
+                "options": options,
+                "dont_know": (f"id_phase-{a.code}_{DONT_KNOW}", str(DONT_KNOW), checked == str(DONT_KNOW)),
+                "strengths": form[f"strengths-{a.code}"],
+                "goal": form[f"goal-{a.code}"],
+            }
+        )
+    return rows
 
 
 @never_cache
 @require_POST
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
-    acc, round_ = _round_access(request, school_id, round_id)
-    participant = lookups.get_participant(acc, round_)
+    acc, round_, participant = _fill_access(request, school_id, round_id)
     ctx: dict[str, Any] = {"saved": False, "error": None}
     if not (round_.is_open and not participant.is_submitted):
         ctx["error"] = _("Niet opgeslagen: je antwoorden zijn al ingediend of de ronde is dicht.")
