@@ -48,3 +48,21 @@ class ResearchConsent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class BenchmarkChange(models.Model):
+    """One row per write that may move the benchmark's figures (research/signals.py): a round that closes, reopens
+    or is changed or deleted while closed, a school saved (its opt-in, its onderwijstype) or deleted. The newest
+    row's ``token`` is the version the cached figures are keyed by (research.benchmark.figures_version): reading it
+    is one lookup on the primary key, whatever the number of schools. The token is random, so a database that
+    starts again (a test, a restore) never meets figures cached for another one. Old rows are removed as new ones
+    come (only the newest counts)."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("wijziging voor de vergelijking")
+        verbose_name_plural = _("wijzigingen voor de vergelijking")
+
+    def __str__(self):
+        return self.token

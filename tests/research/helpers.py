@@ -49,8 +49,8 @@ def peer_school(
     n = next(_n)
     school = make_school(make_board(f"Bestuur Peer {n}"), name or f"Peerschool {n}", education_type=education_type)
     if opt_in:
-        School.objects.filter(pk=school.pk).update(benchmark_opt_in=True)
         school.benchmark_opt_in = True
+        school.save(update_fields=["benchmark_opt_in"])
     for i in range(members):
         make_member(school, make_user(f"Lid {n}-{i}", f"lid{n}-{i}@peer{n}.test"), "teamlid")
     if phases is not None:

@@ -4,13 +4,15 @@ P25-P75 only, a range as its midpoint, no school named, constant queries."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from organisations.models import EducationType, School
-from research.benchmark import half, school_benchmark, spread
+from research import benchmark
+from research.benchmark import half, school_benchmark, spread, spread_of_counts
 from tests.research.helpers import closed_round, peer_school
 
 A = "1.1"  # an accent of layer 1
@@ -24,8 +26,8 @@ def growth_html(client, cast):
 
 
 def opt_in(school):
-    School.objects.filter(pk=school.pk).update(benchmark_opt_in=True)
-    school.refresh_from_db()
+    school.benchmark_opt_in = True
+    school.save(update_fields=["benchmark_opt_in"])
 
 
 @pytest.fixture
@@ -110,6 +112,22 @@ def test_the_spread_is_the_middle_half_never_the_lowest_or_highest():
     assert half(2.25) == 2.5 and half(2.2) == 2.0 and half(3.75) == 4.0
 
 
+def test_the_spread_from_counts_is_that_of_the_values():
+    """spread_of_counts repeats statistics.quantiles' arithmetic on value → count: the same floats."""
+    import random
+    import statistics
+    from collections import Counter
+
+    rng = random.Random(15)
+    midpoints = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]
+    for size in [5, 6, 7, 8, 9, 10, 11, 12, 13, 50, 97, 1000, 2001]:
+        for _ in range(20):
+            values = [rng.choice(midpoints) for _ in range(size)]
+            raw = statistics.quantiles(sorted(values), n=4, method="inclusive")
+            assert spread_of_counts(Counter(values)) == tuple(half(v) for v in raw) == spread(values)
+    assert spread_of_counts({2.0: 3, 3.0: 1}) is None and spread_of_counts({2.0: 5, 3.0: 0}) == (2.0, 2.0, 2.0)
+
+
 def test_no_school_is_named_or_counted(cast, ours, login):
     peers = [peer_school({A: p}, name=f"Zichtbare Naam {p}{i}") for i, p in enumerate((1, 2, 2, 3, 4, 4))]
     html = growth_html(login(cast.teamlid), cast)
@@ -160,11 +178,64 @@ def test_the_growth_page_takes_the_same_number_of_queries_for_more_schools(cast,
     assert len(many) == len(few)
 
 
-def test_the_benchmark_itself_is_one_query(cast, ours, django_assert_num_queries):
+def queries_of_benchmark(school) -> tuple[int, int]:
+    """(queries with the figures not cached, queries with them cached)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        school_benchmark(school)
+    with CaptureQueriesContext(connection) as warm:
+        school_benchmark(school)
+    return len(cold), len(warm)
+
+
+def test_the_benchmark_takes_the_same_queries_for_few_and_many_schools(cast, ours):
+    """Four queries when the figures are counted (their version, the count, the version again, the school's own
+    phases), two when they are cached (the version and the school's own phases): for 5 other schools as for 60,
+    with more rounds each."""
     for phase in (1, 2, 3, 3, 4):
         peer_school({A: phase})
-    with django_assert_num_queries(1):
-        school_benchmark(ours)
+    few = queries_of_benchmark(ours)
+    assert few == (4, 2)
+    for i in range(55):
+        peer = peer_school({A: i % 4 + 1, B: (i % 3 + 1, 4)})
+        closed_round(peer, {A: 4, B: 1}, day=peer.rounds.get().meeting_date.replace(year=2025))
+        if i % 5 == 0:
+            peer_school({A: 1}, opt_in=False)
+    assert queries_of_benchmark(ours) == few
+    assert next(a for a in school_benchmark(ours).accents if a.accent.code == B).shown
+
+
+def test_a_school_that_did_not_opt_in_costs_no_query(cast, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert school_benchmark(cast.school).opted_in is False
+
+
+def test_figures_counted_while_something_changed_are_not_used_for_another_version(cast, ours, monkeypatch):
+    """peer_counts reads the version before and after counting. Counts whose version after differs from the one
+    before (a round closed in between) may sit in the cache under the version before: never used for it."""
+    for phase in (1, 2, 3, 3, 4):
+        peer_school({A: phase})
+    expected = [(a.p25, a.median, a.p75) for a in school_benchmark(ours).accents]
+    monkeypatch.setattr(benchmark, "figures_version", lambda: "v1")
+    other_state = {A: {(2, None): 1, (4, None): 9}, B: {(2, 3): 1}}  # ours (2 on A, 2-3 on B) included
+    cache.set(f"research.benchmark:{benchmark.CACHE_FORMAT}:{ours.education_type}:v1", ("v2", other_state))
+    assert [(a.p25, a.median, a.p75) for a in school_benchmark(ours).accents] == expected
+    cache.set(f"research.benchmark:{benchmark.CACHE_FORMAT}:{ours.education_type}:v1", ("v1", other_state))
+    a = next(x for x in school_benchmark(ours).accents if x.accent.code == A)
+    assert (a.p25, a.median, a.p75) == (4.0, 4.0, 4.0)  # the same value with its own version: used (the key works)
+
+
+def test_counts_without_the_school_itself_are_counted_again(cast, ours, monkeypatch):
+    """The school itself is in the counts of its onderwijstype (it opted in). Counts that lack its own latest phase
+    were counted before its change reached them: they are counted again, never compared with the school itself."""
+    for phase in (1, 2, 3, 3, 4):
+        peer_school({A: phase})
+    expected = [(a.p25, a.median, a.p75) for a in school_benchmark(ours).accents]
+    stale = {A: {(1, None): 2, (3, None): 2, (4, None): 2}, B: {(2, 3): 1}}  # not our 2 on A
+    monkeypatch.setattr(benchmark, "peer_counts", lambda education_type: stale)
+    a = next(x for x in school_benchmark(ours).accents if x.accent.code == A)
+    assert (a.p25, a.median, a.p75) == (2.0, 3.0, 3.0)
+    assert [(a.p25, a.median, a.p75) for a in school_benchmark(ours).accents] == expected
 
 
 def test_the_demo_shows_the_comparison(db):

@@ -125,8 +125,8 @@ def random_country(rng: random.Random, n_schools: int) -> list[School]:
     for i in range(n_schools):
         school = make_school(board, f"Landschool {i}", education_type=rng.choice(TYPES[:1] * 4 + TYPES[1:]))
         if rng.random() < 0.75:
-            School.objects.filter(pk=school.pk).update(benchmark_opt_in=True)
             school.benchmark_opt_in = True
+            school.save(update_fields=["benchmark_opt_in"])
         schools.append(school)
         for _ in range(rng.choice([0, 1, 1, 2, 3, 4])):
             status = rng.choice([RoundStatus.CLOSED] * 6 + [RoundStatus.OPEN, RoundStatus.CONSENSUS])
