@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from ontwikkelmodel.content import Accent, Layer
@@ -60,20 +61,14 @@ class AccentSummary:
     priority_points: int  # rank 1 = 5 points … rank 5 = 1 point
     consensus: ConsensusItem | None
     names_by_phase: dict[int, list[str]] = field(default_factory=dict)
+    n_strengths: int = 0  # how many wrote a strength / a goal: also when the texts were not loaded (written=False)
+    n_goals: int = 0
     previous: object = None  # growth.Previous: what the round before agreed, set by growth.with_previous
     by_group: list[GroupRow] = field(default_factory=list)  # the distribution per role group, when it is shown
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-    @property
-    def n_strengths(self) -> int:
-        return len(self.strengths)
-
-    @property
-    def n_goals(self) -> int:
-        return len(self.goals)
 
     @property
     def agreed_phases(self) -> list[int]:
@@ -98,6 +93,18 @@ class AccentSummary:
         """(phase, count, percentage) rows for the chart."""
         total = self.total or 1
         return [(p, self.counts[p], round(100 * self.counts[p] / total)) for p in (1, 2, 3, 4)]
+
+    @property
+    def chart_bars(self) -> list[tuple[str, str, str, str]]:
+        """(phase, count, y, width) rows of the chart's SVG (templates/assessments/_chart.html): a row every 24
+        units, the bar as wide as its percentage of 210 units (rounded as {% widthratio %} did). As text: a number
+        in a template is localised (get_language, get_format) on every output, twenty times per chart."""
+        return [(str(p), str(n), str(24 * i), str(round((pct / 100) * 210))) for i, (p, n, pct) in enumerate(self.bars)]
+
+    @property
+    def chart_counts(self) -> list[str]:
+        """The counts of phase 1-4 and of "weet ik niet", as text (the chart's title)."""
+        return [str(self.counts[p]) for p in (1, 2, 3, 4)] + [str(self.dont_know)]
 
 
 @dataclass
@@ -176,6 +183,8 @@ class _Tally:
     )
     strengths: dict[str, list[Written]] = field(default_factory=lambda: defaultdict(list))
     goals: dict[str, list[Written]] = field(default_factory=lambda: defaultdict(list))
+    n_strengths: Counter = field(default_factory=Counter)
+    n_goals: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)
     points: Counter = field(default_factory=Counter)
     by_group: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
@@ -197,10 +206,16 @@ def _tally(answer_rows, priority_rows, *, names: dict[int, str] | None, groups: 
                 t.by_group[code][groups[pid]][phase] += 1
             if names is not None:
                 t.phases_by_name[code][phase].append(names[pid])
+        if strength is True or strength is False:  # written=False: only whether something was written
+            t.n_strengths[code] += strength
+            t.n_goals[code] += goal
+            continue
         if strength.strip():
             t.strengths[code].append(Written(strength.strip(), author))
+            t.n_strengths[code] += 1
         if goal.strip():
             t.goals[code].append(Written(goal.strip(), author))
+            t.n_goals[code] += 1
     for _pid, rank, code in priority_rows:
         t.votes[code] += 1
         t.points[code] += 6 - rank
@@ -238,6 +253,8 @@ def _accent_summaries(
                     median=_median(given),
                     strengths=t.strengths[accent.code],
                     goals=t.goals[accent.code],
+                    n_strengths=t.n_strengths[accent.code],
+                    n_goals=t.n_goals[accent.code],
                     priority_votes=t.votes[accent.code],
                     priority_points=t.points[accent.code],
                     consensus=consensus.get(accent.code),
@@ -303,9 +320,10 @@ def written_answers(round_: Round, accent_code: str) -> tuple[list[Written], lis
     them on demand, one accent at a time. From the shown set only; an author only in a named round; an anonymous
     round's sorted by text. None when the round shows no distribution (an anonymous round below
     MIN_ANONYMOUS_GROUP shown submissions). Two queries, whatever the number of participants or accents."""
-    participants = list(Participant.objects.filter(round=round_).select_related("user"))
-    shown, _waiting = _shown_set(round_, participants)
     named = not round_.anonymous
+    participants = Participant.objects.filter(round=round_)
+    participants = list(participants.select_related("user") if named else participants)  # names: named only
+    shown, _waiting = _shown_set(round_, participants)
     if not (named or len(shown) >= MIN_ANONYMOUS_GROUP):
         return None
     rows = Answer.objects.filter(participant_id__in=shown, accent_code=accent_code).values_list(
@@ -315,16 +333,21 @@ def written_answers(round_: Round, accent_code: str) -> tuple[list[Written], lis
     return t.strengths[accent_code], t.goals[accent_code]
 
 
-def summarise(round_: Round, *, include_individual: bool, by_role_group: bool = False) -> RoundSummary:
+def summarise(
+    round_: Round, *, include_individual: bool, by_role_group: bool = False, written: bool = True
+) -> RoundSummary:
     """Build the summary. Board viewers get include_individual=False: consensus only.
 
     by_role_group: also the distribution per role group (schoolleiding; kartrekkers en werkgroep; trainers; team),
     counts per phase for each group. A named round always shows it (the names are shown anyway), by the members'
-    roles now (one query more); an anonymous round only under _group_rule, by the frozen groups (no query more)."""
+    roles now (one query more); an anonymous round only under _group_rule, by the frozen groups (no query more).
+    written=False: what participants wrote is counted in the database (n_strengths, n_goals), not loaded (the
+    consensus view, which loads the texts per accent on demand: written_answers)."""
     model = round_.model
-    participants = list(Participant.objects.filter(round=round_).select_related("user"))
-    names = {p.pk: p.user.display_name for p in participants}
     show_names = not round_.anonymous
+    participants = Participant.objects.filter(round=round_)
+    participants = list(participants.select_related("user") if show_names else participants)  # names: named only
+    names = {p.pk: p.user.display_name for p in participants} if show_names else {}
     submitted_ids, n_waiting = _shown_set(round_, participants)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
 
@@ -344,9 +367,19 @@ def summarise(round_: Round, *, include_individual: bool, by_role_group: bool = 
     )
 
     if show_distribution:
+        answers = Answer.objects.filter(participant_id__in=submitted_ids)
+        if not written:  # only whether something was written (the services store texts stripped, "" for none)
+            answers = answers.annotate(
+                wrote_strength=ExpressionWrapper(~Q(strengths=""), output_field=BooleanField()),
+                wrote_goal=ExpressionWrapper(~Q(goal=""), output_field=BooleanField()),
+            )
         t = _tally(
-            Answer.objects.filter(participant_id__in=submitted_ids).values_list(
-                "participant_id", "accent_code", "phase", "strengths", "goal"
+            answers.values_list(
+                "participant_id",
+                "accent_code",
+                "phase",
+                "strengths" if written else "wrote_strength",
+                "goal" if written else "wrote_goal",
             ),
             Priority.objects.filter(participant_id__in=submitted_ids).values_list(
                 "participant_id", "rank", "accent_code"

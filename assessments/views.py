@@ -473,7 +473,7 @@ def consensus(request, school_id, round_id):
     acc, round_ = _round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     by_group = wants_role_groups(request)
-    summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
+    summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group, written=False), round_)
     services.do_record_round_view(round_=round_, page="consensus", acting_user=request.user)
     can_edit = acc.can_facilitate(round_) and round_.status == RoundStatus.CONSENSUS
     open_layer = _open_layer(request, summary)
@@ -643,7 +643,9 @@ def consensus_item(request, school_id, round_id, accent_code):
     def done(_saved):
         by_group = wants_role_groups(request)  # the page's choice travels in the form's address
         if request.htmx:
-            summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
+            summary = with_previous(
+                summarise(round_, include_individual=True, by_role_group=by_group, written=False), round_
+            )
             a = next(x for x in summary.accents if x.accent.code == accent.code)
             context = {
                 "acc": acc,
