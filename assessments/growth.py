@@ -10,10 +10,10 @@ as its consensus view showed it. A fixed number of queries, whatever the number 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from ontwikkelmodel.content import Accent, Layer, Model
@@ -202,17 +202,44 @@ def _latest_model(rounds: list[Round]) -> Model:
     return version.model
 
 
-def agreed_phases_by_school(schools) -> dict[int, dict[int, dict[str, int]]]:
-    """For the board page: school id → round id → accent code → agreed phase, for every closed round of these
-    schools (agreed phases only: what board members may see). One query."""
-    out: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = ConsensusItem.objects.filter(
-        round__school__in=schools, round__status=RoundStatus.CLOSED, phase__isnull=False
-    ).values_list("round__school_id", "round_id", "accent_code", "phase")
-    for school_id, round_id, code, phase in rows:
-        if phase is not None:
-            out[school_id][round_id][code] = phase
-    return out
+def round_date_expression():
+    """round_date as SQL: the consensus meeting's date, else the (local) day the round closed, else was made."""
+    return Coalesce("meeting_date", TruncDate(Coalesce("closed_at", "created_at")))
+
+
+def growth_counts_sql(schools) -> tuple[str, list]:
+    """For the board page: per school of ``schools`` (a queryset of School ids) with two closed rounds or more, how
+    many accents the newest closed round agreed higher, lower or the same as the first (in time order, as on the growth
+    page: round_date, then id); agreed phases only (the lower end of a range), counted in the database in one query.
+    Columns: school_id, grown, lowered, same. (Written out: the first and the newest round per school by a window
+    function, which the ORM cannot join on.)"""
+    from django.db import connection
+
+    from core.prepared import sql_of
+
+    closed_sql, params = sql_of(
+        Round.objects.filter(school__in=schools, status=RoundStatus.CLOSED)
+        .annotate(day=round_date_expression())
+        .order_by()
+        .values("pk", "school", "day")
+    )
+    items = connection.ops.quote_name(ConsensusItem._meta.db_table)
+    counts = ", ".join(
+        f"SUM(CASE WHEN li.phase {op} fi.phase THEN 1 ELSE 0 END) AS {name}"
+        for name, op in (("grown", ">"), ("lowered", "<"), ("same", "="))
+    )
+    sql = (
+        f"WITH closed(id, school_id, day) AS ({closed_sql}), "  # noqa: S608 (names from the models, values as parameters)
+        "ranked AS (SELECT id, school_id, "
+        "ROW_NUMBER() OVER (PARTITION BY school_id ORDER BY day, id) AS nr_first, "
+        "ROW_NUMBER() OVER (PARTITION BY school_id ORDER BY day DESC, id DESC) AS nr_last FROM closed) "
+        f"SELECT fr.school_id AS school_id, {counts} "
+        "FROM ranked fr JOIN ranked lr ON lr.school_id = fr.school_id AND lr.nr_last = 1 AND lr.id <> fr.id "
+        f"JOIN {items} fi ON fi.round_id = fr.id AND fi.phase IS NOT NULL "
+        f"JOIN {items} li ON li.round_id = lr.id AND li.accent_code = fi.accent_code AND li.phase IS NOT NULL "
+        "WHERE fr.nr_first = 1 GROUP BY fr.school_id"
+    )
+    return sql, params
 
 
 @dataclass

@@ -12,11 +12,12 @@ run only puts the real values into the parameters:
     )
     row = FACTS.one(school=school.pk, today=today)  # a dict, as .values().get() gives
 
-The builder gets placeholders (`p.school`, `p.today`): values no real row has (negative ids, days in the year 1111),
-found back among the compiled parameters. It must build the same query whatever the values are (no `if` on them).
-The first run of each process checks that: it also builds the query with the real values through the ORM and
-compares SQL and parameters; when they differ, or a placeholder did not come back as a parameter of its own, the
-query is always built by the ORM instead (and a warning logged), so a run never differs from what the ORM would do.
+The builder gets placeholders (`p.school`, `p.today`): odd values (numbers from 29000, days in the year 1111), found
+back among the compiled parameters; the query is never run with them. It must build the same query whatever the
+values are (no `if` on them). The first run of each process checks that: it also builds the query with the real
+values through the ORM and compares SQL and parameters; when they differ, or a placeholder did not come back as a
+parameter of its own, the query is always built by the ORM instead (and a warning logged), so a run never differs
+from what the ORM would do.
 Only for `.values()` querysets (rows as dicts); results pass through the same converters as the ORM's.
 """
 
@@ -27,6 +28,7 @@ import logging
 import threading
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -40,7 +42,7 @@ _BASE_TIME = datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC)
 class PreparedQuery:
     def __init__(
         self,
-        build: Callable[[SimpleNamespace], QuerySet],
+        build: Callable[[SimpleNamespace], Any],  # a .values() QuerySet; (sql, params) for PreparedSQL
         *,
         ints: tuple[str, ...] = (),
         dates: tuple[str, ...] = (),
@@ -60,7 +62,9 @@ class PreparedQuery:
         for n, (name, kind) in enumerate(self.kinds.items()):
             k = offset + n
             if kind == "int":
-                values[name] = -7_310_000_000 - k
+                # Within every integer field's range (a small positive one too: the ORM answers a value outside a
+                # field's range without asking the database); a constant equal to it only makes the check fail.
+                values[name] = 29_000 + k
             elif kind == "date":
                 values[name] = _BASE_DATE + datetime.timedelta(days=k)
             else:
@@ -77,44 +81,54 @@ class PreparedQuery:
     def _queryset(self, values: dict) -> QuerySet:
         return self.build(SimpleNamespace(**values))
 
-    # Preparing ----------------------------------------------------------------------------------------------
-
-    def _prepare(self, connection):
-        """(sql, slots, compiler, names): slots holds per parameter a constant or the name of a placeholder."""
-        first, second = self._placeholders(0), self._placeholders(1000)
-        compiled = []
-        for values in (first, second):
-            queryset = self._queryset(values)
-            compiler = queryset.query.get_compiler(using=self.using)
-            sql, params = compiler.as_sql()
-            compiled.append((sql, list(params), compiler, queryset.query))
-        (sql, params, compiler, query), (sql2, params2, _c, _q) = compiled
-        if sql != sql2 or len(params) != len(params2):
-            return None
-        adapted = {name: self._adapt(connection, self.kinds[name], value) for name, value in first.items()}
-        adapted2 = {name: self._adapt(connection, self.kinds[name], value) for name, value in second.items()}
-        slots: list[object] = []
-        for value, value2 in zip(params, params2, strict=True):
-            names = [name for name, placeholder in adapted.items() if value == placeholder]
-            if value == value2 and not names:
-                slots.append(_Constant(value))
-            elif len(names) == 1 and value2 == adapted2[names[0]]:
-                slots.append(names[0])
-            else:
-                return None
-        if {s for s in slots if isinstance(s, str)} != set(self.kinds):
-            return None  # a placeholder the ORM folded into the SQL text, or one the builder did not use
+    def _compile(self, values: dict):
+        """(sql, params, compiler, names) of the query built with these values."""
+        query = self._queryset(values).query
+        compiler = query.get_compiler(using=self.using)
+        sql, params = compiler.as_sql()
         if query.selected:
             names = list(query.selected)
         else:
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return sql, list(params), compiler, names
+
+    # Preparing ----------------------------------------------------------------------------------------------
+
+    def _prepare(self, connection):
+        """(sql, slots, compiler, names): slots holds per parameter a constant or (placeholder name, adapted)."""
+        first, second = self._placeholders(0), self._placeholders(1000)
+        (sql, params, compiler, names), (sql2, params2, _c, _n) = self._compile(first), self._compile(second)
+        if sql != sql2 or len(params) != len(params2):
+            return None
+        forms = {}  # (name, adapted) → (its value in the first build, in the second)
+        for name, kind in self.kinds.items():
+            forms[(name, True)] = (
+                self._adapt(connection, kind, first[name]),
+                self._adapt(connection, kind, second[name]),
+            )
+            forms[(name, False)] = (first[name], second[name])  # as given: written-out SQL (PreparedSQL)
+        slots: list[object] = []
+        for value, value2 in zip(params, params2, strict=True):
+            found = [key for key, (a, b) in forms.items() if value == a and value2 == b]
+            if found:
+                slots.append(found[0])  # adapted first: where both match they are the same value
+            elif value == value2 and not any(value == a for a, _b in forms.values()):
+                slots.append(_Constant(value))
+            else:
+                return None
+        if {s[0] for s in slots if isinstance(s, tuple)} != set(self.kinds):
+            return None  # a placeholder the ORM folded into the SQL text, or one the builder did not use
         return sql, slots, compiler, names
 
     def _params(self, connection, slots, values: dict) -> list:
-        return [
-            slot.value if isinstance(slot, _Constant) else self._adapt(connection, self.kinds[slot], values[slot])
-            for slot in slots
-        ]
+        params = []
+        for slot in slots:
+            if isinstance(slot, _Constant):
+                params.append(slot.value)
+            else:
+                name, adapted = slot
+                params.append(self._adapt(connection, self.kinds[name], values[name]) if adapted else values[name])
+        return params
 
     def _get_prepared(self, connection, values: dict):
         vendor = connection.vendor
@@ -125,10 +139,10 @@ class PreparedQuery:
                 return self._prepared[vendor]
             prepared = self._prepare(connection)
             if prepared is not None:
-                # The first run's check: the ORM, given the real values, builds exactly this query.
+                # The first run's check: built with the real values, the query is exactly this one.
                 sql, slots, _compiler, _names = prepared
-                real_sql, real_params = self._queryset(values).query.get_compiler(using=self.using).as_sql()
-                if real_sql != sql or list(real_params) != self._params(connection, slots, values):
+                real_sql, real_params, _c, _n = self._compile(values)
+                if real_sql != sql or real_params != self._params(connection, slots, values):
                     prepared = None
             if prepared is None:
                 log.warning("prepared query %s is built by the ORM on every run", self.build)
@@ -144,11 +158,17 @@ class PreparedQuery:
         connection = connections[self.using]
         prepared = self._get_prepared(connection, values)
         if prepared is None:
-            return list(self._queryset(values))
+            return self._run_unprepared(values)
         sql, slots, compiler, names = prepared
         with connection.cursor() as cursor:
             cursor.execute(sql, self._params(connection, slots, values))
             fetched = cursor.fetchall()
+        return self._dicts(fetched, compiler, names)
+
+    def _run_unprepared(self, values: dict) -> list[dict]:
+        return list(self._queryset(values))
+
+    def _dicts(self, fetched, compiler, names) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
 
     def one(self, **values) -> dict:
@@ -157,6 +177,48 @@ class PreparedQuery:
         if len(rows) != 1:
             return self._queryset(values).get()  # raises as the ORM does
         return rows[0]
+
+
+class PreparedSQL(PreparedQuery):
+    """The same for a query written out, for what the ORM cannot say (WITH, joins on a subquery's rows): ``build(p)``
+    returns (sql, params), where params may hold the placeholders themselves and SQL may include querysets compiled
+    by the ORM (their parameters as the ORM adapts them). Rows are dicts by the columns' names, with the values as
+    the database driver gives them (no model field converters: ints, strings, dates as the backend returns them)."""
+
+    def _compile(self, values: dict):
+        sql, params = self.build(SimpleNamespace(**values))
+        return sql, list(params), None, None
+
+    def _run_unprepared(self, values: dict) -> list[dict]:
+        sql, params = self.build(SimpleNamespace(**values))
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return self._dicts(cursor.fetchall(), None, [c[0] for c in cursor.description])
+
+    def rows(self, **values) -> list[dict]:
+        if set(values) != set(self.kinds):
+            raise TypeError(f"expected the values {sorted(self.kinds)}, got {sorted(values)}")
+        connection = connections[self.using]
+        prepared = self._get_prepared(connection, values)
+        if prepared is None:
+            return self._run_unprepared(values)
+        sql, slots, _compiler, _names = prepared
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(connection, slots, values))
+            return self._dicts(cursor.fetchall(), None, [c[0] for c in cursor.description])
+
+    def _dicts(self, fetched, compiler, names) -> list[dict]:
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    def one(self, **values) -> dict:
+        [row] = self.rows(**values)
+        return row
+
+
+def sql_of(queryset) -> tuple[str, list]:
+    """A queryset's SQL and parameters, to write into a PreparedSQL query (e.g. as a WITH clause)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, list(params)
 
 
 def instances(model, rows: list[dict], *, using: str = "default") -> list:

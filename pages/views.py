@@ -6,7 +6,7 @@ from django.utils import timezone
 from organisations import access
 
 from . import dashboard, onboarding, trainer
-from .board_overview import board_overview
+from .board_overview import board_overview, table_rows
 
 
 def home(request):
@@ -61,6 +61,9 @@ def school_dashboard(request, school_id):
 
 def board(request, board_id):
     bacc = access.board_access(request.user, board_id)
+    rows = board_overview(bacc.board)
     return render(
-        request, "organisations/board.html", {"board": bacc.board, "bacc": bacc, "rows": board_overview(bacc.board)}
+        request,
+        "organisations/board.html",
+        {"board": bacc.board, "bacc": bacc, "rows": rows, "table_rows": table_rows(rows)},
     )

@@ -11,11 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from core.prepared import sql_of
+from organisations.models import Membership
 
 from .content import load_content
 from .models import MISSED_STATUSES, Attendance, AttendanceStatus, BoardAttendance, TrainingGroup
-from .services import team_memberships
+from .services import ONLY_EXTERNAL, team_memberships
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,34 +89,16 @@ def group_members(plan) -> dict[int, set[int]]:
     return members
 
 
-@dataclass
-class Loaded:
-    """What build_overview reads for one plan, when it was read for many plans at once (training_progress)."""
-
-    sessions: list  # ordered by date, start time, id
-    members: dict[int, set[int]]  # group id → user ids
-    team: list  # team_memberships, with their users
-    marks: dict[tuple[int, int], str]  # (session id, user id) → status
-    board_units: list[tuple[int, str]]  # board_units_present
-
-
-def build_overview(plan, *, today: datetime.date | None = None, loaded: Loaded | None = None) -> Overview:
+def build_overview(plan, *, today: datetime.date | None = None) -> Overview:
     today = today or timezone.localdate()
-    if loaded is None:
-        loaded = Loaded(
-            sessions=list(plan.sessions.all().order_by("date", "start_time", "id")),
-            members=group_members(plan),
-            team=list(team_memberships(plan.school)),
-            marks={
-                (s, u): st
-                for s, u, st in Attendance.objects.filter(session__plan=plan).values_list(
-                    "session_id", "user_id", "status"
-                )
-            },
-            board_units=board_units_present(plan, today),
-        )
-    sessions, members, marks = loaded.sessions, loaded.members, loaded.marks
-    team = sorted(loaded.team, key=lambda m: (m.user.display_name.lower(), m.user_id))
+    sessions = list(plan.sessions.all().order_by("date", "start_time", "id"))
+    members = group_members(plan)
+    marks = {
+        (s, u): st
+        for s, u, st in Attendance.objects.filter(session__plan=plan).values_list("session_id", "user_id", "status")
+    }
+    board_units = board_units_present(plan, today)
+    team = sorted(team_memberships(plan.school), key=lambda m: (m.user.display_name.lower(), m.user_id))
     team_ids = {m.user_id for m in team}
     past = [s for s in sessions if s.date <= today]
     rows = {m.user_id: PersonRow(user=m.user, membership=m) for m in team}
@@ -133,7 +120,7 @@ def build_overview(plan, *, today: datetime.date | None = None, loaded: Loaded |
                 rows[user_id].missed.append(Missed(s, status))
                 session_missed.append((rows[user_id].user, status))
         catch_up[s.pk] = sorted(session_missed, key=lambda pair: pair[0].display_name.lower())
-    for user_id, unit in loaded.board_units:
+    for user_id, unit in board_units:
         if user_id in rows:
             rows[user_id].board_units.add(unit)
             present_units[user_id].add(unit)
@@ -172,63 +159,168 @@ def current_school_year(today: datetime.date) -> int:
     return today.year if today.month >= 8 else today.year - 1
 
 
-def training_progress(school_ids, *, today: datetime.date | None = None) -> dict[int, TrainingProgress]:
-    """Per school id: the progress of its newest training plan up to this school year (build_overview's
-    still_to_train, so "nog te trainen" means the same here as on the plan's attendance page). Schools without
-    such a plan are left out. Six queries, whatever the number of schools."""
-    from .models import TrainingPlan, TrainingSession
+def _counted_plans(schools, school_year):
+    """Per school of ``schools`` (a School queryset) its newest training plan up to ``school_year``."""
+    from .models import TrainingPlan
+
+    newer = TrainingPlan.objects.filter(
+        school=OuterRef("school"), school_year__lte=school_year, school_year__gt=OuterRef("school_year")
+    )
+    return TrainingPlan.objects.filter(school__in=schools, school_year__lte=school_year).exclude(Exists(newer))
+
+
+def _kinds(unit: str) -> list[str]:
+    return [kind for kind, units in MODULE_UNITS.items() if unit in units]
+
+
+UNITS = ("1", "2", "3", "4")
+
+
+def progress_sql(schools, *, today, school_year) -> tuple[str, list]:
+    """The SQL of training_progress: per school of ``schools`` (a queryset of School ids) with a plan that counts, its
+    school year, whether a training session was held, the team and how many of them still need the team training,
+    counted with build_overview's rule:
+
+    - a module counts as held when a session of the plan holding it took place by ``today``; someone attended it when
+      marked present at such a session they were expected at (its group, or the whole team), or at a module session
+      of a board's training for new staff of the plan's school year or later (Handboek 4.3.4);
+    - still to train: a held module not attended, or joined the school after the plan's first training session and
+      followed nothing of the board's training for new staff since.
+
+    Written out with WITH clauses (the plan that counts, the team with the day each joined, what was held, what each
+    person attended) so the database reads each once, whatever the number of schools and people; the two lists of
+    people are the ORM's own queries. ``today`` and ``school_year`` may be core.prepared placeholders.
+    """
+    from django.db import connection
+
+    from .models import BoardTraining, BoardTrainingParticipant, BoardTrainingSession, TrainingSession
+
+    # Only names from the models' own metadata and fixed SQL go into the text; every value is a parameter.
+    q = connection.ops.quote_name
+    day = connection.ops.adapt_datefield_value(today)  # as the ORM passes a date
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    def col(model, name):
+        return q(model._meta.get_field(name).column)
+
+    training_kinds = [k.code for k in load_content().all_kinds if k.training]
+    counted_sql, counted_params = sql_of(
+        _counted_plans(schools, school_year).order_by().values("pk", "school", "school_year")
+    )
+    team_sql, team_params = sql_of(
+        Membership.objects.filter(school__in=schools)
+        .exclude(ONLY_EXTERNAL)
+        .annotate(joined_day=TruncDate("joined_at"))
+        .order_by()
+        .values("pk", "school", "user", "joined_day")
+    )
+    params: list = [*counted_params, *team_params]
+
+    def in_list(values) -> str:
+        params.extend(values)
+        return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+    S, A = TrainingSession, Attendance
+    members = TrainingGroup.members.through
+    # held: per plan the modules held by today, whether a training session was, and the first training session
+    held_cols = []
+    for unit in UNITS:
+        params.append(day)
+        held_cols.append(
+            f"MAX(CASE WHEN ss.{col(S, 'date')} <= %s AND ss.{col(S, 'kind')} IN {in_list(_kinds(unit))} "
+            f"THEN 1 ELSE 0 END) AS h{unit}"
+        )
+    params.append(day)
+    held_cols.append(
+        f"MAX(CASE WHEN ss.{col(S, 'date')} <= %s AND ss.{col(S, 'kind')} IN {in_list(training_kinds)} "
+        "THEN 1 ELSE 0 END) AS begun"
+    )
+    first = f"CASE WHEN ss.{col(S, 'kind')} IN {in_list(training_kinds)} THEN ss.{col(S, 'date')} END"
+    held_cols.append(f"MIN({first}) AS first_training")
+    held_sql = (
+        f"SELECT c.id AS plan_id, {', '.join(held_cols)} FROM counted c "  # noqa: S608
+        f"LEFT JOIN {table(S)} ss ON ss.{col(S, 'plan')} = c.id GROUP BY c.id"
+    )
+    # present: per school and person the modules attended at sessions of the school's plan they were expected at
+    present_cols = ", ".join(
+        f"MAX(CASE WHEN ss.{col(S, 'kind')} IN {in_list(_kinds(unit))} THEN 1 ELSE 0 END) AS p{unit}" for unit in UNITS
+    )
+    params.extend([AttendanceStatus.PRESENT, day])
+    modules = in_list(list(MODULE_UNITS))
+    present_sql = (
+        f"SELECT c.school_id AS school_id, a.{col(A, 'user')} AS user_id, {present_cols} FROM counted c "  # noqa: S608
+        f"JOIN {table(S)} ss ON ss.{col(S, 'plan')} = c.id "
+        f"JOIN {table(A)} a ON a.{col(A, 'session')} = ss.{col(S, 'id')} "
+        f"WHERE a.{col(A, 'status')} = %s AND ss.{col(S, 'date')} <= %s AND ss.{col(S, 'kind')} IN {modules} "
+        f"AND (ss.{col(S, 'group')} IS NULL OR EXISTS ("
+        f"SELECT 1 FROM {table(members)} g WHERE g.{q('traininggroup_id')} = ss.{col(S, 'group')} "
+        f"AND g.{q('user_id')} = a.{col(A, 'user')})) GROUP BY c.school_id, a.{col(A, 'user')}"
+    )
+    # board: per team member the modules attended at a board's training for new staff (that school year or later)
+    BA, BP, BT, BS = BoardAttendance, BoardTrainingParticipant, BoardTraining, BoardTrainingSession
+    board_cols = ", ".join(
+        f"MAX(CASE WHEN bs.{col(BS, 'kind')} IN {in_list(_kinds(unit))} THEN 1 ELSE 0 END) AS b{unit}" for unit in UNITS
+    )
+    params.extend([AttendanceStatus.PRESENT, day])
+    board_sql = (
+        f"SELECT t.id AS membership_id, {board_cols} FROM team t "  # noqa: S608
+        f"JOIN counted c ON c.school_id = t.school_id "
+        f"JOIN {table(BP)} bp ON bp.{col(BP, 'membership')} = t.id "
+        f"JOIN {table(BT)} bt ON bt.{col(BT, 'id')} = bp.{col(BP, 'training')} "
+        f"JOIN {table(BA)} ba ON ba.{col(BA, 'participant')} = bp.{col(BP, 'id')} "
+        f"JOIN {table(BS)} bs ON bs.{col(BS, 'id')} = ba.{col(BA, 'session')} "
+        f"WHERE ba.{col(BA, 'status')} = %s AND bs.{col(BS, 'date')} <= %s "
+        f"AND bt.{col(BT, 'school_year')} >= c.school_year AND bs.{col(BS, 'kind')} IN {in_list(list(MODULE_UNITS))} "
+        f"GROUP BY t.id"
+    )
+    missing = " OR ".join(f"(h.h{u} = 1 AND COALESCE(pr.p{u}, 0) = 0 AND COALESCE(b.b{u}, 0) = 0)" for u in UNITS)
+    late = "(h.first_training IS NOT NULL AND t.joined_day > h.first_training AND b.membership_id IS NULL)"
+    sql = (
+        f"WITH counted(id, school_id, school_year) AS ({counted_sql}), "  # noqa: S608
+        f"team(id, school_id, user_id, joined_day) AS ({team_sql}), "
+        f"held AS ({held_sql}), present AS ({present_sql}), board AS ({board_sql}) "
+        f"SELECT c.school_id AS school_id, c.school_year AS school_year, h.begun AS begun, COUNT(t.id) AS team, "
+        f"SUM(CASE WHEN t.id IS NOT NULL AND ({missing} OR {late}) THEN 1 ELSE 0 END) AS still "
+        f"FROM counted c JOIN held h ON h.plan_id = c.id "
+        f"LEFT JOIN team t ON t.school_id = c.school_id "
+        f"LEFT JOIN present pr ON pr.school_id = t.school_id AND pr.user_id = t.user_id "
+        f"LEFT JOIN board b ON b.membership_id = t.id "
+        f"GROUP BY c.school_id, c.school_year, h.begun"
+    )
+    return sql, params
+
+
+def progress_from(rows) -> dict[int, TrainingProgress]:
+    """TrainingProgress per school id from progress_sql's rows."""
+    return {
+        row["school_id"]: TrainingProgress(
+            school_year_label=f"{row['school_year']}-{row['school_year'] + 1}",
+            team=row["team"],
+            still_to_train=row["still"] or 0,
+            begun=bool(row["begun"]),
+        )
+        for row in rows
+    }
+
+
+def training_progress(schools, *, today: datetime.date | None = None) -> dict[int, TrainingProgress]:
+    """Per school of ``schools`` (a School queryset, or school ids): the progress of its newest training plan up to
+    this school year (build_overview's still_to_train, so "nog te trainen" means the same here as on the plan's
+    attendance page), counted in the database in one query (progress_sql). Schools without such a plan are left out."""
+    from django.db import connection
+
+    from organisations.models import School
 
     today = today or timezone.localdate()
-    plans: dict[int, TrainingPlan] = {}
-    for plan in TrainingPlan.objects.filter(
-        school_id__in=list(school_ids), school_year__lte=current_school_year(today)
-    ).order_by("school_id", "-school_year"):
-        plans.setdefault(plan.school_id, plan)
-    plan_ids = [p.pk for p in plans.values()]
-    sessions: defaultdict[int, list] = defaultdict(list)
-    for session in TrainingSession.objects.filter(plan_id__in=plan_ids).order_by("date", "start_time", "id"):
-        sessions[session.plan_id].append(session)
-    members: defaultdict[int, set[int]] = defaultdict(set)
-    for group_id, user_id in TrainingGroup.members.through.objects.filter(
-        traininggroup__plan_id__in=plan_ids
-    ).values_list("traininggroup_id", "user_id"):
-        members[group_id].add(user_id)
-    team: defaultdict[int, list] = defaultdict(list)
-    for membership in team_memberships(list(plans)):
-        team[membership.school_id].append(membership)
-    marks: defaultdict[int, dict] = defaultdict(dict)
-    for plan_id, session_id, user_id, status in Attendance.objects.filter(session__plan_id__in=plan_ids).values_list(
-        "session__plan_id", "session_id", "user_id", "status"
-    ):
-        marks[plan_id][(session_id, user_id)] = status
-    board_units: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
-    for school_id, school_year, user_id, kind in BoardAttendance.objects.filter(
-        participant__membership__school_id__in=list(plans), status=AttendanceStatus.PRESENT, session__date__lte=today
-    ).values_list(
-        "participant__membership__school_id",
-        "participant__training__school_year",
-        "participant__membership__user_id",
-        "session__kind",
-    ):
-        if school_year >= plans[school_id].school_year:  # as board_units_present
-            board_units[school_id].extend((user_id, unit) for unit in MODULE_UNITS.get(kind, ()))
-    result = {}
-    for school_id, plan in plans.items():
-        loaded = Loaded(
-            sessions=sessions[plan.pk],
-            members=members,
-            team=team[school_id],
-            marks=marks[plan.pk],
-            board_units=board_units[school_id],
-        )
-        overview = build_overview(plan, today=today, loaded=loaded)
-        result[school_id] = TrainingProgress(
-            school_year_label=plan.school_year_label,
-            team=len(overview.people),
-            still_to_train=len(overview.still_to_train),
-            begun=any(s.date <= today and s.content_kind and s.content_kind.training for s in overview.sessions),
-        )
-    return result
+    if not isinstance(schools, QuerySet):
+        schools = School.objects.filter(pk__in=list(schools))
+    sql, params = progress_sql(schools.values("pk"), today=today, school_year=current_school_year(today))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return progress_from([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
 
 
 def missed_by(plan, user, *, today=None) -> list:

@@ -49,18 +49,19 @@ SCHOOL_YEAR_ORDER = [8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7]
 # The whole team and the rosters -------------------------------------------------------------------------
 
 
+# Who is no part of the team training: an external trainer with no other role in the school.
+ONLY_EXTERNAL = Q(is_trainer_extern=True) & ~Q(
+    Q(is_schoolleiding=True)
+    | Q(is_kartrekker=True)
+    | Q(is_werkgroeplid=True)
+    | Q(is_trainer_intern=True)
+    | Q(is_teamlid=True)
+)
+
+
 def team_memberships(school):
-    """Everyone of the school who takes part in the team training: all members but external trainers only.
-    ``school`` may also be a list of school ids (the board page's training progress, overview.training_progress)."""
-    only_external = Q(is_trainer_extern=True) & ~Q(
-        Q(is_schoolleiding=True)
-        | Q(is_kartrekker=True)
-        | Q(is_werkgroeplid=True)
-        | Q(is_trainer_intern=True)
-        | Q(is_teamlid=True)
-    )
-    where = Q(school_id__in=school) if isinstance(school, list) else Q(school=school)
-    return Membership.objects.filter(where).exclude(only_external).select_related("user")
+    """Everyone of the school who takes part in the team training: all members but external trainers only."""
+    return Membership.objects.filter(school=school).exclude(ONLY_EXTERNAL).select_related("user")
 
 
 def trainer_users(school):

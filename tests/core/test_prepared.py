@@ -135,8 +135,49 @@ def test_wrong_values_are_refused(cast):
         query.rows(schol=cast.school.pk)
 
 
-def test_people_and_placeholders_never_meet(cast):
-    """A placeholder is a negative id or a day in 1111: no real row matches it."""
+def test_placeholders_only_build_the_query(cast):
+    """A real value equal to a placeholder is just a value; a constant equal to one leaves the query to the ORM; a
+    small integer field (a school year) takes a placeholder too (the ORM answers values outside a field's range
+    itself, without SQL)."""
     make_user("Iemand")
     query = PreparedQuery(lambda p: School.objects.filter(pk__gte=p.school).values("pk"), ints=("school",))
     assert len(query.rows(school=0)) == School.objects.count()
+    assert query.rows(school=29_000) == []
+    constant = PreparedQuery(
+        lambda p: School.objects.filter(pk=p.school).exclude(pk=29_000).values("pk"), ints=("school",)
+    )
+    assert constant.rows(school=cast.school.pk) == [{"pk": cast.school.pk}]
+    assert constant._prepared[connection.vendor] is None
+
+    from training.models import TrainingPlan
+
+    TrainingPlan.objects.create(school=cast.school, school_year=2026, content_version="x")
+    plans = PreparedQuery(
+        lambda p: TrainingPlan.objects.filter(school_year__lte=p.year).values("school_year"), ints=("year",)
+    )
+    assert plans.rows(year=2026) == [{"school_year": 2026}] and plans.rows(year=2025) == []
+    assert plans._prepared[connection.vendor] is not None
+
+
+def test_written_out_sql_with_a_part_from_the_orm(cast):
+    """PreparedSQL: a WITH clause the ORM compiled (its parameters adapted as the ORM adapts them) and values of
+    its own in the written-out part; built once, the same answer for other values."""
+    from core.prepared import PreparedSQL, sql_of
+
+    def build(p):
+        members_sql, params = sql_of(
+            Membership.objects.filter(school_id=p.school, joined_at__date__lte=p.day).order_by().values("pk", "user")
+        )
+        mine = "SUM(CASE WHEN m.user_id = %s THEN 1 ELSE 0 END)"
+        sql = f"WITH m(id, user_id) AS ({members_sql}) SELECT COUNT(*) AS n, {mine} AS mine FROM m"  # noqa: S608
+        return sql, [*params, p.user]
+
+    query = PreparedSQL(build, ints=("school", "user"), dates=("day",))
+    today = timezone.localdate()
+    assert query.one(school=cast.school.pk, user=cast.teamlid.pk, day=today) == {
+        "n": Membership.objects.filter(school=cast.school).count(),
+        "mine": 1,
+    }
+    assert query._prepared[connection.vendor] is not None
+    assert query.one(school=cast.other_school.pk, user=cast.teamlid.pk, day=today) == {"n": 1, "mine": 0}
+    assert query.one(school=cast.school.pk, user=cast.teamlid.pk, day=datetime.date(2000, 1, 1))["n"] == 0
