@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
+from core.fasturls import fast_reverse
+from core.prepared import PreparedQuery, instances
 from organisations.models import Membership
 
 from .content import load_route
-from .models import Step, Trajectory
+from .models import Step, StepStatus, Trajectory
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -79,20 +82,49 @@ def current_phase(steps, route, today):
     return route.phase(max(begun, key=lambda s: s.content.order).content.phase)
 
 
-def steps_queryset(trajectory):
-    return Step.objects.filter(trajectory=trajectory).select_related("owner", "finished_by")
+# The route pages (the overview, the team's summary, the calendar and the Word and PDF files) read the steps with their
+# owners and the kartrekkers and werkgroepleden: each query built by the ORM once per process (core.prepared).
+_STEP_FIELDS = [f.attname for f in Step._meta.concrete_fields]
+_STEPS = PreparedQuery(
+    lambda p: Step.objects.filter(trajectory_id=p.trajectory).values(*_STEP_FIELDS, "owner__name", "owner__email"),
+    ints=("trajectory",),
+)
+_MEMBER_FIELDS = [f.attname for f in Membership._meta.concrete_fields]
+_ROLE_MEMBERS = PreparedQuery(
+    lambda p: (
+        Membership.objects.filter(Q(is_kartrekker=True) | Q(is_werkgroeplid=True), school_id=p.school)
+        .order_by("user__name")
+        .values(*_MEMBER_FIELDS, "user__name", "user__email")
+    ),
+    ints=("school",),
+)
+
+
+def _person(user_id, name, email):
+    """The owner or member as far as these pages show them (their name, else their address)."""
+    from accounts.models import User
+
+    return instances(User, [{"id": user_id, "name": name, "email": email}])[0] if user_id is not None else None
+
+
+def route_steps(trajectory) -> list[Step]:
+    """The route's steps in their order, each with its owner (name and address loaded) and its route."""
+    rows = _STEPS.rows(trajectory=trajectory.pk)
+    steps = instances(Step, [{f: row[f] for f in _STEP_FIELDS} for row in rows])
+    for step, row in zip(steps, rows, strict=True):
+        step.owner = _person(row["owner_id"], row["owner__name"], row["owner__email"])
+        step.trajectory = trajectory
+    return steps
 
 
 def role_hours(school, route) -> list[RoleHours]:
     """The time guidelines per role next to the people who hold that role (one query)."""
     from organisations.models import Role
 
-    members = list(
-        Membership.objects.filter(school=school)
-        .filter(Q(is_kartrekker=True) | Q(is_werkgroeplid=True))
-        .select_related("user")
-        .order_by("user__name")
-    )
+    rows = _ROLE_MEMBERS.rows(school=school.pk)
+    members = instances(Membership, [{f: row[f] for f in _MEMBER_FIELDS} for row in rows])
+    for member, row in zip(members, rows, strict=True):
+        member.user = _person(row["user_id"], row["user__name"], row["user__email"])
     out = []
     for role in (Role.KARTREKKER, Role.WERKGROEPLID):
         people = [m.user for m in members if m.has_role(role)]
@@ -105,7 +137,7 @@ def role_hours(school, route) -> list[RoleHours]:
 def route_overview(trajectory: Trajectory, *, today: datetime.date | None = None) -> RouteOverview:
     today = today or timezone.localdate()
     route = load_route()
-    steps = with_content(list(steps_queryset(trajectory)), route, today)
+    steps = with_content(route_steps(trajectory), route, today)
     steps.sort(key=lambda s: (s.content.order, s.occurrence))
     blocks = {p.code: PhaseBlock(phase=p) for p in route.phases}
     for step in steps:
@@ -166,3 +198,22 @@ def route_glance(trajectory, steps, user, *, today: datetime.date | None = None)
         mine=[s for s in upcoming if s.owner_id == user.pk],
         today=today,
     )
+
+
+_STATUS_LABELS = dict(StepStatus.choices)
+
+
+def with_row_texts(steps, school) -> None:
+    """What a step's row on the route page shows, worked out once per step rather than per table cell in the
+    template (a step can be in two tables: late or next, and its phase): its address, its dates ("3 nov 2026 –
+    12 jan 2027", as the date filter "j b Y" gives them) and its status in words."""
+    months = {n: str(name) for n, name in MONTHS_3.items()}
+
+    def day(d) -> str:
+        return f"{d.day} {months[d.month]} {d.year}"
+
+    statuses = {value: str(label) for value, label in _STATUS_LABELS.items()}
+    for step in steps:
+        step.url = fast_reverse("trajectory:step", [school.pk, step.pk])
+        step.period = f"{day(step.start_date)} – {day(step.due_date)}"
+        step.status_label = statuses.get(step.status, step.status)

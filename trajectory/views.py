@@ -20,7 +20,7 @@ from organisations import access
 from . import lookups, services
 from .content import load_route
 from .forms import StartForm, StepForm
-from .overview import route_overview, with_content
+from .overview import route_overview, with_content, with_row_texts
 
 # Where a step's work is done in Groeiwijzer (the content names the kind of link), and who may follow it.
 STEP_LINKS = {
@@ -69,9 +69,9 @@ def overview(request, school_id):
     if trajectory is None:
         form = StartForm() if acc.can_edit_trajectory else None
         return render(request, "trajectory/not_started.html", {"acc": acc, "school": acc.school, "form": form})
-    return render(
-        request, "trajectory/overview.html", {"acc": acc, "school": acc.school, "o": route_overview(trajectory)}
-    )
+    o = route_overview(trajectory)
+    with_row_texts(o.steps, acc.school)
+    return render(request, "trajectory/overview.html", {"acc": acc, "school": acc.school, "o": o})
 
 
 def start(request, school_id):
