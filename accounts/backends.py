@@ -1,9 +1,31 @@
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.prepared import PreparedQuery, instances
+
 from . import services, throttle
+
+
+@functools.cache
+def _user_fields() -> list[str]:
+    return [f.attname for f in get_user_model()._meta.concrete_fields]
+
+
+@functools.cache
+def _session_user() -> PreparedQuery:
+    return PreparedQuery(
+        lambda p: (
+            get_user_model()
+            ._default_manager.filter(pk=p.user)
+            .annotate(has_confirmed_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+            .values(*_user_fields(), "has_confirmed_totp")
+        ),
+        ints=("user",),
+    )
 
 
 class EmailBackend(ModelBackend):
@@ -12,14 +34,18 @@ class EmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The session's user, and in the same query whether they own a confirmed authenticator app: the second-factor
-        middleware asks that on every request (accounts/twofactor.pending_step), so no page pays a query for it."""
+        middleware asks that on every request (accounts/twofactor.pending_step), so no page pays a query for it. The
+        query is built once per process (core.prepared): every request of a logged-in person runs it."""
         User = get_user_model()
         try:
-            user = User._default_manager.annotate(
-                has_confirmed_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
-            ).get(pk=user_id)
-        except User.DoesNotExist:
+            rows = _session_user().rows(user=int(user_id))
+        except (TypeError, ValueError):
             return None
+        if not rows:
+            return None
+        row = rows[0]
+        [user] = instances(User, [{f: row[f] for f in _user_fields()}])
+        user.has_confirmed_totp = row["has_confirmed_totp"]
         return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
