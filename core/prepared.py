@@ -47,10 +47,16 @@ class PreparedQuery:
         ints: tuple[str, ...] = (),
         dates: tuple[str, ...] = (),
         datetimes: tuple[str, ...] = (),
+        strs: tuple[str, ...] = (),
         using: str = "default",
     ):
         self.build = build
-        self.kinds = {**dict.fromkeys(ints, "int"), **dict.fromkeys(dates, "date"), **dict.fromkeys(datetimes, "dt")}
+        self.kinds = {
+            **dict.fromkeys(ints, "int"),
+            **dict.fromkeys(dates, "date"),
+            **dict.fromkeys(datetimes, "dt"),
+            **dict.fromkeys(strs, "str"),
+        }
         self.using = using
         self._prepared: dict[str, object] = {}  # database vendor → (sql, slots, compiler, names) or None (use ORM)
         self._lock = threading.Lock()
@@ -65,6 +71,8 @@ class PreparedQuery:
                 # Within every integer field's range (a small positive one too: the ORM answers a value outside a
                 # field's range without asking the database); a constant equal to it only makes the check fail.
                 values[name] = 29_000 + k
+            elif kind == "str":
+                values[name] = f"\u2063prepared-{k}\u2063"  # with an invisible separator no real value has
             elif kind == "date":
                 values[name] = _BASE_DATE + datetime.timedelta(days=k)
             else:
@@ -74,6 +82,8 @@ class PreparedQuery:
     def _adapt(self, connection, kind: str, value):
         if kind == "int":
             return int(value)
+        if kind == "str":
+            return str(value)
         if kind == "date":
             return connection.ops.adapt_datefield_value(value)
         return connection.ops.adapt_datetimefield_value(value)

@@ -117,7 +117,8 @@ if _CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # shared by every app server; see README "Deploying"
+# In the database, shared by every app server (see README "Deploying"); Django's db backend, read with a prepared query
+SESSION_ENGINE = "accounts.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]

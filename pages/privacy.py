@@ -587,9 +587,12 @@ def last_schoolleiding_schools(user) -> list:
 
 def _delete_sessions_of(user) -> int:
     """Every stored session of the user (database sessions); other engines end through the auth hash."""
-    from django.conf import settings
+    from importlib import import_module
 
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    if not issubclass(import_module(settings.SESSION_ENGINE).SessionStore, SessionStore):
         return 0
     from django.contrib.sessions.models import Session
 
