@@ -193,7 +193,12 @@ class PreparedSQL(PreparedQuery):
     """The same for a query written out, for what the ORM cannot say (WITH, joins on a subquery's rows): ``build(p)``
     returns (sql, params), where params may hold the placeholders themselves and SQL may include querysets compiled
     by the ORM (their parameters as the ORM adapts them). Rows are dicts by the columns' names, with the values as
-    the database driver gives them (no model field converters: ints, strings, dates as the backend returns them)."""
+    the database driver gives them (no model field converters: ints and strings as they are; ``date_columns`` are
+    made dates where the backend gives text, as SQLite does)."""
+
+    def __init__(self, build, *, date_columns: tuple[str, ...] = (), **kwargs):
+        super().__init__(build, **kwargs)
+        self.date_columns = date_columns
 
     def _compile(self, values: dict):
         sql, params = self.build(SimpleNamespace(**values))
@@ -218,7 +223,12 @@ class PreparedSQL(PreparedQuery):
             return self._dicts(cursor.fetchall(), None, [c[0] for c in cursor.description])
 
     def _dicts(self, fetched, compiler, names) -> list[dict]:
-        return [dict(zip(names, row, strict=True)) for row in fetched]
+        rows = [dict(zip(names, row, strict=True)) for row in fetched]
+        for row in rows:
+            for column in self.date_columns:
+                if isinstance(row[column], str):
+                    row[column] = datetime.date.fromisoformat(row[column])
+        return rows
 
     def one(self, **values) -> dict:
         [row] = self.rows(**values)

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
@@ -28,7 +27,7 @@ from actionplans.overview import meeting_is_overdue
 from assessments.growth import growth_counts_sql
 from assessments.models import Round, RoundStatus
 from core.fasturls import fast_reverse
-from core.prepared import PreparedQuery, PreparedSQL, instances
+from core.prepared import PreparedQuery, PreparedSQL, instances, sql_of
 from organisations.models import School
 from training.overview import TrainingProgress, current_school_year, progress_from, progress_sql
 from trajectory.content import Phase, load_route
@@ -72,56 +71,60 @@ class SchoolRow:
 # The queries -----------------------------------------------------------------------------------------------
 
 
-def _count(queryset):
-    return Coalesce(
-        Subquery(queryset.order_by().values("school").annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
-
-
-def _schools_query(p):
+def _schools_sql(p):
     """Per school of the board (by name): the route (its current phase as the content order of the last step begun,
-    the late steps), the goals and actions, and the werkgroep's last meeting; p: board, today."""
+    the late steps), the goals and actions, and the werkgroep's last meeting; p: board, today. Each of those is one
+    aggregate over the board's rows (GROUP BY school), joined to the schools: one pass each, however many schools."""
     route = load_route()
-    known = [s.code for s in route.steps]
     order = Case(*[When(code=s.code, then=Value(s.order)) for s in route.steps], output_field=IntegerField())
-    steps = Step.objects.filter(trajectory__school=OuterRef("pk"), code__in=known)
-    goals = Goal.objects.alive().filter(school=OuterRef("pk"))
-    actions = Action.objects.alive().filter(school=OuterRef("pk"))
-    fields = {
-        "has_route": Exists(Trajectory.objects.filter(school=OuterRef("pk"))),
-        "route_order": Subquery(
-            steps.filter(start_date__lte=p.today).values("trajectory").annotate(o=Max(order)).values("o")[:1]
+    schools = School.objects.filter(board=p.board)
+    parts = {
+        "s(id, name, education_type)": schools.values("pk", "name", "education_type"),
+        "tr(school_id)": Trajectory.objects.filter(school__in=schools).values("school"),
+        "st(school_id, route_order, late)": Step.objects.filter(
+            trajectory__school__in=schools, code__in=[s.code for s in route.steps]
+        )
+        .values("trajectory__school")
+        .annotate(
+            o=Max(order, filter=Q(start_date__lte=p.today)),
+            late=Count("pk", filter=Q(status=StepStatus.OPEN, due_date__lt=p.today)),
         ),
-        "late_steps": Coalesce(
-            Subquery(
-                steps.filter(status=StepStatus.OPEN, due_date__lt=p.today)
-                .order_by()
-                .values("trajectory")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-            output_field=IntegerField(),
+        "g(school_id, short, long)": Goal.objects.alive()
+        .filter(school__in=schools)
+        .values("school")
+        .annotate(short=Count("pk", filter=Q(term=Term.SHORT)), long=Count("pk", filter=Q(term=Term.LONG))),
+        f"a(school_id, {', '.join(f'a_{s}' for s in ActionStatus.values)}, overdue)": Action.objects.alive()
+        .filter(school__in=schools)
+        .values("school")
+        .annotate(
+            **{f"a_{s}": Count("pk", filter=Q(status=s)) for s in ActionStatus.values},
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=p.today)),
         ),
-        "short_goals": _count(goals.filter(term=Term.SHORT)),
-        "long_goals": _count(goals.filter(term=Term.LONG)),
-        **{f"actions_{status}": _count(actions.filter(status=status)) for status in ActionStatus.values},
-        "overdue": _count(actions.filter(status__in=OPEN_STATUSES, due_date__lt=p.today)),
-        "last_meeting": Subquery(
-            Meeting.objects.filter(school=OuterRef("pk"), date__lte=p.today).order_by("-date").values("date")[:1]
-        ),
+        "m(school_id, last)": Meeting.objects.filter(school__in=schools, date__lte=p.today)
+        .values("school")
+        .annotate(last=Max("date")),
     }
-    return (
-        School.objects.filter(board=p.board)
-        .annotate(**fields)
-        .order_by("name", "pk")
-        .values("pk", "name", "education_type", *fields)
+    params: list = []
+    clauses = []
+    for name, queryset in parts.items():
+        sql, part_params = sql_of(queryset.order_by())
+        clauses.append(f"{name} AS ({sql})")
+        params += part_params
+    actions = ", ".join(f"COALESCE(a.a_{s}, 0) AS actions_{s}" for s in ActionStatus.values)
+    sql = (
+        f"WITH {', '.join(clauses)} "  # noqa: S608 (the models' names and fixed SQL; values are parameters)
+        "SELECT s.id AS pk, s.name AS name, s.education_type AS education_type, "
+        "CASE WHEN tr.school_id IS NULL THEN 0 ELSE 1 END AS has_route, st.route_order AS route_order, "
+        "COALESCE(st.late, 0) AS late_steps, COALESCE(g.short, 0) AS short_goals, COALESCE(g.long, 0) AS long_goals, "
+        f"{actions}, COALESCE(a.overdue, 0) AS overdue, m.last AS last_meeting "
+        "FROM s LEFT JOIN tr ON tr.school_id = s.id LEFT JOIN st ON st.school_id = s.id "
+        "LEFT JOIN g ON g.school_id = s.id LEFT JOIN a ON a.school_id = s.id LEFT JOIN m ON m.school_id = s.id "
+        "ORDER BY s.name, s.id"
     )
+    return sql, params
 
 
-SCHOOLS = PreparedQuery(_schools_query, ints=("board",), dates=("today",))
+SCHOOLS = PreparedSQL(_schools_sql, ints=("board",), dates=("today",), date_columns=("last_meeting",))
 ROUNDS = PreparedQuery(
     lambda p: (
         Round.objects.filter(school__board=p.board, status=RoundStatus.CLOSED)
@@ -148,7 +151,7 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
         [school] = instances(School, [{"id": f["pk"], "name": f["name"], "education_type": f["education_type"]}])
         row = rows[f["pk"]] = SchoolRow(
             school=school,
-            has_route=f["has_route"],
+            has_route=bool(f["has_route"]),
             late_steps=f["late_steps"] if f["has_route"] else 0,
             short_goals=f["short_goals"],
             long_goals=f["long_goals"],
