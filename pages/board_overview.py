@@ -13,22 +13,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from html import escape as esc
 
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
 from actionplans.overview import meeting_is_overdue
 from assessments.growth import growth_counts_sql
 from assessments.models import Round, RoundStatus
-from core.fasturls import fast_reverse
+from core.fasturls import url_function
 from core.prepared import PreparedQuery, PreparedSQL, instances, sql_of
-from organisations.models import School
+from organisations.models import EducationType, School
 from training.overview import TrainingProgress, current_school_year, progress_from, progress_sql
 from trajectory.content import Phase, load_route
 from trajectory.models import Step, StepStatus, Trajectory
@@ -177,143 +176,146 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
 
 
 # The table's cells -------------------------------------------------------------------------------------------
-# A board of 200 schools has 1,200 cells with 800 links and texts that count (plurals, dates): made here with
-# format_html instead of a template tag per value; board.html holds the table around them (caption, headers, the
-# empty state). The markup is the same the template gave: badges that say it in words, a hidden school name in the
-# growth link, nothing but counts.
+# A board of 200 schools has 1,200 cells with 800 links and texts that count (plurals, dates): made here in Python
+# instead of by template tags per value (board.html holds the table around them: caption, headers, the empty state).
+# Every value is escaped (html.escape, as Django's escape); the markup is the same the template gave: badges that say
+# it in words, a hidden school name in the growth link, nothing but counts.
 
 
-def _day(value: datetime.date, months: dict) -> str:
-    """The date as the template's date:"j F Y" gives it ("14 oktober 2026"), without a formatter per date."""
-    return f"{value.day} {months[value.month]} {value.year}"
+# The texts of the cells (lazy: translated when used; found by makemessages)
+NO_ROUTE = gettext_lazy("Nog geen traject gepland")
+NO_TRAINING = gettext_lazy("Nog geen trainingsplan")
+NO_ROUNDS = gettext_lazy("Nog geen afgesloten rondes")
+GROWTH_LINK = gettext_lazy("Groei door de jaren")
+NO_MEETING = gettext_lazy("Nog geen bijeenkomst")
+MEETING_WARNING = gettext_lazy("Langer dan zes weken geleden")
+PHASE = gettext_lazy("Fase %(n)s: %(name)s")
+LATE_STEPS = ngettext_lazy("%(n)s stap te laat", "%(n)s stappen te laat", "n")
+NOT_BEGUN = gettext_lazy("Teamtraining %(year)s nog niet begonnen")
+STILL_TO_TRAIN = gettext_lazy("%(n)s van %(total)s nog te trainen")
+ALL_TRAINED = gettext_lazy("Alle %(total)s getraind")
+GROWN = ngettext_lazy("%(n)s accent gegroeid", "%(n)s accenten gegroeid", "n")
+LOWERED = ngettext_lazy("%(n)s lager", "%(n)s lager", "n")
+SAME = ngettext_lazy("%(n)s gelijk", "%(n)s gelijk", "n")
+GOALS = ngettext_lazy("%(n)s doel", "%(n)s doelen", "n")
+SHORT_TERM = gettext_lazy("%(n)s korte termijn")
+ACTIONS = ngettext_lazy("%(n)s actiepunt, %(done)s afgerond", "%(n)s actiepunten, %(done)s afgerond", "n")
+LATE_ACTIONS = ngettext_lazy("%(n)s actiepunt te laat", "%(n)s actiepunten te laat", "n")
+LAST_MEETING = gettext_lazy("Laatst bijeen: %(d)s")
 
 
-def _muted(text) -> str:
-    return format_html('<span class="gw-muted">{}</span>', text)
+class _Words:
+    """The cells' texts, each translated and filled in once per page (many schools have the same counts)."""
+
+    def __init__(self):
+        self.months = {n: str(name) for n, name in MONTHS.items()}
+        self._seen: dict = {}
+
+    def __call__(self, message, **values) -> str:
+        key = (id(message), *values.values())
+        text = self._seen.get(key)
+        if text is None:
+            text = self._seen[key] = str(message % values) if values else str(message)
+        return text
+
+    def day(self, value: datetime.date) -> str:
+        """The date as the template's date:"j F Y" gives it ("14 oktober 2026")."""
+        return f"{value.day} {self.months[value.month]} {value.year}"
+
+    def closed(self, value: datetime.datetime | None) -> str:
+        return self.day(timezone.localtime(value).date()) if value else ""
 
 
-def _badge(kind: str, text) -> str:
-    return format_html('<span class="gw-badge gw-badge--{}">{}</span>', kind, text)
+def _muted(text: str) -> str:
+    return f'<span class="gw-muted">{esc(text)}</span>'
 
 
-def _route_cell(row: SchoolRow, words: dict) -> str:
+def _badge(kind: str, text: str) -> str:
+    return f'<span class="gw-badge gw-badge--{kind}">{esc(text)}</span>'
+
+
+def _route_cell(row: SchoolRow, words: _Words, url) -> str:
     if not row.has_route or row.phase is None:
-        return _muted(words["no_route"])
-    link = format_html(
-        '<a class="utrecht-link" href="{}">{}</a>',
-        fast_reverse("trajectory:overview", [row.school.pk]),
-        _("Fase %(n)s: %(name)s") % {"n": row.phase.number, "name": row.phase.name},
-    )
+        return _muted(words(NO_ROUTE))
+    phase = words(PHASE, n=row.phase.number, name=row.phase.name)
+    link = f'<a class="utrecht-link" href="{esc(url(row.school.pk))}">{esc(phase)}</a>'
     if not row.late_steps:
         return link
-    late = ngettext("%(n)s stap te laat", "%(n)s stappen te laat", row.late_steps) % {"n": row.late_steps}
-    return format_html("{}<br>{}", link, _badge("late", late))
+    return link + "<br>" + _badge("late", words(LATE_STEPS, n=row.late_steps))
 
 
-def _training_cell(row: SchoolRow, words: dict) -> str:
+def _training_cell(row: SchoolRow, words: _Words) -> str:
     t = row.training
     if t is None:
-        return _muted(words["no_training"])
+        return _muted(words(NO_TRAINING))
     if not t.begun:
-        return _muted(_("Teamtraining %(year)s nog niet begonnen") % {"year": t.school_year_label})
+        return _muted(words(NOT_BEGUN, year=t.school_year_label))
     if t.still_to_train:
-        return _badge("warn", _("%(n)s van %(total)s nog te trainen") % {"n": t.still_to_train, "total": t.team})
-    return _badge("ok", _("Alle %(total)s getraind") % {"total": t.team})
+        return _badge("warn", words(STILL_TO_TRAIN, n=t.still_to_train, total=t.team))
+    return _badge("ok", words(ALL_TRAINED, total=t.team))
 
 
-def _rounds_cell(row: SchoolRow, words: dict, months: dict) -> str:
+def _rounds_cell(row: SchoolRow, words: _Words, result_url, growth_url) -> str:
     pk = row.school.pk
     parts = []
     if row.rounds:
-        items = format_html_join(
-            "",
-            '<li><a class="utrecht-link" href="{}">{}</a> <span class="gw-small gw-muted">({})</span></li>',
-            (
-                (
-                    fast_reverse("assessments:result", [pk, r.pk]),
-                    r.title,
-                    _day(timezone.localtime(r.closed_at).date(), months) if r.closed_at else "",
-                )
-                for r in row.rounds
-            ),
+        items = "".join(
+            f'<li><a class="utrecht-link" href="{esc(result_url(pk, r.pk))}">{esc(r.title)}</a> '
+            f'<span class="gw-small gw-muted">({esc(words.closed(r.closed_at))})</span></li>'
+            for r in row.rounds
         )
-        parts.append(format_html("<ul>{}</ul>", items))
+        parts.append(f"<ul>{items}</ul>")
         if row.grown or row.lowered or row.same:
-            growth = [ngettext("%(n)s accent gegroeid", "%(n)s accenten gegroeid", row.grown) % {"n": row.grown}]
+            growth = [words(GROWN, n=row.grown)]
             if row.lowered:
-                growth.append(ngettext("%(n)s lager", "%(n)s lager", row.lowered) % {"n": row.lowered})
-            growth.append(ngettext("%(n)s gelijk", "%(n)s gelijk", row.same) % {"n": row.same})
-            parts.append(format_html('<span class="gw-small">{}</span><br>', ", ".join(growth)))
+                growth.append(words(LOWERED, n=row.lowered))
+            growth.append(words(SAME, n=row.same))
+            parts.append(f'<span class="gw-small">{esc(", ".join(growth))}</span><br>')
     else:
-        parts.append(format_html("{}<br>", _muted(words["no_rounds"])))
+        parts.append(_muted(words(NO_ROUNDS)) + "<br>")
     parts.append(
-        format_html(
-            '<a class="utrecht-link" href="{}">{}<span class="visually-hidden"> ({})</span></a>',
-            fast_reverse("assessments:growth", [pk]),
-            words["growth_link"],
-            row.school.name,
-        )
+        f'<a class="utrecht-link" href="{esc(growth_url(pk))}">{esc(words(GROWTH_LINK))}'
+        f'<span class="visually-hidden"> ({esc(row.school.name)})</span></a>'
     )
-    return mark_safe("".join(parts))  # noqa: S308 (each part made by format_html)
+    return "".join(parts)
 
 
-def _plan_cell(row: SchoolRow) -> str:
-    goals = row.short_goals + row.long_goals
-    parts = [
-        format_html(
-            '<a class="utrecht-link" href="{}">{}</a>',
-            fast_reverse("actionplans:plan", [row.school.pk]),
-            ngettext("%(n)s doel", "%(n)s doelen", goals) % {"n": goals},
-        )
-    ]
+def _plan_cell(row: SchoolRow, words: _Words, url) -> str:
+    goals = words(GOALS, n=row.short_goals + row.long_goals)
+    parts = [f'<a class="utrecht-link" href="{esc(url(row.school.pk))}">{esc(goals)}</a>']
     if row.short_goals:
-        short = _("%(n)s korte termijn") % {"n": row.short_goals}
-        parts.append(format_html(' <span class="gw-small gw-muted">({})</span>', short))
+        short = words(SHORT_TERM, n=row.short_goals)
+        parts.append(f' <span class="gw-small gw-muted">({esc(short)})</span>')
     if row.n_actions:
-        actions = ngettext(
-            "%(n)s actiepunt, %(done)s afgerond", "%(n)s actiepunten, %(done)s afgerond", row.n_actions
-        ) % {"n": row.n_actions, "done": row.n_finished}
-        parts.append(format_html("<br>{}", actions))
+        actions = words(ACTIONS, n=row.n_actions, done=row.n_finished)
+        parts.append(f"<br>{esc(actions)}")
     if row.overdue:
-        late = ngettext("%(n)s actiepunt te laat", "%(n)s actiepunten te laat", row.overdue) % {"n": row.overdue}
-        parts.append(format_html("<br>{}", _badge("late", late)))
-    return mark_safe("".join(parts))  # noqa: S308 (each part made by format_html)
+        late = words(LATE_ACTIONS, n=row.overdue)
+        parts.append("<br>" + _badge("late", late))
+    return "".join(parts)
 
 
-def _meeting_cell(row: SchoolRow, words: dict, months: dict) -> str:
+def _meeting_cell(row: SchoolRow, words: _Words) -> str:
     if not row.last_meeting:
-        return _muted(words["no_meeting"])
-    last = _("Laatst bijeen: %(d)s") % {"d": _day(row.last_meeting, months)}
+        return _muted(words(NO_MEETING))
+    last = esc(words(LAST_MEETING, d=words.day(row.last_meeting)))
     if row.meeting_overdue:
-        return format_html("{}<br>{}", last, _badge("warn", words["meeting_warning"]))
-    return format_html("{}", last)
+        return last + "<br>" + _badge("warn", words(MEETING_WARNING))
+    return last
 
 
 def table_rows(rows: list[SchoolRow]) -> str:
     """The table body's rows (board.html puts them in the table)."""
-    words = {  # the texts every row may repeat, translated once
-        "no_route": _("Nog geen traject gepland"),
-        "no_training": _("Nog geen trainingsplan"),
-        "no_rounds": _("Nog geen afgesloten rondes"),
-        "growth_link": _("Groei door de jaren"),
-        "no_meeting": _("Nog geen bijeenkomst"),
-        "meeting_warning": _("Langer dan zes weken geleden"),
-    }
-    months = {n: str(name) for n, name in MONTHS.items()}
-    return format_html_join(
-        "",
-        '<tr><th scope="row">{}<br><span class="gw-small gw-muted">{}</span></th>'
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                row.school.name,
-                row.school.get_education_type_display(),
-                _route_cell(row, words),
-                _training_cell(row, words),
-                _rounds_cell(row, words, months),
-                _plan_cell(row),
-                _meeting_cell(row, words, months),
-            )
-            for row in rows
-        ),
+    words = _Words()
+    education = {value: str(label) for value, label in EducationType.choices}
+    route_url, plan_url = url_function("trajectory:overview", 1), url_function("actionplans:plan", 1)
+    result_url, growth_url = url_function("assessments:result", 2), url_function("assessments:growth", 1)
+    html = "".join(
+        f'<tr><th scope="row">{esc(row.school.name)}<br><span class="gw-small gw-muted">'
+        f"{esc(education.get(row.school.education_type, row.school.education_type))}</span></th>"
+        f"<td>{_route_cell(row, words, route_url)}</td><td>{_training_cell(row, words)}</td>"
+        f"<td>{_rounds_cell(row, words, result_url, growth_url)}</td><td>{_plan_cell(row, words, plan_url)}</td>"
+        f"<td>{_meeting_cell(row, words)}</td></tr>"
+        for row in rows
     )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)

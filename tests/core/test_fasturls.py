@@ -119,3 +119,14 @@ def test_the_template_tag_renders_what_djangos_renders(db):
         assert fast == django, source
     with pytest.raises(NoReverseMatch):
         Template("{% load fasturls %}{% url 'bestaat:niet' 1 %}").render(Context(context))
+
+
+def test_a_link_function_for_many_rows(db):
+    from core.fasturls import url_function
+
+    school_link, result_link = url_function("organisations:school", 1), url_function("assessments:result", 2)
+    for pk in (1, 7, 12345):
+        assert school_link(pk) == reverse("organisations:school", args=[pk])
+        assert result_link(pk, pk + 1) == reverse("assessments:result", args=[pk, pk + 1])
+    with pytest.raises(NoReverseMatch):
+        school_link(-1)
