@@ -321,8 +321,8 @@ def written_answers(round_: Round, accent_code: str) -> tuple[list[Written], lis
     round's sorted by text. None when the round shows no distribution (an anonymous round below
     MIN_ANONYMOUS_GROUP shown submissions). Two queries, whatever the number of participants or accents."""
     named = not round_.anonymous
-    participants = Participant.objects.filter(round=round_)
-    participants = list(participants.select_related("user") if named else participants)  # names: named only
+    queryset = Participant.objects.filter(round=round_)
+    participants = list(queryset.select_related("user") if named else queryset)  # names: named only
     shown, _waiting = _shown_set(round_, participants)
     if not (named or len(shown) >= MIN_ANONYMOUS_GROUP):
         return None
@@ -345,8 +345,8 @@ def summarise(
     consensus view, which loads the texts per accent on demand: written_answers)."""
     model = round_.model
     show_names = not round_.anonymous
-    participants = Participant.objects.filter(round=round_)
-    participants = list(participants.select_related("user") if show_names else participants)  # names: named only
+    queryset = Participant.objects.filter(round=round_)
+    participants = list(queryset.select_related("user") if show_names else queryset)  # names: named only
     names = {p.pk: p.user.display_name for p in participants} if show_names else {}
     submitted_ids, n_waiting = _shown_set(round_, participants)
     show_distribution = include_individual and (show_names or len(submitted_ids) >= MIN_ANONYMOUS_GROUP)
