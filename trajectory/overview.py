@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from core.fasturls import fast_reverse
+from core.fasturls import url_function
 from core.prepared import PreparedQuery, instances
 from organisations.models import Membership
 
@@ -201,19 +205,39 @@ def route_glance(trajectory, steps, user, *, today: datetime.date | None = None)
 
 
 _STATUS_LABELS = dict(StepStatus.choices)
+_STATUS_BADGES = {StepStatus.DONE: "gw-badge--ok", StepStatus.NOT_APPLICABLE: "gw-badge--info"}  # else: warn
 
 
 def with_row_texts(steps, school) -> None:
-    """What a step's row on the route page shows, worked out once per step rather than per table cell in the
-    template (a step can be in two tables: late or next, and its phase): its address, its dates ("3 nov 2026 –
-    12 jan 2027", as the date filter "j b Y" gives them) and its status in words."""
+    """A step's row on the route page as HTML (``step.cells``, the five cells; _step_table.html writes the <tr> around
+    them), made once per step rather than by template tags per cell (a step can be in two tables: late or next, and
+    its phase). The same markup the template made: the step's link and year, its dates ("3 nov 2026 – 12 jan 2027",
+    the date filter's "j b Y"), "Te laat", who, the time guidelines, the status in words and the note's start. Every
+    value escaped."""
     months = {n: str(name) for n, name in MONTHS_3.items()}
 
     def day(d) -> str:
         return f"{d.day} {months[d.month]} {d.year}"
 
     statuses = {value: str(label) for value, label in _STATUS_LABELS.items()}
+    late = escape(_("Te laat"))
+    link = url_function("trajectory:step", 2)
     for step in steps:
-        step.url = fast_reverse("trajectory:step", [school.pk, step.pk])
-        step.period = f"{day(step.start_date)} – {day(step.due_date)}"
-        step.status_label = statuses.get(step.status, step.status)
+        content = step.content
+        title = f'<a class="utrecht-link" href="{escape(link(school.pk, step.pk))}">{escape(content.title)}</a>'
+        if step.occurrence > 1:
+            title += f' <span class="gw-muted">({step.start_date.year})</span>'
+        if content.when:
+            title += f'<div class="gw-small gw-muted">{escape(content.when)}</div>'
+        period = escape(f"{day(step.start_date)} – {day(step.due_date)}")
+        if step.late:
+            period += f' <span class="gw-badge gw-badge--late">{late}</span>'
+        who = (step.owner.display_name if step.owner else "") or "–"
+        times = "<br>".join(escape(t) for t in content.time) if content.time else '<span class="gw-muted">–</span>'
+        badge = _STATUS_BADGES.get(step.status, "gw-badge--warn")
+        status = f'<span class="gw-badge {badge}">{escape(statuses.get(step.status, step.status))}</span>'
+        if step.note:
+            status += f'<div class="gw-small">{escape(Truncator(step.note).chars(120))}</div>'
+        step.cells = mark_safe(  # noqa: S308 (every value escaped above)
+            f'<th scope="row">{title}</th><td>{period}</td><td>{escape(who)}</td><td>{times}</td><td>{status}</td>'
+        )
