@@ -25,6 +25,11 @@ CASES = [
     ),
     ("bench_route.py", ["--staff", "12"], ["route page", "PDF overview"]),
     (
+        "bench_board.py",
+        ["--schools", "2"],
+        ["school page, demo (kartrekker)", "board page, demo board", "board page, 2 schools"],
+    ),
+    (
         "bench_growth.py",
         ["--schools", "2", "--years", "2", "--participants", "3"],
         ["growth page, member", "growth page, board", "board page"],
