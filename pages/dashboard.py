@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actionplans.models import OPEN_STATUSES, Action, Goal, Meeting, Term
@@ -30,7 +29,7 @@ from intake.summary import KartrekkerCount, LatestDecision, decision_of, newest_
 from leadership.content import load_content as load_checklist
 from leadership.models import Answer as ChecklistAnswer
 from leadership.models import ChecklistRound, ExtraItem
-from organisations.models import School
+from organisations.models import Membership, School
 from training.models import MISSED_STATUSES, Attendance, AttendanceStatus, TrainingSession
 from trajectory.models import Step, Trajectory
 from trajectory.overview import DashboardRoute, route_glance
@@ -39,17 +38,12 @@ from . import onboarding
 
 
 def _count(queryset, **filters):
-    """The number of rows of ``queryset`` (filtered on the outer school), as a subquery; 0 for none."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(school=OuterRef("pk"), **filters)
-            .order_by()
-            .values("school")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
-        output_field=IntegerField(),
+    """The number of rows of ``queryset`` (filtered on the outer school), as a subquery: SELECT COUNT(id) without a
+    GROUP BY (one row, 0 for none; the simplest for the database to plan)."""
+    return Subquery(
+        queryset.filter(school=OuterRef("pk"), **filters)
+        .order_by()
+        .values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     )
 
 
@@ -83,12 +77,12 @@ class NextSession:
 @dataclass(frozen=True)
 class SchoolFacts:
     plan: PlanGlance
-    onboarding: onboarding.Facts
+    onboarding: onboarding.Facts | None  # None: not asked (school_facts' parts)
     next_session: NextSession | None
-    kartrekkers: KartrekkerCount
+    kartrekkers: KartrekkerCount | None  # None: not asked
     latest_decision: LatestDecision | None
     route: Trajectory | None  # the school's route (only its id and training start loaded), None without one
-    checklist: Checklist
+    checklist: Checklist | None  # None: not asked
 
 
 @dataclass(frozen=True)
@@ -109,32 +103,43 @@ class Checklist:
 _CONVERSATION_FIELDS = ("pk", "kind", "decision", "last_date", "decided_at", "follow_up_date")
 
 
-def _facts_query(p):
-    """The school's one query (p: the placeholders school, user, today, now)."""
-    open_actions = Action.objects.alive().filter(status__in=OPEN_STATUSES)
-    goals = Goal.objects.alive()
-    upcoming_sessions = TrainingSession.objects.filter(date__gte=p.today)
-    session_order = ("date", "start_time", "id")
-    conversations = newest_first(Conversation.objects.filter(school=OuterRef("pk")))
-    annotations = {
-        "my_open": _count(open_actions, owner=p.user),
-        "my_overdue": _count(open_actions, owner=p.user, due_date__lt=p.today),
-        "overdue": _count(open_actions, due_date__lt=p.today),
-        "open_actions": _count(open_actions),
-        "n_goals": _count(goals),
-        "short_goals": _count(goals, term=Term.SHORT),
-        "last_meeting": _first(Meeting.objects.filter(date__lte=p.today), "date", "-date"),
-        "next_meeting": _first(Meeting.objects.filter(date__gt=p.today), "date", "date"),
-        "next_session_id": _first(upcoming_sessions, "pk", *session_order),
-        "next_session_title": _first(upcoming_sessions, "title", *session_order),
-        "next_session_date": _first(upcoming_sessions, "date", *session_order),
-        "route_id": _first(Trajectory.objects, "pk", "pk"),
-        "route_start": _first(Trajectory.objects, "training_start", "pk"),
-        **{f"conversation_{name}": Subquery(conversations.values(name)[:1]) for name in _CONVERSATION_FIELDS},
-        **onboarding.fact_annotations(p.now),
-        **_checklist_annotations(p.user),
-    }
-    return School.objects.filter(pk=p.school).annotate(**annotations).values(*annotations)
+ONBOARDING, INTAKE, CHECKLIST = "onboarding", "intake", "checklist"  # the parts only some roles see
+
+
+def _facts_builder(parts: frozenset):
+    def build(p):
+        """The school's one query (p: the placeholders school, user, today, and now for the onboarding part)."""
+        open_actions = Action.objects.alive().filter(status__in=OPEN_STATUSES)
+        goals = Goal.objects.alive()
+        upcoming_sessions = TrainingSession.objects.filter(date__gte=p.today)
+        session_order = ("date", "start_time", "id")
+        annotations = {
+            "my_open": _count(open_actions, owner=p.user),
+            "my_overdue": _count(open_actions, owner=p.user, due_date__lt=p.today),
+            "overdue": _count(open_actions, due_date__lt=p.today),
+            "open_actions": _count(open_actions),
+            "n_goals": _count(goals),
+            "short_goals": _count(goals, term=Term.SHORT),
+            "last_meeting": _first(Meeting.objects.filter(date__lte=p.today), "date", "-date"),
+            "next_meeting": _first(Meeting.objects.filter(date__gt=p.today), "date", "date"),
+            "next_session_id": _first(upcoming_sessions, "pk", *session_order),
+            "next_session_title": _first(upcoming_sessions, "title", *session_order),
+            "next_session_date": _first(upcoming_sessions, "date", *session_order),
+            "route_id": _first(Trajectory.objects, "pk", "pk"),
+            "route_start": _first(Trajectory.objects, "training_start", "pk"),
+        }
+        if ONBOARDING in parts:
+            annotations.update(onboarding.fact_annotations(p.now))
+        if INTAKE in parts:
+            conversations = newest_first(Conversation.objects.filter(school=OuterRef("pk")))
+            for name in _CONVERSATION_FIELDS:
+                annotations[f"conversation_{name}"] = Subquery(conversations.values(name)[:1])
+            annotations.setdefault("n_kartrekkers", _count(Membership.objects.filter(is_kartrekker=True)))
+        if CHECKLIST in parts:
+            annotations.update(_checklist_annotations(p.user))
+        return School.objects.filter(pk=p.school).annotate(**annotations).values(*annotations)
+
+    return build
 
 
 def _checklist_annotations(user):
@@ -151,20 +156,41 @@ def _checklist_annotations(user):
         "checklist_round_id": Subquery(newest.values("pk")[:1]),
         "checklist_round_title": Subquery(newest.values("title")[:1]),
         "checklist_extra_items": _count(ExtraItem.objects.filter(retired_at__isnull=True)),
-        "checklist_answered": Coalesce(
-            Subquery(answers.order_by().values("round").annotate(n=Count("pk")).values("n")[:1]),
-            0,
-            output_field=IntegerField(),
+        "checklist_answered": Subquery(
+            answers.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
         ),
     }
 
 
-FACTS = PreparedQuery(_facts_query, ints=("school", "user"), dates=("today",), datetimes=("now",))
+_FACTS: dict[frozenset, PreparedQuery] = {}  # per set of parts (a teamlid's page asks only the common part)
 
 
-def school_facts(school, user, *, today: datetime.date) -> SchoolFacts:
-    """What the school page shows about the school as a whole, in one query."""
-    row = FACTS.one(school=school.pk, user=user.pk, today=today, now=timezone.now())
+def _facts_query(parts: frozenset) -> PreparedQuery:
+    query = _FACTS.get(parts)
+    if query is None:
+        query = _FACTS[parts] = PreparedQuery(
+            _facts_builder(parts),
+            ints=("school", "user"),
+            dates=("today",),
+            datetimes=("now",) if ONBOARDING in parts else (),
+        )
+    return query
+
+
+def school_facts(
+    school, user, *, today: datetime.date, onboarding_part=True, intake_part=True, checklist_part=True
+) -> SchoolFacts:
+    """What the school page shows about the school as a whole, in one query; the parts only some roles see
+    ('Zo begin je', the voorgesprekken, the checklist for leidinggevenden) only when asked (else None)."""
+    parts = frozenset(
+        name
+        for name, wanted in ((ONBOARDING, onboarding_part), (INTAKE, intake_part), (CHECKLIST, checklist_part))
+        if wanted
+    )
+    values = {"school": school.pk, "user": user.pk, "today": today}
+    if ONBOARDING in parts:
+        values["now"] = timezone.now()
+    row = _facts_query(parts).one(**values)
     last = row["last_meeting"]
     plan = PlanGlance(
         goals=row["n_goals"],
@@ -185,7 +211,7 @@ def school_facts(school, user, *, today: datetime.date) -> SchoolFacts:
             pk=row["next_session_id"], title=row["next_session_title"], date=row["next_session_date"]
         )
     latest = None
-    if row["conversation_pk"] is not None:
+    if row.get("conversation_pk") is not None:
         latest = decision_of(
             conversation_id=row["conversation_pk"],
             kind=row["conversation_kind"],
@@ -199,22 +225,25 @@ def school_facts(school, user, *, today: datetime.date) -> SchoolFacts:
         [route] = instances(
             Trajectory, [{"id": row["route_id"], "school_id": school.pk, "training_start": row["route_start"]}]
         )
-    facts = onboarding.facts_from(row)
-    return SchoolFacts(
-        plan=plan,
-        onboarding=facts,
-        next_session=next_session,
-        kartrekkers=KartrekkerCount(count=facts.n_kartrekkers, minimum=load_profile().minimum_count),
-        latest_decision=latest,
-        route=route,
-        checklist=Checklist(
+    checklist = None
+    if CHECKLIST in parts:
+        started = row["checklist_round_id"] is not None
+        checklist = Checklist(
             round_id=row["checklist_round_id"],
             round_title=row["checklist_round_title"] or "",
-            answered=row["checklist_answered"] if row["checklist_round_id"] is not None else 0,
-            total=len(load_checklist().items) + row["checklist_extra_items"]
-            if row["checklist_round_id"] is not None
-            else 0,
-        ),
+            answered=row["checklist_answered"] if started else 0,
+            total=len(load_checklist().items) + row["checklist_extra_items"] if started else 0,
+        )
+    return SchoolFacts(
+        plan=plan,
+        onboarding=onboarding.facts_from(row) if ONBOARDING in parts else None,
+        next_session=next_session,
+        kartrekkers=KartrekkerCount(count=row["n_kartrekkers"], minimum=load_profile().minimum_count)
+        if "n_kartrekkers" in row
+        else None,
+        latest_decision=latest,
+        route=route,
+        checklist=checklist,
     )
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,12 +74,9 @@ class Facts:
     n_people: int  # members + open invitations
 
 
-def _count(queryset) -> Coalesce:
-    return Coalesce(
-        Subquery(queryset.order_by().values("school").annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
+def _count(queryset) -> Subquery:
+    """SELECT COUNT(id) as a subquery (one row, 0 for none)."""
+    return Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())))
 
 
 def fact_annotations(now) -> dict:

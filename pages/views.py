@@ -28,7 +28,14 @@ def school_dashboard(request, school_id):
     if acc.is_board_viewer:
         return redirect("organisations:board", board_id=acc.school.board_id)
     today = timezone.localdate()
-    facts = dashboard.school_facts(acc.school, request.user, today=today)
+    facts = dashboard.school_facts(
+        acc.school,
+        request.user,
+        today=today,
+        onboarding_part=acc.can_manage_members,
+        intake_part=acc.can_lead_intake,
+        checklist_part=acc.can_fill_leadership_checklist,
+    )
     rounds = dashboard.rounds(acc.school, request.user)
     return render(
         request,
@@ -41,7 +48,7 @@ def school_dashboard(request, school_id):
             "plan": facts.plan,
             "route": dashboard.route(facts, request.user, today=today),
             # 'Zo begin je' (pages/onboarding.py), prominent for the organisers while a first step is still open.
-            "onboarding_open": acc.can_manage_members and not onboarding.is_done(facts.onboarding),
+            "onboarding_open": facts.onboarding is not None and not onboarding.is_done(facts.onboarding),
             # The team training: the next session, and the sessions this person missed.
             "training": {
                 "next_session": facts.next_session,
