@@ -394,7 +394,12 @@ class Browser:
             keep_body=True,
         )
         if done.status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"login as {email} failed: status {done.status} {done.error} {done.body[:300]!r}")
+            kept = Path(tempfile.gettempdir()) / "bench_http_login_failed.html"
+            kept.write_bytes(done.body)
+            said = b" ".join(re.findall(rb'class="[^"]*(?:error|alert)[^"]*"[^>]*>\s*([^<]{1,300})', done.body))
+            raise RuntimeError(
+                f"login as {email} failed: status {done.status} {done.error} {said[:600]!r} (the page: {kept})"
+            )
 
 
 # --- measuring ----------------------------------------------------------------------------------------------------
@@ -520,6 +525,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
         for server in servers:
             server.prepare()
         seed = migrate_and_seed(args.database_url, tiny=args.quick)
+        if args.keep_database:  # who logs in where, for a profile or a second look at the kept database
+            kept = Path(tempfile.gettempdir()) / "bench_http_seed.json"
+            kept.write_text(json.dumps(seed, indent=1), encoding="utf-8")
+            print(f"kept database {_database_name(args.database_url)}; its seed (pages, people, password): {kept}")
         seeded_s = time.perf_counter() - started
         for server in servers:
             server.start()

@@ -209,6 +209,14 @@ def main() -> None:
 
         call_command("migrate", interactive=False, verbosity=0)
     data = seed(sizes)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Planner statistics, as autovacuum keeps them on a real database: without them PostgreSQL takes the
+            # freshly filled tables for nearly empty and plans nested loops (the board page's query: 19 ms, 1.6 ms
+            # after ANALYZE, on this data set).
+            cursor.execute("ANALYZE")
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(data, out, indent=1)
 
