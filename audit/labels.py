@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     "account.calendar_feed_created": _("Agenda-abonnement gemaakt"),
     "account.calendar_feed_revoked": _("Agenda-abonnement ingetrokken"),
+    # The read API for boards (api/)
+    "api_token.created": _("API-sleutel gemaakt"),
+    "api_token.revoked": _("API-sleutel ingetrokken"),
+    "api.called": _("Gegevens opgevraagd via de API"),
     # School and team
     "invitation.created": _("Uitnodiging verstuurd"),
     "invitation.accepted": _("Uitnodiging aangenomen"),

@@ -353,6 +353,11 @@ class BoardAccess:
         """Plan the board's training for new staff; see can_manage_board_training below."""
         return self.is_beheerder
 
+    @property
+    def can_manage_api_tokens(self) -> bool:
+        """Make and revoke the board's API tokens (api/, issue 16)."""
+        return self.is_beheerder
+
 
 def board_access(user, board_id, *needs: str) -> BoardAccess:
     """The user's access to a board (one query): 404 unless they follow it, 403 unless every capability named in
