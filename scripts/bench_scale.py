@@ -218,9 +218,14 @@ def queries_of(bench: Bench, database: str, user, url: str) -> list[dict]:
 
 
 def explain(sql: str) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of a captured query (on the current database); only SELECTs are run."""
-    if not sql.lstrip().upper().startswith("SELECT"):
-        return ["(not a SELECT: not explained)"]
+    """EXPLAIN (ANALYZE, BUFFERS) of a captured query (on the current database); only reads (SELECT, WITH ... SELECT
+    without a data-modifying clause) are run."""
+    head = sql.lstrip().upper()
+    reads = head.startswith("SELECT") or (
+        head.startswith("WITH") and not any(f" {verb} " in f" {head} " for verb in ("INSERT", "UPDATE", "DELETE"))
+    )
+    if not reads:
+        return ["(not a read: not explained)"]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return [line for (line,) in cursor.fetchall()]
