@@ -81,3 +81,24 @@ class NameForm(forms.Form):
         error_messages={"required": _("Vul je naam in."), "max_length": _("Gebruik maximaal %(limit_value)d tekens.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+
+class LanguageSelect(forms.Select):
+    """Each language's name in its own language, marked with ``lang`` for screen readers."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Taal"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "De taal van de pagina's en van de e-mails die je krijgt. De inhoud van het handboek blijft Nederlands."
+        ),
+        error_messages={"invalid_choice": _("Kies Nederlands of Engels.")},
+        widget=LanguageSelect,
+    )

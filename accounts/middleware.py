@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
@@ -48,3 +48,43 @@ class SessionTimeout:
             messages.info(request, _("Je was een tijd niet actief en bent daarom uitgelogd. Log opnieuw in."))
         else:
             messages.info(request, _("Je bent al lang ingelogd en daarom uitgelogd. Log opnieuw in."))
+
+
+def supported_language(code: str | None) -> str | None:
+    """``code`` when it is one of LANGUAGES, else None."""
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+class UserLanguage:
+    """The language of each request, placed after LocaleMiddleware and AuthenticationMiddleware: a logged-in person's
+    preference (``User.language``, from Mijn gegevens or the header's switch), else the language cookie the switch
+    sets (anonymous visitors, the login page), else Dutch (LANGUAGE_CODE). The browser's Accept-Language, which
+    LocaleMiddleware would follow, is not: the product is Dutch first and English by choice.
+
+    The cookie first, for every request (no query); the person's preference just before a view that needs a login
+    (whose user is loaded anyway). Public views (login, health checks, calendar feeds) keep the cookie's language and
+    never load a session for it; the switch and Mijn gegevens set the cookie with the preference, so they agree."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+        _activate(request, language)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            chosen = supported_language(getattr(user, "language", None))
+            if chosen:
+                _activate(request, chosen)
+        return None
+
+
+def _activate(request, language: str) -> None:
+    if translation.get_language() != language:
+        translation.activate(language)
+    request.LANGUAGE_CODE = language

@@ -38,6 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("platformbeheerder"), default=False)
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    # The language of the pages and of the mail one gets (accounts/middleware.py UserLanguage; the mail services
+    # render each message in it). Dutch unless the person chooses English.
+    language = models.CharField(_("taal"), max_length=8, choices=settings.LANGUAGES, default="nl")
 
     objects = UserManager()
 

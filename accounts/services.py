@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from core.errors import ServiceError
 from core.mail import queue_mail
 
 from . import throttle
@@ -43,6 +44,25 @@ def do_change_name(*, user, name: str, acting_user) -> None:
     user.name = name.strip()
     user.save(update_fields=["name"])
     record(action="account.name_changed", acting_user=acting_user, target=user, data={"changed": before != user.name})
+
+
+@transaction.atomic
+def do_set_language(*, user, language: str, acting_user) -> bool:
+    """Store the language of one's pages and mail (``User.language``, one of LANGUAGES); only one's own. Returns
+    whether it changed; a change is audited (the two language codes)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Die taal kennen we niet. Er is niets opgeslagen."))
+    if acting_user is None or acting_user.pk != user.pk:
+        raise ServiceError(_("Je kunt alleen je eigen taal kiezen."))
+    before = user.language
+    if before == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    record(
+        action="account.language_changed", acting_user=acting_user, target=user, data={"from": before, "to": language}
+    )
+    return True
 
 
 @transaction.atomic

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +16,8 @@ from django.views.decorators.http import require_POST
 from core.urls_safe import safe_local_path, safe_next
 
 from . import services, throttle
-from .forms import CodeRequestForm, CodeVerifyForm, NameForm, PasswordLoginForm
+from .forms import CodeRequestForm, CodeVerifyForm, LanguageForm, NameForm, PasswordLoginForm
+from .middleware import supported_language
 from .models import CalendarFeed
 
 SESSION_CODE_USER = "login_code_user_id"
@@ -97,12 +100,42 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _remember_language(response, language: str):
+    """The language cookie (as Django's set_language sets it): the login page and anonymous pages keep it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@login_not_required
+@require_POST
+def language_view(request):
+    """The header's language switch, for everyone: a cookie, and for a logged-in person also their preference (which
+    wins over the cookie, accounts.middleware.UserLanguage). Back to the page it was used on."""
+    language = supported_language(request.POST.get("language"))
+    if language is None:
+        message = _("Die taal kennen we niet. Kies Nederlands of English.")
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    if request.user.is_authenticated:
+        services.do_set_language(user=request.user, language=language, acting_user=request.user)
+    return _remember_language(redirect(_next_url(request)), language)
+
+
 def account_view(request):
     """Mijn gegevens: what Groeiwijzer keeps about you, your name, your password."""
     user = request.user
     password_form_class = PasswordChangeForm if user.has_usable_password() else SetPasswordForm
     which = request.POST.get("form") if request.method == "POST" else None
     name_form = NameForm(request.POST if which == "naam" else None, initial={"name": user.name})
+    language_form = LanguageForm(request.POST if which == "taal" else None, initial={"language": user.language})
     password_form = password_form_class(user, request.POST if which == "wachtwoord" else None)
     first_field = next(iter(password_form.fields.values()))
     first_field.widget.attrs.pop("autofocus", None)  # Django's form focuses itself; on this page the name comes first
@@ -115,6 +148,12 @@ def account_view(request):
         services.do_change_name(user=user, name=name_form.cleaned_data["name"], acting_user=user)
         messages.success(request, _("Je naam is opgeslagen."))
         return redirect("accounts:account")
+    if which == "taal" and language_form.is_valid():
+        language = language_form.cleaned_data["language"]
+        services.do_set_language(user=user, language=language, acting_user=user)
+        translation.activate(language)  # the message in the language just chosen
+        messages.success(request, _("Je taal is opgeslagen."))
+        return _remember_language(redirect("accounts:account"), language)
     if which == "wachtwoord" and password_form.is_valid():
         services.do_set_password(form=password_form, acting_user=user)
         update_session_auth_hash(request, password_form.user)  # stay logged in here; other sessions end
@@ -126,6 +165,7 @@ def account_view(request):
         "accounts/account.html",
         {
             "name_form": name_form,
+            "language_form": language_form,
             "password_form": password_form,
             "has_password": user.has_usable_password(),
             "memberships": memberships,

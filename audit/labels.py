@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     # Accounts and logging in
     "account.name_changed": _("Naam gewijzigd"),
+    "account.language_changed": _("Taal gewijzigd"),
     "account.password_set": _("Wachtwoord ingesteld"),
     "account.logged_in": _("Ingelogd"),
     "account.login_failed": _("Inloggen mislukt"),

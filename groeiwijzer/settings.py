@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguage",  # the language: a logged-in person's preference, else the cookie, else Dutch
     "core.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
@@ -137,8 +138,11 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600
 # session ends SESSION_COOKIE_AGE after its login, however active.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
 
+# Dutch first; English by choice only: the switch in the header (a cookie) or a person's preference in Mijn gegevens
+# (accounts.User.language, which wins when logged in; accounts/middleware.py UserLanguage). The browser's
+# Accept-Language is not followed: many Dutch teachers have an English browser.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands")]
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -422,7 +422,10 @@ def key_descriptions() -> dict[str, str]:
         "formaat": _("Naam en versie van dit bestandsformaat."),
         "gemaakt_op": _("Wanneer dit bestand is gemaakt (ISO 8601, UTC)."),
         "sleutels": _("Deze uitleg: wat elke sleutel bevat."),
-        "account": _("Je account: naam, werk-e-mailadres, rechten, wanneer aangemaakt en voor het laatst ingelogd."),
+        "account": _(
+            "Je account: naam, werk-e-mailadres, rechten, taal (nl of en), wanneer aangemaakt en voor het laatst "
+            "ingelogd."
+        ),
         ROUNDS_KEY: _(
             "Rondes van het Ontwikkelmodel waar je aan meedeed, met alleen jouw eigen antwoorden (antwoorden: "
             "groeifase per accent, 0 = weet ik niet; sterke punten; ontwikkeldoel) en jouw prioriteiten."
@@ -545,6 +548,7 @@ def collect_my_data(user) -> dict:
             "actief": user.is_active,
             "platformbeheerder": user.is_staff,
             "heeft_wachtwoord": user.has_usable_password(),
+            "taal": user.language,
             "aangemaakt_op": user.date_joined,
             "laatst_ingelogd": user.last_login,
         },

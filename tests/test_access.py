@@ -64,6 +64,8 @@ PUBLIC = {
     "accounts:code_verify": "test_code_verify_without_a_requested_code_goes_back_to_the_request",
     "organisations:invitation": "test_invitation_page_is_public",
     "accounts:logout": "test_logout_is_post_only_and_works_without_a_session",
+    # The header's language switch works before logging in too (tests/accounts/test_language.py for the rest).
+    "accounts:language": "test_language_switch_is_public",
     # A calendar client fetches it without a session: its secret token is the key (tests/pages/test_calendar_feed.py).
     "accounts:calendar_feed": "test_calendar_feed_is_public_with_its_token_only",
     # For load balancers: no login, no session, no data (core/health.py; tests/core/test_health.py).
@@ -1213,6 +1215,17 @@ def test_matrix_columns_are_the_cast():
             assert c.method == "post", f"{c.id}: {c.name} only accepts POST"
         if c.method == "post" and c.name not in {"accounts:logout"}:
             assert c.state is not None, f"{c.id}: a POST row needs a state snapshot (did a denied caller write?)"
+
+
+def test_language_switch_is_public(cast, client):
+    """Anyone may switch the language (a cookie); POST only; a logged-in person's own preference only."""
+    assert client.get(reverse("accounts:language")).status_code == 405
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": reverse("accounts:login")})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert response.cookies["django_language"].value == "en"
+    client.force_login(cast.teamlid, backend="accounts.backends.EmailBackend")
+    client.post(reverse("accounts:language"), {"language": "en"})
+    assert {u.pk for u in User.objects.filter(language="en")} == {cast.teamlid.pk}
 
 
 def test_logout_is_post_only_and_works_without_a_session(cast, client):
