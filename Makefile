@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2  # pytest-xdist processes (the machines have 2 cores); 0 runs everything in one process
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy messages lock ci bench bench-http soak backup restore clean
+.PHONY: run install install-dev test lint format migrations-check check-deploy messages compile-messages lock ci bench bench-http soak backup restore clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ install-dev: $(DEV_STAMP)
 # the port of `make run` (`make run PORT=8101`)
 PORT ?= 8000
 
-run: $(STAMP)  ## migrate, load demo data, serve on http://127.0.0.1:$(PORT) with the mail worker and the scheduler beside it
+run: $(STAMP) compile-messages  ## migrate, load demo data, serve on http://127.0.0.1:$(PORT) with the mail worker and the scheduler beside it
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo --port $(PORT)
 	$(PY) scripts/run_dev.py 127.0.0.1:$(PORT)
@@ -45,7 +45,7 @@ format: $(DEV_STAMP)
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: $(DEV_STAMP) lint migrations-check  ## lint + the whole test suite (browser tests skip without Chromium unless REQUIRE_BROWSER=1)
+test: $(DEV_STAMP) lint migrations-check compile-messages  ## lint + the whole test suite (browser tests skip without Chromium unless REQUIRE_BROWSER=1)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 check-deploy: $(STAMP)  ## manage.py check --deploy with production settings and throwaway secrets
@@ -55,9 +55,14 @@ check-deploy: $(STAMP)  ## manage.py check --deploy with production settings and
 	DATABASE_URL=sqlite:///$(CURDIR)/.check-deploy.sqlite3 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-messages: $(STAMP)  ## update and compile the Dutch/English message catalogues
-	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=static
-	$(PY) manage.py compilemessages --ignore=.venv
+# The msgids are the Dutch texts, so only English has a catalogue (locale/en/LC_MESSAGES/django.po, committed; the .mo
+# is compiled by `make run`, `make test` and the Dockerfile, not committed). README "Languages".
+messages: $(STAMP)  ## update the English catalogue from the code and templates (then fill its new entries), compile it
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
+	$(PY) scripts/merge_translations.py --compile
+
+compile-messages:  ## compile locale/*/LC_MESSAGES/*.po to .mo (pure Python, no gettext needed)
+	$(PY) scripts/merge_translations.py --compile
 
 lock:  ## recompile the lock files from requirements*.in (needs uv)
 	uv pip compile --python-version 3.12 --generate-hashes --quiet requirements.in -o requirements.lock

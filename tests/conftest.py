@@ -114,6 +114,23 @@ def build_cast() -> Cast:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """The English .mo, compiled from the committed .po when missing or stale (README "Languages")."""
+    from .i18n_helpers import compile_stale_catalogues
+
+    compile_stale_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    """A request in English leaves English active in the thread; the next test starts in Dutch again."""
+    yield
+    from django.utils import translation
+
+    translation.activate("nl")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
