@@ -243,20 +243,25 @@ def progress_sql(schools, *, today, school_year) -> tuple[str, list]:
         f"SELECT c.id AS plan_id, {', '.join(held_cols)} FROM counted c "  # noqa: S608
         f"LEFT JOIN {table(S)} ss ON ss.{col(S, 'plan')} = c.id GROUP BY c.id"
     )
+    # sess: the module sessions held by today of the counted plans, first and on their own (MATERIALIZED), so the
+    # attendance is read through its session index for these sessions only, never the whole country's attendance
+    params.append(day)
+    sess_sql = (
+        f"SELECT c.school_id AS school_id, ss.{col(S, 'id')} AS id, ss.{col(S, 'kind')} AS kind, "  # noqa: S608
+        f"ss.{col(S, 'group')} AS group_id FROM counted c JOIN {table(S)} ss ON ss.{col(S, 'plan')} = c.id "
+        f"WHERE ss.{col(S, 'date')} <= %s AND ss.{col(S, 'kind')} IN {in_list(list(MODULE_UNITS))}"
+    )
     # present: per school and person the modules attended at sessions of the school's plan they were expected at
     present_cols = ", ".join(
-        f"MAX(CASE WHEN ss.{col(S, 'kind')} IN {in_list(_kinds(unit))} THEN 1 ELSE 0 END) AS p{unit}" for unit in UNITS
+        f"MAX(CASE WHEN s.kind IN {in_list(_kinds(unit))} THEN 1 ELSE 0 END) AS p{unit}" for unit in UNITS
     )
-    params.extend([AttendanceStatus.PRESENT, day])
-    modules = in_list(list(MODULE_UNITS))
+    params.append(AttendanceStatus.PRESENT)
     present_sql = (
-        f"SELECT c.school_id AS school_id, a.{col(A, 'user')} AS user_id, {present_cols} FROM counted c "  # noqa: S608
-        f"JOIN {table(S)} ss ON ss.{col(S, 'plan')} = c.id "
-        f"JOIN {table(A)} a ON a.{col(A, 'session')} = ss.{col(S, 'id')} "
-        f"WHERE a.{col(A, 'status')} = %s AND ss.{col(S, 'date')} <= %s AND ss.{col(S, 'kind')} IN {modules} "
-        f"AND (ss.{col(S, 'group')} IS NULL OR EXISTS ("
-        f"SELECT 1 FROM {table(members)} g WHERE g.{q('traininggroup_id')} = ss.{col(S, 'group')} "
-        f"AND g.{q('user_id')} = a.{col(A, 'user')})) GROUP BY c.school_id, a.{col(A, 'user')}"
+        f"SELECT s.school_id AS school_id, a.{col(A, 'user')} AS user_id, {present_cols} FROM sess s "  # noqa: S608
+        f"JOIN {table(A)} a ON a.{col(A, 'session')} = s.id "
+        f"WHERE a.{col(A, 'status')} = %s AND (s.group_id IS NULL OR EXISTS ("
+        f"SELECT 1 FROM {table(members)} g WHERE g.{q('traininggroup_id')} = s.group_id "
+        f"AND g.{q('user_id')} = a.{col(A, 'user')})) GROUP BY s.school_id, a.{col(A, 'user')}"
     )
     # board: per team member the modules attended at a board's training for new staff (that school year or later)
     BA, BP, BT, BS = BoardAttendance, BoardTrainingParticipant, BoardTraining, BoardTrainingSession
@@ -280,7 +285,8 @@ def progress_sql(schools, *, today, school_year) -> tuple[str, list]:
     sql = (
         f"WITH counted(id, school_id, school_year) AS ({counted_sql}), "  # noqa: S608
         f"team(id, school_id, user_id, joined_day) AS ({team_sql}), "
-        f"held AS ({held_sql}), present AS ({present_sql}), board AS ({board_sql}) "
+        f"held AS ({held_sql}), sess AS MATERIALIZED ({sess_sql}), present AS ({present_sql}), "
+        f"board AS ({board_sql}) "
         f"SELECT c.school_id AS school_id, c.school_year AS school_year, h.begun AS begun, COUNT(t.id) AS team, "
         f"SUM(CASE WHEN t.id IS NOT NULL AND ({missing} OR {late}) THEN 1 ELSE 0 END) AS still "
         f"FROM counted c JOIN held h ON h.plan_id = c.id "
