@@ -172,8 +172,11 @@ class PreparedQuery:
         sql, slots, compiler, names = prepared
         with connection.cursor() as cursor:
             cursor.execute(sql, self._params(connection, slots, values))
-            fetched = cursor.fetchall()
-        return self._dicts(fetched, compiler, names)
+            return self._dicts(cursor.fetchall(), compiler, self._names(names, cursor))
+
+    def _names(self, names, cursor) -> list[str]:
+        """The rows' keys: the queryset's selected names (PreparedSQL: the cursor's column names)."""
+        return names
 
     def _run_unprepared(self, values: dict) -> list[dict]:
         return list(self._queryset(values))
@@ -208,19 +211,10 @@ class PreparedSQL(PreparedQuery):
         sql, params = self.build(SimpleNamespace(**values))
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
-            return self._dicts(cursor.fetchall(), None, [c[0] for c in cursor.description])
+            return self._dicts(cursor.fetchall(), None, self._names(None, cursor))
 
-    def rows(self, **values) -> list[dict]:
-        if set(values) != set(self.kinds):
-            raise TypeError(f"expected the values {sorted(self.kinds)}, got {sorted(values)}")
-        connection = connections[self.using]
-        prepared = self._get_prepared(connection, values)
-        if prepared is None:
-            return self._run_unprepared(values)
-        sql, slots, _compiler, _names = prepared
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self._params(connection, slots, values))
-            return self._dicts(cursor.fetchall(), None, [c[0] for c in cursor.description])
+    def _names(self, names, cursor) -> list[str]:
+        return [c[0] for c in cursor.description]
 
     def _dicts(self, fetched, compiler, names) -> list[dict]:
         rows = [dict(zip(names, row, strict=True)) for row in fetched]

@@ -56,6 +56,7 @@ FIFTY_BOARD = 50
 STAFF = (10, 60, 20)  # triangular: least, most, most often
 TRAINER_SCHOOLS = 15  # an external trainer works for about this many schools of a region
 TZ = ZoneInfo(settings.TIME_ZONE)
+USER_LANGUAGE = User._meta.get_field("language").default
 
 # In the order they are written: every foreign key points at a table written before (or at the same one).
 MODELS: list[type[models.Model]] = [
@@ -418,7 +419,7 @@ class Country:
     def rng(self, *key) -> random.Random:
         return random.Random(f"{self.seed}:{':'.join(map(str, key))}")
 
-    # people
+    # people (USER_LANGUAGE: the field's default, Dutch)
 
     def user(self, local: str, name: str, joined: datetime.datetime) -> int:
         t = self.w[User]
@@ -433,6 +434,7 @@ class Country:
             is_active=True,
             is_staff=False,
             date_joined=joined,
+            language=USER_LANGUAGE,
         )
 
     def email(self, user_id: int) -> str:
