@@ -22,7 +22,7 @@ from .outcomes.fixtures import outcomes_fixture  # noqa: F401  (the `outcomes` f
 from .training.board_fixtures import board_training  # noqa: F401  (for every matrix over all rows)
 
 # Fixtures of the other apps, in their own modules.
-pytest_plugins = ["tests.trajectory_fixtures"]
+pytest_plugins = ["tests.trajectory_fixtures", "tests.oidc_fixtures"]
 
 
 @dataclass
