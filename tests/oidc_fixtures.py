@@ -44,6 +44,10 @@ Example, a test of the login through allauth (the client id and redirect URI are
         back = idp.authorize(response["Location"], "sara", "wachtwoord")
         response = client.get(back)  # the app's callback exchanges the code at idp's token endpoint
 
+`tests/conftest.py` loads this module (`pytest_plugins`), so every test folder has the fixtures: do not import them
+into a test module (a module that does gets a second provider of its own). The provider stops by itself when the test
+process that started it is gone, so a killed run leaves none behind.
+
 The fixture skips (with the reason) only when the provider cannot run here at all: django-oauth-toolkit not
 installed, or no 127.0.0.1 to listen on. Any other start-up failure fails, with the provider's log.
 """
