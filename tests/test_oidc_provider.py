@@ -24,6 +24,7 @@ CLIENT_ID = "groeiwijzer-test"
 CLIENT_SECRET = "geheim-" + "x" * 30
 REDIRECT_URI = "http://127.0.0.1:9/accounts/oidc/test/login/callback/"  # never opened: the test reads the redirect
 LOGGED_OUT_URI = "http://127.0.0.1:9/uitgelogd/"
+SCOPE = "openid email profile"
 
 
 @pytest.fixture
@@ -39,12 +40,12 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-def authorization_url(idp, *, challenge: str | None, nonce="nonce-123", state="state-456") -> str:
+def authorization_url(idp, *, challenge: str | None, nonce="nonce-123", state="state-456", scope=SCOPE) -> str:
     params = {
         "response_type": "code",
         "client_id": CLIENT_ID,
         "redirect_uri": REDIRECT_URI,
-        "scope": "openid email profile",
+        "scope": scope,
         "state": state,
         "nonce": nonce,
     }
@@ -136,6 +137,22 @@ def test_add_user_keeps_a_given_sub_and_the_unverified_email(idp):
     assert (claims["sub"], claims["email"], claims["email_verified"]) == ("entree-olga-1", "olga@vreemde.test", False)
     # Updating keeps the sub.
     assert idp.add_user("olga", "wachtwoord-3", "olga@vreemde.test") == "entree-olga-1"
+
+
+def test_the_claims_follow_the_scopes_and_client_secret_post_works(idp):
+    code, verifier = log_in(idp, scope="openid")
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": verifier,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    response = requests.post(idp.discovery()["token_endpoint"], data=data, timeout=10)
+    assert response.status_code == 200, response.text
+    claims = verified_claims(idp, response.json()["id_token"])
+    assert claims["sub"] and not {"email", "email_verified", "name"} & set(claims)
 
 
 def test_an_expired_id_token_is_really_expired(idp):
