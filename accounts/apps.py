@@ -10,5 +10,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .services import start_session_clock
+        from .sso import link_pending_on_login
 
         user_logged_in.connect(start_session_clock, dispatch_uid="accounts.start_session_clock")
+        # A login of ours in a session where a school account waits to be linked links it (accounts/sso.py).
+        user_logged_in.connect(link_pending_on_login, dispatch_uid="accounts.sso.link_pending_on_login")

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import sso, throttle
 
 
 class EmailField(forms.EmailField):
@@ -55,6 +55,10 @@ class PasswordLoginForm(forms.Form):
             raise forms.ValidationError(
                 _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze, of log in met een code.")
             )
+        refused = sso.password_login_refusal(self.request, self.user)  # the school requires single sign-on
+        if refused:
+            self.user = None
+            raise forms.ValidationError(refused)
         return data
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.urls_safe import safe_local_path, safe_next
 
-from . import services, throttle
+from . import services, sso, throttle
 from .forms import CodeRequestForm, CodeVerifyForm, LanguageForm, NameForm, PasswordLoginForm
 from .middleware import supported_language
 from .models import CalendarFeed
@@ -55,7 +55,9 @@ def code_request_view(request):
     form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        user = services.do_request_login_code(email=email)
+        # A school that requires single sign-on may switch the code off: then a mail says how to log in instead.
+        refused = sso.code_login_refused(email=email, request=request)
+        user = None if refused else services.do_request_login_code(email=email)
         # A known address costs more work (a code, a mail in the queue) than an unknown one: the answer waits until
         # LOGIN_CODE_MIN_SECONDS have passed either way, so its timing does not tell who has an account.
         _wait_until(started, settings.LOGIN_CODE_MIN_SECONDS)
@@ -95,7 +97,9 @@ def code_verify_view(request):
 @login_not_required
 @require_POST
 def logout_view(request):
+    offer = sso.logout_offer(request)  # logged in with a school account: offer to log out there too
     services.do_log_out(request=request)
+    sso.remember_logout_offer(request, offer)
     messages.info(request, _("Je bent uitgelogd."))
     return redirect("accounts:login")
 

@@ -29,6 +29,11 @@ ACTION_LABELS = {
     "account.notifications_changed": _("Keuze van e-mails gewijzigd"),
     "account.calendar_feed_created": _("Agenda-abonnement gemaakt"),
     "account.calendar_feed_revoked": _("Agenda-abonnement ingetrokken"),
+    # Single sign-on with a school account (accounts/sso.py)
+    "account.sso_linked": _("Schoolaccount gekoppeld"),
+    "account.sso_pending": _("Schoolaccount wacht op koppeling"),
+    "account.sso_refused": _("Inloggen met schoolaccount geweigerd"),
+    "account.login_refused": _("Inloggen geweigerd: de school vraagt om het schoolaccount"),
     # The read API for boards (api/)
     "api_token.created": _("API-sleutel gemaakt"),
     "api_token.revoked": _("API-sleutel ingetrokken"),
@@ -46,6 +51,8 @@ ACTION_LABELS = {
     "school.deleted": _("School verwijderd"),
     "school.created": _("School toegevoegd door het bestuur"),
     "school.updated": _("Gegevens van de school gewijzigd door het bestuur"),
+    "school.sso_changed": _("Manier van inloggen voor het team gewijzigd"),
+    "board.sso_changed": _("Manier van inloggen voor de scholen van het bestuur gewijzigd"),
     "school.schoolleiding_invited": _("Schoolleiding uitgenodigd door het bestuur"),
     # Rounds of the Ontwikkelmodel
     "round.created": _("Ronde geopend"),

@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from accounts import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +33,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Single sign-on with a school account (issue 16): allauth only for the OpenID Connect login (accounts/sso.py);
+    # its own account pages are not used (the password, e-mail code and second step stay ours)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "organisations",
     "audit",
@@ -61,6 +70,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
     "django_otp.middleware.OTPMiddleware",
     "accounts.twofactor_middleware.SecondFactorRequired",  # the second step after every login
+    "allauth.account.middleware.AccountMiddleware",  # allauth's request context (single sign-on)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -186,6 +196,31 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+
+# Single sign-on (accounts/sso.py, accounts/sso_settings.py): Entree Federatie, SURFconext and Microsoft Entra ID,
+# each switched on by SSO_<NAME>_CLIENT_ID, _SECRET and _ISSUER; allauth speaks OpenID Connect (PKCE, discovery, the
+# ID token's checks), the rules and the login are ours. Nobody signs up through allauth; an e-mail claim alone never
+# logs in (SOCIALACCOUNT_EMAIL_AUTHENTICATION off); no tokens are stored.
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login page's buttons post (CSRF); a GET shows a page with the button
+try:
+    SSO_APPS = sso_settings.apps_from_env(os.environ)
+except sso_settings.SSOConfigError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+SOCIALACCOUNT_PROVIDERS = sso_settings.socialaccount_providers(SSO_APPS)
+# The login button posts to us and we redirect to the provider: Chromium checks that redirect against form-action.
+SECURE_CSP["form-action"] = [CSP.SELF, *sso_settings.form_action_origins(SSO_APPS)]
 
 # Invitations are valid for 7 days; one-time login codes for 15 minutes.
 INVITATION_VALID_DAYS = 7

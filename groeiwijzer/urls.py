@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import accounts.sso_urls
 import accounts.urls
 import assessments.urls
 import core.health
@@ -32,5 +33,8 @@ urlpatterns = [
     path("", include("research.urls")),
     path("", include("notifications.urls")),
     path("", include((pages.urls.audit_urlpatterns, "audit"))),
+    # Single sign-on (issue 16): allauth's OpenID Connect login and callback under /sso/oidc/<provider id>/, with
+    # allauth's own URL names (it reverses them); allauth's account pages are not included.
+    path("", include(accounts.sso_urls.urlpatterns)),
     path("beheer/", admin.site.urls),
 ]

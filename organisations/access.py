@@ -231,6 +231,11 @@ class SchoolAccess:
     def can_manage_research(self) -> bool:
         return self.has_role(Role.SCHOOLLEIDING)
 
+    # Single sign-on (organisations/sso.py): the schoolleiding decides how the team logs in.
+    @property
+    def can_manage_sso(self) -> bool:
+        return self.has_role(Role.SCHOOLLEIDING)
+
     # A school that leaves (pages/leaving.py): its schoolleiding exports all data and deletes the school.
     @property
     def can_close_school(self) -> bool:
@@ -351,6 +356,11 @@ class BoardAccess:
     @property
     def can_manage_board_training(self) -> bool:
         """Plan the board's training for new staff; see can_manage_board_training below."""
+        return self.is_beheerder
+
+    @property
+    def can_manage_board_sso(self) -> bool:
+        """Require single sign-on for all the board's schools (organisations/sso.py)."""
         return self.is_beheerder
 
     @property

@@ -25,6 +25,9 @@ class Board(models.Model):
         verbose_name=_("bestuursleden"),
         through="BoardMember",
     )
+    # Single sign-on (accounts/sso.py, organisations/sso.py): every member of the board's schools (and the board's own
+    # members) logs in with their school account, not with a password. Switched by the board's beheerder; audited.
+    sso_required = models.BooleanField(_("inloggen met schoolaccount verplicht"), default=False)
 
     class Meta:
         verbose_name = _("schoolbestuur")
@@ -87,6 +90,11 @@ class School(models.Model):
     # Opt-in (research/benchmark.py, issue 13): the school compares its agreed phases with those of other schools
     # of its onderwijstype, and only then do its own agreed phases count in theirs. Off by default.
     benchmark_opt_in = models.BooleanField(_("vergelijken met andere scholen"), default=False)
+    # Single sign-on (organisations/sso.py): the members log in with their school account, not with a password; with
+    # ``sso_code_fallback`` off not with the e-mail code either. Switched by the schoolleiding (or the board's
+    # beheerder); audited. Platform admins are exempt.
+    sso_required = models.BooleanField(_("inloggen met schoolaccount verplicht"), default=False)
+    sso_code_fallback = models.BooleanField(_("inloggen met een code per e-mail blijft mogelijk"), default=True)
 
     class Meta:
         verbose_name = _("school")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 
 app_name = "organisations"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("scholen/<int:school_id>/team/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("scholen/<int:school_id>/team/<int:membership_id>/verwijderen/", views.member_remove, name="member_remove"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
+    # How the team logs in: single sign-on required, the e-mail code as fallback (organisations/sso.py).
+    path("scholen/<int:school_id>/inloggen/", sso_views.school_sso, name="school_sso"),
+    path("besturen/<int:board_id>/inloggen/", sso_views.board_sso, name="board_sso"),
     # A board's schools, managed by its beheerder (issue 14).
     path("besturen/<int:board_id>/scholen/", views.board_schools, name="board_schools"),
     path("besturen/<int:board_id>/scholen/nieuw/", views.board_school_new, name="board_school_new"),

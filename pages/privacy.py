@@ -9,7 +9,8 @@ address you sent it to); audit rows only where you acted, without other people's
 
 Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
 stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
-inactive; memberships, board memberships, login codes, sessions, second-factor devices, e-mail preferences and the
+inactive; memberships, board memberships, login codes, sessions, second-factor devices, linked school accounts
+(single sign-on), e-mail preferences and the
 record of mails sent (notifications), calendar subscriptions (accounts.CalendarFeed), leadership answers
 (visible to their author only) and every participation never submitted (drafts, in any round, also closed ones:
 a draft never counted) are removed, and mail to the old address that is still waiting in the queue (django-tasks-db
@@ -117,6 +118,26 @@ PARTS: tuple[Part, ...] = (
         ("created_at", "revoked_at"),
         gettext_lazy(
             "Links voor je agenda-abonnement: wanneer gemaakt en ingetrokken (de geheime link zelf bewaren we nooit)."
+        ),
+    ),
+    P(
+        "schoolaccounts",
+        "socialaccount.SocialAccount",
+        ("user",),
+        ("provider", "uid", "date_joined", "last_login"),
+        gettext_lazy(
+            "Schoolaccounts (zoals Entree Federatie) die aan je account gekoppeld zijn: welke inlogdienst, je kenmerk "
+            "daar (sub) en wanneer gekoppeld en voor het laatst gebruikt."
+        ),
+    ),
+    P(
+        "e_mailadressen_inlogmodule",
+        "account.EmailAddress",
+        ("user",),
+        ("email", "verified", "primary"),
+        gettext_lazy(
+            "E-mailadressen in de module voor inloggen met een schoolaccount (meestal leeg: je werk-e-mailadres staat "
+            "bij je account)."
         ),
     ),
     P(
@@ -640,6 +661,9 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data
     for model in _otp_device_models():
         model._base_manager.filter(user=user).delete()
+    # Linked school accounts (single sign-on, accounts/sso.py): the link and the provider's identifier go.
+    apps.get_model("socialaccount.SocialAccount").objects.filter(user=user).delete()
+    apps.get_model("account.EmailAddress").objects.filter(user=user).delete()
     # outcomes.Respondent: nothing to delete. It holds no user, only a keyed hash (outcomes/models.py), and it keeps
     # the survey's count whole and the person from answering twice.
     # Drafts never counted: every participation not submitted goes, in open and closed rounds alike.

@@ -71,6 +71,10 @@ PUBLIC = {
     # For load balancers: no login, no session, no data (core/health.py; tests/core/test_health.py).
     "health_live": "test_health_endpoints_are_public",
     "health_ready": "test_health_endpoints_are_public",
+    # Single sign-on (accounts/sso_views.py): the login with a school account starts and comes back before anyone is
+    # logged in; the flow and its refusals are in tests/accounts/test_sso.py and test_sso_flow.py.
+    "openid_connect_login": "test_sso_pages_are_public",
+    "openid_connect_callback": "test_sso_pages_are_public",
 }
 
 
@@ -1162,6 +1166,20 @@ def test_calendar_feed_is_public_with_its_token_only(client, cast):
     assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
     client.force_login(cast.teamlid, backend="accounts.backends.EmailBackend")
     assert client.get(reverse("accounts:calendar_feed", args=["B" * 43])).status_code == 404
+
+
+def test_sso_pages_are_public(client, cast, settings):
+    """The start page of a configured provider for everyone; a callback without a login in progress is refused in
+    Dutch (no state in the session) and logs no one in; an unknown provider is a 404."""
+    from tests.sso_helpers import PROVIDER_ID, configure
+
+    configure(settings, "https://entree.test/openid")
+    assert client.get(reverse("openid_connect_login", args=[PROVIDER_ID])).status_code == 200
+    response = client.get(reverse("openid_connect_callback", args=[PROVIDER_ID]) + "?code=x&state=y")
+    assert response.status_code == 400
+    assert "Deze inlogpoging is al gebruikt of verlopen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("openid_connect_login", args=["onbekend"])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["health_live", "health_ready"])
