@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "outcomes",  # Opbrengsten: the yearly team questionnaire (anonymous tallies only)
     "research",  # across schools: the opt-in benchmark and the research export with consent
     "notifications",  # mail that arrives by itself: events and daily reminders, each person's choice per kind
+    "api",  # on top beside pages: the read API for boards (/api/v1/, django-ninja) and the board's API tokens
     "pages",  # on top: the pages that combine apps, the AVG export and erasure, `demo`; last (pages/admin.py)
 ]
 

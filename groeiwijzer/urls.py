@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("research.urls")),
     path("", include("notifications.urls")),
     path("", include((pages.urls.audit_urlpatterns, "audit"))),
+    path("", include("api.urls")),  # the read API for boards (/api/v1/) and the board's API tokens (issue 16)
     # Single sign-on (issue 16): allauth's OpenID Connect login and callback under /sso/oidc/<provider id>/, with
     # allauth's own URL names (it reverses them); allauth's account pages are not included.
     path("", include(accounts.sso_urls.urlpatterns)),

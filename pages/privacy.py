@@ -121,6 +121,16 @@ PARTS: tuple[Part, ...] = (
         ),
     ),
     P(
+        "api_sleutels",
+        "api.ApiToken",
+        ("created_by", "revoked_by"),
+        ("board_id", "board__name", "name", "prefix", "created_at", "expires_on", "revoked_at"),
+        gettext_lazy(
+            "API-sleutels van een bestuur die je maakte (created_by) of introk (revoked_by): naam, begin, wanneer "
+            "gemaakt, geldig tot en ingetrokken (de sleutel zelf bewaren we nooit)."
+        ),
+    ),
+    P(
         "schoolaccounts",
         "socialaccount.SocialAccount",
         ("user",),

@@ -57,6 +57,23 @@ LOGIN = "login"
 WHO = ("schoolleider", "kartrekker", "werkgroeplid", "teamlid", "trainer", "board_member", "outsider", "anonymous")
 MISSING_ID = 987_654_321
 
+# The read API for boards (issue 16): its URL names under api:v1 (the endpoints, the OpenAPI document, the root).
+API_NAMES = (
+    "openapi-json",
+    "api-root",
+    "boards",
+    "board",
+    "schools",
+    "school",
+    "route",
+    "rounds",
+    "round",
+    "goals",
+    "actions",
+    "training",
+    "growth",
+    "outcomes",
+)
 # Views anyone may open without logging in, with the tests that cover them (see the end of this file).
 PUBLIC = {
     "accounts:login": "test_login_pages_are_public",
@@ -75,6 +92,9 @@ PUBLIC = {
     # logged in; the flow and its refusals are in tests/accounts/test_sso.py and test_sso_flow.py.
     "openid_connect_login": "test_sso_pages_are_public",
     "openid_connect_callback": "test_sso_pages_are_public",
+    # The read API for boards (issue 16): a board's token instead of a session; a call without one is a 401, another
+    # board's ids a 404. Its own matrix: tests/api/test_api_access.py (every endpoint, every kind of token).
+    **{f"api:v1:{name}": "test_the_api_answers_by_its_token_not_by_a_session" for name in API_NAMES},
 }
 
 
@@ -1180,6 +1200,28 @@ def test_sso_pages_are_public(client, cast, settings):
     assert "Deze inlogpoging is al gebruikt of verlopen" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("openid_connect_login", args=["onbekend"])).status_code == 404
+
+
+def test_the_api_answers_by_its_token_not_by_a_session(client, cast):
+    """The read API for boards (issue 16) never sends anyone to the login page: without a board's token every endpoint
+    is a 401 in JSON, for a logged-in person too (a session opens nothing); the OpenAPI document is public, the root a
+    404. Every endpoint with every kind of token: tests/api/test_api_access.py."""
+    ids = {"board_id": cast.board.pk, "school_id": cast.school.pk, "round_id": cast.closed_round.pk}
+    api_names = {name for name, _ in our_url_patterns() if (name or "").startswith("api:v1:")}
+    assert {name.removeprefix("api:v1:") for name in api_names} == set(API_NAMES)
+    for name, pattern in our_url_patterns():
+        if name not in api_names:
+            continue
+        url = reverse(name, kwargs={k: v for k, v in ids.items() if k in pattern.pattern.converters})
+        expected = {"api:v1:openapi-json": 200, "api:v1:api-root": 404}.get(name, 401)
+        for who in ("anonymous", "board_member"):
+            if who == "board_member":
+                client.force_login(cast.board_member, backend="accounts.backends.EmailBackend")
+            response = client.get(url)
+            assert response.status_code == expected, (who, url, response.status_code)
+            if expected == 401:
+                assert response.json()["detail"].startswith("Authentication required"), url
+        client.logout()
 
 
 @pytest.mark.parametrize("name", ["health_live", "health_ready"])

@@ -34,6 +34,9 @@ LAYERS: list[set[str]] = [
     {"notifications"},
     {"pages"},  # the pages that combine apps: home, school dashboard, board page, a round's result with the plan's
     # follow-up, the audit log pages, AVG export and erasure, a school's leaving, the `demo` command
+    # the read API for boards (issue 16) and its tokens: reads the board page's figures (pages.board_overview) and
+    # the domain apps' own read functions; nothing imports it (the project includes its URLs by name)
+    {"api"},
     {"groeiwijzer"},  # the project: settings, URLs (everything), the daily scheduler, the task admin
 ]
 LAYER = {package: level for level, group in enumerate(LAYERS) for package in group}
@@ -121,8 +124,14 @@ def test_no_cycle_between_packages():
 
 
 def test_nothing_imports_the_pages_on_top():
-    importers = sorted({a for (a, b) in import_edges() if b == "pages"} - {"groeiwijzer"})
-    assert not importers, f"Only the project may import pages/: {importers}"
+    """Only the project, and the API above the pages (it serves the board page's figures, pages.board_overview)."""
+    importers = sorted({a for (a, b) in import_edges() if b == "pages"} - {"groeiwijzer", "api"})
+    assert not importers, f"Only the project and api/ may import pages/: {importers}"
+
+
+def test_nothing_imports_the_api():
+    importers = sorted({a for (a, b) in import_edges() if b == "api"})
+    assert not importers, f"Nothing may import api/ (groeiwijzer/urls.py includes api.urls by name): {importers}"
 
 
 def test_the_check_sees_an_upward_import(tmp_path):
