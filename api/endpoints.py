@@ -118,8 +118,11 @@ def board_of(request, board_id: int) -> Board:
 
 
 def school_of(board: Board, school_id: int | None) -> School | None:
-    if school_id is None:
-        return None
+    """The school of the ``school`` filter (None without one), or 404 for a school of another board or none."""
+    return None if school_id is None else board_school(board, school_id)
+
+
+def board_school(board: Board, school_id: int) -> School:
     school = School.objects.filter(board=board, pk=school_id).first()
     if school is None:
         raise Http404
@@ -248,7 +251,7 @@ def school(request, board_id: int = BoardId, school_id: int = SchoolId):
 def route(request, board_id: int = BoardId, school_id: int = SchoolId):
     """The school's route: its current phase, every step with its dates and status, the late steps."""
     only(request)
-    school = school_of(board_of(request, board_id), school_id)
+    school = board_school(board_of(request, board_id), school_id)
     trajectory = Trajectory.objects.filter(school=school).first()
     if trajectory is None:
         return {"school_id": school.pk, "has_route": False, "training_start": None, "phase": None}
@@ -445,7 +448,7 @@ def growth(request, board_id: int = BoardId, school_id: int = SchoolId):
     """The school's growth over its closed rounds, oldest first: the agreed phase of every accent in each round (the
     board's view of the growth page: agreed phases only, no distributions)."""
     only(request)
-    school = school_of(board_of(request, board_id), school_id)
+    school = board_school(board_of(request, board_id), school_id)
     g = school_growth(school, include_individual=False)
     return {
         "school_id": school.pk,

@@ -81,5 +81,5 @@ def lookup(token: str) -> Lookup:
     if api_token.is_revoked:
         return Lookup(None, "This token has been revoked.")
     if api_token.is_expired():
-        return Lookup(None, f"This token expired after {api_token.expires_on.isoformat()}.")
+        return Lookup(None, f"This token expired after {api_token.expires_on}.")  # ISO date
     return Lookup(api_token)
