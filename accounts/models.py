@@ -40,7 +40,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     # The language of the pages and of the mail one gets (accounts/middleware.py UserLanguage; the mail services
     # render each message in it). Dutch unless the person chooses English.
-    language = models.CharField(_("taal"), max_length=8, choices=settings.LANGUAGES, default="nl")
+    # db_default too: rows written by code that does not know the column yet (an older release, a migration test) get it
+    language = models.CharField(_("taal"), max_length=8, choices=settings.LANGUAGES, default="nl", db_default="nl")
 
     objects = UserManager()
 

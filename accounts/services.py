@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import record
 from core.errors import ServiceError
-from core.mail import queue_mail
+from core.mail import in_language, queue_mail
 
 from . import throttle
 from .models import LoginCode
@@ -85,14 +85,14 @@ def do_request_login_code(*, email: str):
     if user is None or LoginCode.recently_issued(user) >= settings.LOGIN_CODES_PER_HOUR:
         return None
     login_code, code = LoginCode.issue(user)
-    body = render_to_string(
-        "accounts/email/login_code.txt", {"user": user, "code": code, "minutes": settings.LOGIN_CODE_VALID_MINUTES}
-    )
+    with in_language(user.language):  # the mail in the person's own language
+        subject = _("Je inlogcode voor Groeiwijzer TSO")
+        body = render_to_string(
+            "accounts/email/login_code.txt", {"user": user, "code": code, "minutes": settings.LOGIN_CODE_VALID_MINUTES}
+        )
     # Queued on commit (core/mail.py): a mail server that is down changes nothing in the answer; the mail is
     # retried until the code expires, then dropped.
-    queue_mail(
-        subject=_("Je inlogcode voor Groeiwijzer TSO"), body=body, to=user.email, discard_after=login_code.expires_at
-    )
+    queue_mail(subject=subject, body=body, to=user.email, discard_after=login_code.expires_at)
     return user
 
 

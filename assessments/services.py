@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from audit.models import record
 from core import events
 from core.errors import ServiceError
-from core.mail import queue_mail
+from core.mail import in_language, queue_mail
 from core.save_order import SaveOrder, is_stale
 from core.versions import check_version
 from ontwikkelmodel.models import ModelVersion
@@ -453,8 +453,9 @@ def do_send_reminders(*, round_: Round, acting_user, base_url: str) -> int:
     now = timezone.now()
     link = base_url + reverse("assessments:fill", args=[round_.school_id, round_.pk])
     for p in pending:
-        body = render_to_string("assessments/email/reminder.txt", {"round": round_, "user": p.user, "link": link})
-        subject = _("Herinnering: %(title)s") % {"title": round_.title}
+        with in_language(p.user.language):  # in the participant's own language
+            body = render_to_string("assessments/email/reminder.txt", {"round": round_, "user": p.user, "link": link})
+            subject = _("Herinnering: %(title)s") % {"title": round_.title}
         queue_mail(subject=subject, body=body, to=p.user.email)  # after commit, retried when the server is down
     round_.participants.filter(pk__in=[p.pk for p in pending]).update(reminded_at=now)
     record(

@@ -14,6 +14,10 @@ arguments like the text.
 Who wants to know how a message fared passes `status_hook`: the dotted path of a function
 `hook(ref, status, attempts)` that the task calls with `MailStatus.RETRYING`, `SENT` or `FAILED` (e.g. an
 invitation stores it for the team page). This module imports no domain app.
+
+Each message is written in its recipient's language: the callers render subject and body inside
+`in_language(<the recipient's language>)` (``User.language``; for an invitation to someone without an account the
+inviter's), which this module takes as a plain code.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +49,16 @@ class MailStatus(models.TextChoices):
     RETRYING = "retrying", _("niet gelukt, wordt opnieuw geprobeerd")
     SENT = "sent", _("verstuurd")
     FAILED = "failed", _("versturen mislukt")
+
+
+def mail_language(language: str | None) -> str:
+    """`language` when it is one of LANGUAGES, else the default (Dutch)."""
+    return language if language and language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def in_language(language: str | None) -> translation.override:
+    """Render a message inside it: `with in_language(user.language): subject = _(...); body = render_to_string(...)`."""
+    return translation.override(mail_language(language))
 
 
 def max_attempts() -> int:

@@ -1,6 +1,8 @@
 """E-mail that arrives by itself (issue 14, part 3): what happened, to whom, once.
 
-Six kinds (``models.Kind``), each a Dutch mail in plain text and HTML with the school's name in the subject and only
+Six kinds (``models.Kind``), each a mail in plain text and HTML in the recipient's language (``User.language``: the
+subject, the dates and the .ics invitation too; subjects and dates are passed as functions or lazy texts and made
+inside ``core.mail.in_language``) with the school's name in the subject and only
 absolute links (``settings.SITE_URL``). None holds anyone's answers: a round's mails name the round, its deadline
 and the link, never what someone filled in.
 
@@ -46,7 +48,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from actionplans.models import OPEN_STATUSES, Action, Meeting
@@ -54,7 +59,7 @@ from actionplans.overview import agenda
 from assessments.models import Round, RoundStatus
 from audit.models import record
 from core.errors import ServiceError
-from core.mail import queue_mail
+from core.mail import in_language, mail_language, queue_mail
 from organisations.models import ROLE_FIELDS, Membership, Role, School
 from training.models import TrainingSession
 from training.services import roster
@@ -157,16 +162,20 @@ def deliver(
     school: School,
     object_key: str,
     period_key: str = "",
-    subject: str,
+    subject: Callable[[], str],
     template: str,
     context: dict,
-    attachments: list[dict[str, str]] | None = None,
+    attachments: list[dict[str, str]] | Callable[[str], list[dict[str, str]]] | None = None,
 ) -> bool:
     """Queue one mail unless it was queued before (the ``SentNotification`` row and the task commit together).
-    Returns whether it was queued now."""
-    with translation.override(settings.LANGUAGE_CODE):
+    Returns whether it was queued now. ``subject`` (and ``attachments`` when a function of the language) are made in
+    the recipient's language, like the text."""
+    language = mail_language(getattr(user, "language", None))
+    with in_language(language):
         text, html = _render(template, {**context, "user": user, "school": school})
-        full_subject = _("%(school)s: %(subject)s") % {"school": school.name, "subject": subject}
+        full_subject = _("%(school)s: %(subject)s") % {"school": school.name, "subject": subject()}
+    if callable(attachments):
+        attachments = attachments(language)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -177,11 +186,12 @@ def deliver(
     return True
 
 
-def _long_date(value: datetime.date) -> str:
-    from django.utils.formats import date_format
+def _long_date_now(value: datetime.date) -> str:
+    return date_format(value, "l j F Y")
 
-    with translation.override(settings.LANGUAGE_CODE):
-        return date_format(value, "l j F Y")
+
+# "maandag 3 november 2026" / "Monday 3 November 2026": made when the mail is rendered, in its recipient's language.
+_long_date = lazy(_long_date_now, str)
 
 
 # (a) A round opened ------------------------------------------------------------------------------------------
@@ -201,7 +211,7 @@ def after_round_opened(*, round_id: int, **_ignored) -> int:
             user=user,
             school=round_.school,
             object_key=f"round:{round_.pk}",
-            subject=_("de ronde ‘%(title)s’ staat open") % {"title": round_.title},
+            subject=lambda: _("de ronde ‘%(title)s’ staat open") % {"title": round_.title},
             template="round_opened",
             context={"round": round_, "link": link, "deadline": _long_date(round_.deadline) if round_.deadline else ""},
         )
@@ -234,10 +244,11 @@ def send_round_deadline_reminders(*, today: datetime.date | None = None) -> int:
                 school=round_.school,
                 object_key=f"round:{round_.pk}",
                 period_key=f"deadline:{round_.deadline.isoformat()}",  # a moved deadline reminds again
-                subject=_("nog %(days)s dag(en) om ‘%(title)s’ in te vullen")
-                % {"days": days_left, "title": round_.title}
-                if days_left
-                else _("vandaag is de laatste dag om ‘%(title)s’ in te vullen") % {"title": round_.title},
+                subject=lambda: (
+                    _("nog %(days)s dag(en) om ‘%(title)s’ in te vullen") % {"days": days_left, "title": round_.title}
+                    if days_left
+                    else _("vandaag is de laatste dag om ‘%(title)s’ in te vullen") % {"title": round_.title}
+                ),
                 template="round_deadline",
                 context={
                     "round": round_,
@@ -271,7 +282,7 @@ def after_action_assigned(
             school=action.school,
             object_key=f"action:{action.pk}",
             period_key=f"v{action.version}",
-            subject=_("actiepunt voor jou: %(title)s") % {"title": action.title},
+            subject=lambda: _("actiepunt voor jou: %(title)s") % {"title": action.title},
             template="action_assigned",
             context={
                 "action": action,
@@ -334,8 +345,10 @@ def send_action_digests(*, today: datetime.date | None = None, any_weekday: bool
                 school=school,
                 object_key=f"school:{school_id}",
                 period_key=period,
-                subject=_("je actiepunten deze week (%(late)s te laat, %(due)s binnenkort)")
-                % {"late": len(late), "due": len(due)},
+                subject=lambda: (
+                    _("je actiepunten deze week (%(late)s te laat, %(due)s binnenkort)")
+                    % {"late": len(late), "due": len(due)}
+                ),
                 template="action_digest",
                 context={
                     "late": late,
@@ -373,7 +386,8 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
     first = meeting.version == 1
     when = _long_date(meeting.date)
     if meeting.start_time:
-        when += f", {meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
+        hours = f"{meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
+        when = format_lazy("{}, {}", when, hours)
     context = {
         "meeting": meeting,
         "first": first,
@@ -384,12 +398,22 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
         "running": _agenda_rows(proposed["running"]),
         "celebrate": _agenda_rows(proposed["celebrate"]),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        summary = _("Werkgroep TSO %(school)s") % {"school": school.name}
-        subject = (_("werkgroep gepland op %(when)s") if first else _("werkgroep gewijzigd: %(when)s")) % {"when": when}
-        description = render_to_string("notifications/email/meeting_description.txt", context)
-    ics = meeting_invitation(meeting, summary=summary, description=description, url=link)
-    attachment = {"filename": "uitnodiging.ics", "content": ics, "mimetype": "text/calendar"}
+    invitations: dict[str, list[dict[str, str]]] = {}
+
+    def invitation(language: str) -> list[dict[str, str]]:
+        """The .ics invitation in one language, made once per language."""
+        if language not in invitations:
+            with in_language(language):
+                summary = _("Werkgroep TSO %(school)s") % {"school": school.name}
+                description = render_to_string("notifications/email/meeting_description.txt", context)
+                filename = _("uitnodiging.ics")
+            ics = meeting_invitation(meeting, summary=summary, description=description, url=link)
+            invitations[language] = [{"filename": filename, "content": ics, "mimetype": "text/calendar"}]
+        return invitations[language]
+
+    def subject() -> str:
+        return (_("werkgroep gepland op %(when)s") if first else _("werkgroep gewijzigd: %(when)s")) % {"when": when}
+
     sent = 0
     for user in sorted(users.values(), key=lambda u: (u.display_name.lower(), u.pk)):
         sent += deliver(
@@ -401,7 +425,7 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
             subject=subject,
             template="meeting",
             context=context,
-            attachments=[attachment],
+            attachments=invitation,
         )
     return sent
 
@@ -425,7 +449,8 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
         link = absolute(reverse("training:session", args=[session.school_id, session.pk]))
         when = _long_date(session.date)
         if session.start_time:
-            when += f", {session.start_time:%H:%M}" + (f"–{session.end_time:%H:%M}" if session.end_time else "")
+            hours = f"{session.start_time:%H:%M}" + (f"–{session.end_time:%H:%M}" if session.end_time else "")
+            when = format_lazy("{}, {}", when, hours)
         for user in recipients(Kind.TRAINING_REMINDER, session.school_id, people):
             sent += deliver(
                 kind=Kind.TRAINING_REMINDER,
@@ -433,7 +458,7 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
                 school=session.school,
                 object_key=f"session:{session.pk}",
                 period_key=f"date:{session.date.isoformat()}",  # a moved session reminds again
-                subject=_("%(title)s op %(when)s") % {"title": session.title, "when": when},
+                subject=lambda: _("%(title)s op %(when)s") % {"title": session.title, "when": when},
                 template="training_reminder",
                 context={"session": session, "when": when, "link": link},
             )

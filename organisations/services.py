@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import record
 from core.errors import ServiceError
-from core.mail import MailStatus, queue_mail
+from core.mail import MailStatus, in_language, queue_mail
 
 from .models import BoardMember, Cluster, EducationType, Invitation, Membership, Role, School, hash_token
 
@@ -78,16 +78,20 @@ def _invite(*, school, emails: list[str], roles: list[str], acting_user, base_ur
 def _queue_invitation_mail(invitation: Invitation, *, token: str, inviter, base_url: str) -> None:
     """Queue the email with the link (sent after commit, retried when the mail server is down)."""
     User = get_user_model()
-    context = {
-        "school": invitation.school,
-        "inviter": inviter,
-        "link": base_url + reverse("organisations:invitation", args=[token]),
-        "roles": invitation.role_labels,
-        "valid_days": settings.INVITATION_VALID_DAYS,
-        "has_account": User.objects.filter(email=invitation.email).exists(),
-    }
-    subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": invitation.school.name}
-    body = render_to_string("organisations/email/invitation.txt", context)
+    # In the language of the invited person's account; someone without one gets the inviter's (else Dutch).
+    invitee_language = User.objects.filter(email=invitation.email).values_list("language", flat=True).first()
+    language = invitee_language or getattr(inviter, "language", None)
+    with in_language(language):
+        context = {
+            "school": invitation.school,
+            "inviter": inviter,
+            "link": base_url + reverse("organisations:invitation", args=[token]),
+            "roles": [str(label) for label in invitation.role_labels],
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "has_account": invitee_language is not None,
+        }
+        subject = _("Uitnodiging voor Groeiwijzer TSO – %(school)s") % {"school": invitation.school.name}
+        body = render_to_string("organisations/email/invitation.txt", context)
     queue_mail(
         subject=subject,
         body=body,

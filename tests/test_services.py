@@ -1068,6 +1068,7 @@ def test_user_model_stores_name_and_email_only():
         "is_active",
         "is_staff",
         "date_joined",
+        "language",  # a preference (nl or en), not personal data
         "groups",
         "user_permissions",
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.models import record
 from core import events
 from core.errors import ServiceError
-from core.mail import queue_mail
+from core.mail import in_language, mail_language, queue_mail
 from core.versions import check_version
 from organisations.models import Membership
 
@@ -402,22 +402,32 @@ def do_send_reflection(*, session, acting_user, again: bool = False, session_url
             )
             % {"when": date_format(timezone.localtime(session.reflection_sent_at), "j F Y H:i")}
         )
-    emails = [u.email for u in roster(session) if u.email and u.is_active]
+    people = [u for u in roster(session) if u.email and u.is_active]
+    emails = [u.email for u in people]
     if not emails:
         raise ServiceError(_("Er is nog niemand om de vragen naar te sturen."))
     content = load_content()
-    subject = _("Reflectievragen voor het werkmoment TSO van %(date)s") % {"date": date_format(session.date, "j F")}
-    body = render_to_string(
-        "training/email/reflection.txt",
-        {
-            "session": session,
-            "school": session.school,
-            "questions": content.reflection_questions,
-            "send_text": content["werkmoment"]["send_text"],
-            "citation": content.citation,
-            "url": session_url,
-        },
-    )
+    by_language: dict[str, list[str]] = {}
+    for person in people:
+        by_language.setdefault(mail_language(person.language), []).append(person.email)
+    outgoing = []
+    for language, addresses in sorted(by_language.items()):
+        with in_language(language):  # each in the recipient's language (the handbook's questions stay Dutch)
+            subject = _("Reflectievragen voor het werkmoment TSO van %(date)s") % {
+                "date": date_format(session.date, "j F")
+            }
+            body = render_to_string(
+                "training/email/reflection.txt",
+                {
+                    "session": session,
+                    "school": session.school,
+                    "questions": content.reflection_questions,
+                    "send_text": content["werkmoment"]["send_text"],
+                    "citation": content.citation,
+                    "url": session_url,
+                },
+            )
+        outgoing.append((subject, body, addresses))
     session.reflection_sent_at = timezone.now()
     session.reflection_sent_by = acting_user
     session.reflection_sent_count = len(emails)
@@ -429,7 +439,8 @@ def do_send_reflection(*, session, acting_user, again: bool = False, session_url
         target=session,
         data={"recipients": len(emails), "again": bool(again)},
     )
-    queue_mail(subject=subject, body=body, to=emails)  # one message each, after commit, retried when the server is down
+    for subject, body, addresses in outgoing:  # one message each, after commit, retried when the server is down
+        queue_mail(subject=subject, body=body, to=addresses)
     return len(emails)
 
 
