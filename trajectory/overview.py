@@ -224,16 +224,22 @@ def with_row_texts(steps, school) -> None:
     link = url_function("trajectory:step", 2)
     for step in steps:
         content = step.content
-        title = f'<a class="utrecht-link" href="{escape(link(school.pk, step.pk))}">{escape(content.title)}</a>'
+        # the handbook's own words stay Dutch, marked so (issue 16): the title, when and the time guidelines
+        href = escape(link(school.pk, step.pk))
+        title = f'<a class="utrecht-link" href="{href}" lang="nl">{escape(content.title)}</a>'
         if step.occurrence > 1:
             title += f' <span class="gw-muted">({step.start_date.year})</span>'
         if content.when:
-            title += f'<div class="gw-small gw-muted">{escape(content.when)}</div>'
+            title += f'<div class="gw-small gw-muted" lang="nl">{escape(content.when)}</div>'
         period = escape(f"{day(step.start_date)} – {day(step.due_date)}")
         if step.late:
             period += f' <span class="gw-badge gw-badge--late">{late}</span>'
         who = (step.owner.display_name if step.owner else "") or "–"
-        times = "<br>".join(escape(t) for t in content.time) if content.time else '<span class="gw-muted">–</span>'
+        times = (
+            '<span lang="nl">' + "<br>".join(escape(t) for t in content.time) + "</span>"
+            if content.time
+            else '<span class="gw-muted">–</span>'
+        )
         badge = _STATUS_BADGES.get(step.status, "gw-badge--warn")
         status = f'<span class="gw-badge {badge}">{escape(statuses.get(step.status, step.status))}</span>'
         if step.note:

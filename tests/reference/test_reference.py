@@ -97,7 +97,7 @@ def test_search_nothing_found_says_so(cast, login):
 def test_topic_page_shows_content_citation_and_print_button(slug, cast, login):
     topic = load_topic(slug)
     body = login(cast.board_member).get(reverse("reference:topic", args=[slug])).content.decode()
-    assert f'<h1 class="utrecht-heading-1">{escape(topic.title)}</h1>' in body
+    assert f'<h1 class="utrecht-heading-1" lang="nl">{escape(topic.title)}</h1>' in body  # the handbook's own title
     assert "Handboek Implementatie Traumasensitief Onderwijs, versie 2" in body
     assert escape(topic.source.part) in body
     assert "data-print" in body
