@@ -92,7 +92,7 @@ class LanguageSelect(forms.Select):
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
-        option["attrs"]["lang"] = value
+        option["attrs"] = {"lang": value, **option["attrs"]}
         return option
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from . import services
@@ -71,7 +72,9 @@ class UserLanguage:
     def __call__(self, request):
         language = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
         _activate(request, language)
-        return self.get_response(request)
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))  # the page's language may come from a cookie
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "login_required", True) is False:
