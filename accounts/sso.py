@@ -308,6 +308,24 @@ def do_link_identity(*, user, identity: Identity, acting_user) -> SocialAccount:
     return account
 
 
+@transaction.atomic
+def do_unlink_identity(*, user, provider_id: str, acting_user) -> bool:
+    """Remove the link of one's school account of this provider (Mijn gegevens); audited. Returns whether there was
+    one. Logging in with it again links it again by the same rules as a first login."""
+    deleted, _rows = SocialAccount.objects.filter(user=user, provider=provider_id).delete()
+    if deleted:
+        record(action="account.sso_unlinked", acting_user=acting_user, target=user, data={"provider": provider_id})
+    return bool(deleted)
+
+
+def linked_accounts(user) -> list[dict]:
+    """One's linked school accounts for Mijn gegevens: provider id, name, since when."""
+    return [
+        {"provider_id": a.provider, "name": provider_name(a.provider), "since": a.date_joined}
+        for a in SocialAccount.objects.filter(user=user).order_by("provider")
+    ]
+
+
 def _log_in(request, user, identity: Identity) -> None:
     """Our login (the second step follows when the person has an authenticator app), audited."""
     request.session.pop(PENDING, None)  # nothing left to link by this login

@@ -14,10 +14,12 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.urls_safe import safe_local_path
 
@@ -76,3 +78,16 @@ def callback(request, provider_id):
         refusal = sso.SSORefused("invalid_token", provider_id=provider_id)
     sso.record_refusal(refusal)
     return sso.refused_response(request, refusal)
+
+
+@require_POST
+def unlink(request):
+    """Mijn gegevens: remove the link of one's school account of the posted provider."""
+    provider_id = str(request.POST.get("provider", ""))[:100]
+    if sso.do_unlink_identity(user=request.user, provider_id=provider_id, acting_user=request.user):
+        messages.success(
+            request,
+            _("Je account bij %(provider)s is ontkoppeld. Je logt nu in met je e-mailadres.")
+            % {"provider": sso.provider_name(provider_id)},
+        )
+    return redirect("accounts:account")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import twofactor_views, views
+from . import sso_views, twofactor_views, views
 
 app_name = "accounts"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("taal/", views.language_view, name="language"),
     path("mijn-gegevens/", views.account_view, name="account"),
     path("mijn-gegevens/tweestapsverificatie/", twofactor_views.setup_view, name="twofactor"),
+    path("mijn-gegevens/schoolaccount/ontkoppelen/", sso_views.unlink, name="sso_unlink"),
     path("inloggen/tweede-stap/", twofactor_views.verify_view, name="twofactor_verify"),
 ]

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "account.calendar_feed_revoked": _("Agenda-abonnement ingetrokken"),
     # Single sign-on with a school account (accounts/sso.py)
     "account.sso_linked": _("Schoolaccount gekoppeld"),
+    "account.sso_unlinked": _("Schoolaccount ontkoppeld"),
     "account.sso_pending": _("Schoolaccount wacht op koppeling"),
     "account.sso_refused": _("Inloggen met schoolaccount geweigerd"),
     "account.login_refused": _("Inloggen geweigerd: de school vraagt om het schoolaccount"),

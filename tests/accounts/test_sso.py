@@ -370,3 +370,23 @@ def test_a_discovery_document_of_another_issuer_is_refused_before_leaving(client
         response.content.decode()
     )
     assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="wrong_issuer").exists()
+
+
+def test_mijn_gegevens_shows_and_unlinks_the_school_account(cast, entree, login):
+    link(cast.teamlid, "sub-123", issuer=ISSUER)
+    link(cast.kartrekker, "sub-456", issuer=ISSUER)
+    client = login(cast.teamlid)
+    body = client.get(reverse("accounts:account")).content.decode()
+    assert "Gekoppeld met Entree Federatie sinds" in body and "Ontkoppelen van Entree Federatie" in body
+    response = client.post(reverse("accounts:sso_unlink"), {"provider": PROVIDER_ID}, follow=True)
+    assert "Je account bij Entree Federatie is ontkoppeld" in response.content.decode()
+    assert not SocialAccount.objects.filter(user=cast.teamlid).exists()
+    assert SocialAccount.objects.filter(user=cast.kartrekker).exists()  # only one's own
+    assert AuditEvent.objects.filter(action="account.sso_unlinked", actor=cast.teamlid).count() == 1
+    body = client.get(reverse("accounts:account")).content.decode()
+    assert "Koppelen met Entree Federatie" in body
+    assert client.get(reverse("accounts:sso_unlink")).status_code == 405
+
+
+def test_mijn_gegevens_without_providers_says_nothing_about_them(cast, login):
+    assert "schoolaccount" not in login(cast.teamlid).get(reverse("accounts:account")).content.decode()

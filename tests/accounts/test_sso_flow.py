@@ -224,3 +224,15 @@ def test_logout_offers_the_providers_logout(client, cast, idp):
     # Shown once; a password login's logout offers nothing.
     assert "Ook uitloggen bij" not in client.get(reverse("accounts:login")).content.decode()
     assert sso.SESSION_PROVIDER not in client.session
+
+
+def test_linking_from_mijn_gegevens(client, cast, idp, login):
+    sub = idp.add_user("tina", PASSWORD, "prive-adres@elders.test", email_verified=False)
+    client = login(cast.teamlid)
+    response = sso_login(client, idp, "tina")  # "Koppelen met Entree Federatie" posts to the same login
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:account")
+    assert SocialAccount.objects.get(provider=PROVIDER_ID, uid=sub).user == cast.teamlid
+    assert logged_in_as(client) == cast.teamlid
+    client.post(reverse("accounts:logout"))
+    assert sso_login(client, idp, "tina").status_code == 302
+    assert logged_in_as(client) == cast.teamlid
