@@ -76,6 +76,10 @@ def test_log_in_with_entree_as_the_invited_member(sso_page, browser_cast):
     expect(page.get_by_role("link", name="Nina Nieuw (mijn gegevens)")).to_be_visible()
     assert Membership.objects.filter(school=cast.school, user__email="nina@regenboog.test").exists()
 
+    page.get_by_role("link", name="Nina Nieuw (mijn gegevens)").click()
+    expect(page.get_by_text("Gekoppeld met Entree Federatie sinds")).to_be_visible()
+    check_a11y(page, "mijn gegevens met het gekoppelde schoolaccount")
+
     page.get_by_role("button", name="Uitloggen").click()
     offer = page.get_by_role("link", name="Ook uitloggen bij Entree Federatie")
     expect(offer).to_be_visible()
