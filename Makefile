@@ -58,7 +58,7 @@ check-deploy: $(STAMP)  ## manage.py check --deploy with production settings and
 # The msgids are the Dutch texts, so only English has a catalogue (locale/en/LC_MESSAGES/django.po, committed; the .mo
 # is compiled by `make run`, `make test` and the Dockerfile, not committed). README "Languages".
 messages: $(STAMP)  ## update the English catalogue from the code and templates (then fill its new entries), compile it
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
 	$(PY) scripts/merge_translations.py --compile
 
 compile-messages:  ## compile locale/*/LC_MESSAGES/*.po to .mo (pure Python, no gettext needed)

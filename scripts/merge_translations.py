@@ -190,9 +190,11 @@ def serialise(entries: list[Entry]) -> str:
     blocks = []
     for entry in entries:
         prefix = "#~ " if entry.obsolete else ""
-        lines = list(entry.comments)
+        # gettext's order: comments, references, flags, then the previous msgid (#|)
+        lines = [c for c in entry.comments if not c.startswith("#|")]
         if entry.flags:
             lines.append("#, " + ", ".join(entry.flags))
+        lines += [c for c in entry.comments if c.startswith("#|")]
         body: list[str] = []
         if entry.msgctxt is not None:
             body += _field_lines("msgctxt", entry.msgctxt)
@@ -279,6 +281,7 @@ def merge(entries: list[Entry], items: list[dict], *, overwrite: bool = False) -
         else:
             entry.msgstr = forms[0]
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        entry.comments = [c for c in entry.comments if not c.startswith("#|")]  # the previous msgid: fuzzy only
         report["merged"].append(label)
     return report
 
