@@ -51,7 +51,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from actionplans.models import OPEN_STATUSES, Action, Meeting
@@ -190,8 +189,17 @@ def _long_date_now(value: datetime.date) -> str:
     return date_format(value, "l j F Y")
 
 
-# "maandag 3 november 2026" / "Monday 3 November 2026": made when the mail is rendered, in its recipient's language.
+def _when_now(day: datetime.date, start: datetime.time | None, end: datetime.time | None) -> str:
+    when = _long_date_now(day)
+    if start:
+        when += f", {start:%H:%M}" + (f"–{end:%H:%M}" if end else "")
+    return when
+
+
+# "maandag 3 november 2026" / "Monday 3 November 2026", with the hours: made when the mail is rendered, in its
+# recipient's language.
 _long_date = lazy(_long_date_now, str)
+_when = lazy(_when_now, str)
 
 
 # (a) A round opened ------------------------------------------------------------------------------------------
@@ -384,10 +392,7 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
     proposed = agenda(meeting)
     link = absolute(reverse("actionplans:meeting", args=[school.pk, meeting.pk]))
     first = meeting.version == 1
-    when = _long_date(meeting.date)
-    if meeting.start_time:
-        hours = f"{meeting.start_time:%H:%M}" + (f"–{meeting.end_time:%H:%M}" if meeting.end_time else "")
-        when = format_lazy("{}, {}", when, hours)
+    when = _when(meeting.date, meeting.start_time, meeting.end_time)
     context = {
         "meeting": meeting,
         "first": first,
@@ -447,10 +452,7 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
         if session.group_id is not None and session.group is not None:
             people |= set(session.group.trainers.values_list("pk", flat=True))
         link = absolute(reverse("training:session", args=[session.school_id, session.pk]))
-        when = _long_date(session.date)
-        if session.start_time:
-            hours = f"{session.start_time:%H:%M}" + (f"–{session.end_time:%H:%M}" if session.end_time else "")
-            when = format_lazy("{}, {}", when, hours)
+        when = _when(session.date, session.start_time, session.end_time)
         for user in recipients(Kind.TRAINING_REMINDER, session.school_id, people):
             sent += deliver(
                 kind=Kind.TRAINING_REMINDER,
