@@ -432,11 +432,13 @@ def code_login_refused(*, email: str, request) -> bool:
         return False
     from django.template.loader import render_to_string
 
-    from core.mail import queue_mail
+    from core.mail import in_language, queue_mail
 
-    with transaction.atomic():
+    with in_language(user.language):  # in the person's own language, like every mail
+        subject = _("Inloggen bij Groeiwijzer TSO")
         body = render_to_string("accounts/email/code_refused.txt", {"user": user, "providers": configured_apps()})
-        queue_mail(subject=_("Inloggen bij Groeiwijzer TSO"), body=body, to=user.email)
+    with transaction.atomic():
+        queue_mail(subject=subject, body=body, to=user.email)
         record(action="account.login_refused", target=user, data={"method": "code"})
     return True
 

@@ -138,3 +138,20 @@ def test_the_scheduler_writes_in_each_persons_language_too(cast, commit):
     mails = {m.to[0]: m for m in mail.outbox}
     assert "Wednesday 9 December 2026" in mails[cast.teamlid.email].subject
     assert "woensdag 9 december 2026" in mails[cast.kartrekker.email].subject
+
+
+def test_the_mail_instead_of_a_code_in_the_persons_language(cast, settings, client, commit):
+    """A school that switched the e-mail code off: the mail that says how to log in (accounts/sso.py)."""
+    from django.urls import reverse
+
+    from tests.sso_helpers import configure
+
+    configure(settings, "https://entree.test")
+    type(cast.school).objects.filter(pk=cast.school.pk).update(sso_required=True, sso_code_fallback=False)
+    set_language(cast.teamlid, "en")
+    mail.outbox.clear()
+    with commit():  # asked for on a Dutch page
+        client.post(reverse("accounts:code_request"), {"email": cast.teamlid.email})
+    [message] = mail.outbox
+    assert message.subject == english("Inloggen bij Groeiwijzer TSO")
+    assert "schoolaccount" not in message.body
