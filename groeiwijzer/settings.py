@@ -108,6 +108,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL binds the parameters on the server, and a query run twice on one connection is prepared there: the busy
+# pages' big queries (the school page's one query of 13 subqueries, the board page's WITH queries) are planned once
+# per connection instead of on every request (issue 15; in-process, PostgreSQL, the bench-http data: the school page
+# 9.9 -> 6.1 ms, the board page of 50 schools 16.9 -> 12.5 ms, the consensus view 20.0 -> 17.2 ms). Set
+# DATABASE_SERVER_SIDE_BINDING=0 behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+# before 1.21, or without max_prepared_statements).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1"
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache (fragments that change rarely, such as the rubric). Several app servers share one Valkey/Redis:
