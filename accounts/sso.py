@@ -46,6 +46,7 @@ from audit.models import record
 from core.errors import ServiceError
 from core.urls_safe import safe_local_path
 
+from . import twofactor
 from .sso_settings import normalise_issuer
 
 BACKEND = "accounts.backends.EmailBackend"
@@ -374,12 +375,19 @@ def record_refusal(refusal: SSORefused) -> None:
 
 def link_pending_on_login(sender, request=None, user=None, **kwargs) -> None:
     """Django's user_logged_in: a login of ours (password, e-mail code, invitation) in the session that holds a
-    waiting identity links it to the person who just proved their account."""
-    session = getattr(request, "session", None)
-    if session is None or user is None:
+    waiting identity links it to the person who just proved their account: at once when that login is the whole
+    proof, after the second step (link_pending, from the second step's views) for someone with an authenticator
+    app or who must set one up. A first factor alone never makes a link."""
+    if getattr(request, "session", None) is None or user is None:
         return
-    data = session.pop(PENDING, None)
-    identity = Identity.from_session(data)
+    if twofactor.has_second_factor(user) or twofactor.required_for(user):
+        return  # the identity keeps waiting in the session (its 30 minutes) for the second step
+    link_pending(request, user)
+
+
+def link_pending(request, user) -> None:
+    """Link the session's waiting identity, if any, to ``user``, who has just proved the account in full."""
+    identity = Identity.from_session(request.session.pop(PENDING, None))
     if identity is None:
         return
     try:

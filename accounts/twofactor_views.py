@@ -12,7 +12,7 @@ from django_otp import login as otp_login
 
 from core.urls_safe import safe_local_path
 
-from . import twofactor
+from . import sso, twofactor
 
 
 class CodeForm(forms.Form):
@@ -74,6 +74,7 @@ def verify_view(request):
             else:
                 request.session.cycle_key()  # a session that gained rights gets a new key (no fixation)
                 otp_login(request, device)
+                sso.link_pending(request, user)  # a school account waiting for this login (accounts/sso.py)
                 if device.persistent_id.startswith("otp_static"):
                     left = twofactor.recovery_codes_left(user)
                     messages.warning(
@@ -116,6 +117,7 @@ def setup_view(request):
         else:
             request.session.cycle_key()
             otp_login(request, twofactor.totp_device(user))
+            sso.link_pending(request, user)
             return render(
                 request,
                 "accounts/twofactor/recovery_codes.html",

@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from organisations.models import Invitation, Membership, Role, hash_token
 from tests.factories import PASSWORD
 from tests.sso_helpers import PROVIDER_ID, configure, link
+from tests.twofactor_helpers import code_for, make_device, signed
 
 ISSUER = "https://entree.test/openid"
 
@@ -335,6 +336,39 @@ def test_a_waiting_identity_linked_meanwhile_to_someone_else_is_refused(cast, en
     assert "al gekoppeld aan een ander Groeiwijzer-account" in response.content.decode()
     assert SocialAccount.objects.get(uid="sub-123").user == cast.kartrekker
     assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="linked_elsewhere").exists()
+
+
+def test_with_an_authenticator_app_the_link_waits_for_the_second_step(cast, entree, client):
+    """A first factor alone (here the password) never links a waiting identity: only the app's code completes it."""
+    device = make_device(cast.teamlid)
+    wait_for_link(client, identity(email_verified=False))
+    response = client.post(reverse("accounts:login"), {"email": cast.teamlid.email, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert not SocialAccount.objects.exists()
+    assert sso.PENDING in client.session
+    wrong = client.post(reverse("accounts:twofactor_verify"), {"code": "000000"})
+    assert wrong.status_code == 400 and not SocialAccount.objects.exists()
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next check wait a second (django-otp's throttle)
+    response = client.post(reverse("accounts:twofactor_verify"), {"code": code_for(device)})
+    assert response.status_code == 302
+    assert SocialAccount.objects.get(provider=PROVIDER_ID, uid="sub-123").user == cast.teamlid
+    assert sso.PENDING not in client.session
+    assert AuditEvent.objects.filter(action="account.sso_linked", actor=cast.teamlid).count() == 1
+
+
+def test_a_platform_admin_links_only_after_setting_up_the_app(cast, entree, client):
+    admin = User.objects.create_user(email="beheer@platform.test", password=PASSWORD, name="Beheer", is_staff=True)
+    wait_for_link(client, identity(email_verified=False))
+    client.post(reverse("accounts:login"), {"email": admin.email, "password": PASSWORD})
+    assert not SocialAccount.objects.exists()
+    setup = client.get(reverse("accounts:twofactor"))
+    key = setup.context["setup"].key
+    response = client.post(
+        reverse("accounts:twofactor"), {"form": "aanzetten", "key": signed(key), "code": code_for(key)}
+    )
+    assert response.status_code == 200
+    assert SocialAccount.objects.get(uid="sub-123").user == admin
 
 
 def test_the_sso_pages_of_an_unknown_provider_are_404(client, entree):
