@@ -56,7 +56,6 @@ FIFTY_BOARD = 50
 STAFF = (10, 60, 20)  # triangular: least, most, most often
 TRAINER_SCHOOLS = 15  # an external trainer works for about this many schools of a region
 TZ = ZoneInfo(settings.TIME_ZONE)
-USER_LANGUAGE = User._meta.get_field("language").default
 
 # In the order they are written: every foreign key points at a table written before (or at the same one).
 MODELS: list[type[models.Model]] = [
@@ -261,14 +260,18 @@ class Table:
         self.names = [f.attname for f in self.fields]
         self.name = model._meta.db_table
         self.json = [i for i, f in enumerate(self.fields) if f.get_internal_type() == "JSONField"]
+        # A field with a fixed default may be left out (a setting the seed has no opinion on, e.g. a school's single
+        # sign-on switches or a person's language); every other field must be given.
+        self.defaults = {f.attname: f.get_default() for f in self.fields if f.has_default() and not callable(f.default)}
         self.rows: list[tuple] = []
         self.last_id = last_id
         self.written = 0
 
     def add(self, **values) -> int:
-        """One row: every concrete field by its attname (``school_id``), except the id; returns the new id."""
+        """One row: every concrete field by its attname (``school_id``), except the id and those with a fixed default;
+        returns the new id."""
         self.last_id += 1
-        values["id"] = self.last_id
+        values = {**self.defaults, **values, "id": self.last_id}
         if len(values) != len(self.names):
             raise TypeError(f"{self.name}: {sorted(set(values) ^ set(self.names))}")
         self.rows.append(tuple([values[n] for n in self.names]))
@@ -419,7 +422,7 @@ class Country:
     def rng(self, *key) -> random.Random:
         return random.Random(f"{self.seed}:{':'.join(map(str, key))}")
 
-    # people (USER_LANGUAGE: the field's default, Dutch)
+    # people
 
     def user(self, local: str, name: str, joined: datetime.datetime) -> int:
         t = self.w[User]
@@ -434,7 +437,6 @@ class Country:
             is_active=True,
             is_staff=False,
             date_joined=joined,
-            language=USER_LANGUAGE,
         )
 
     def email(self, user_id: int) -> str:
