@@ -132,6 +132,20 @@ def _dutch_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache_after_each_test():
+    """Every test starts with an empty process cache: a counter one test left behind (the API's rate limit per token
+    id, a test database reusing ids) must not answer for the next test in the same process. Only the in-process
+    cache is emptied, never a shared Valkey/Redis someone points CACHE_URL at."""
+    yield
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
