@@ -80,6 +80,13 @@ def configured_issuer(provider_id: str) -> str:
     return normalise_issuer(str((app or {}).get("settings", {}).get("server_url", "")))
 
 
+def verified_email_claim(provider_id: str) -> str:
+    """The claim by which this provider vouches for the e-mail address (accounts/sso_settings.py: email_verified by
+    default, xms_edov for Entra ID); "" when it vouches for none."""
+    app_settings = (app_for(provider_id) or {}).get("settings", {})
+    return str(app_settings.get("verified_email_claim", "email_verified") or "")
+
+
 # The identity and the rules -------------------------------------------------------------------------------------
 
 
@@ -156,13 +163,14 @@ def identity_from_claims(*, provider_id: str, id_token: dict, userinfo: dict | N
         raise SSORefused("wrong_issuer", provider_id=provider_id)
     claims = {**userinfo, **id_token}
     email = str(claims.get("email") or "").strip().lower()
+    verified_claim = verified_email_claim(provider_id)
     name = str(claims.get("name") or " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")))
     return Identity(
         provider_id=provider_id,
         issuer=issuer,
         uid=str(id_token["sub"]),
         email=email,
-        email_verified=bool(email) and is_true(claims.get("email_verified")),
+        email_verified=bool(email and verified_claim) and is_true(claims.get(verified_claim)),
         name=name.strip()[:150],
     )
 

@@ -12,9 +12,23 @@ PROVIDER_ID = "entree"
 PROVIDER_NAME = "Entree Federatie"
 
 
-def configure(settings, issuer: str, *, provider_id: str = PROVIDER_ID, name: str = PROVIDER_NAME) -> dict:
+def configure(
+    settings,
+    issuer: str,
+    *,
+    provider_id: str = PROVIDER_ID,
+    name: str = PROVIDER_NAME,
+    verified_claim: str = "email_verified",
+) -> dict:
     """Switch one provider on in the settings (as the environment would), pointing at ``issuer``."""
-    app = app_config(provider_id=provider_id, name=name, client_id=CLIENT_ID, secret=SECRET, issuer=issuer)
+    app = app_config(
+        provider_id=provider_id,
+        name=name,
+        client_id=CLIENT_ID,
+        secret=SECRET,
+        issuer=issuer,
+        verified_claim=verified_claim,
+    )
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers([app])
     csp = dict(settings.SECURE_CSP)
     csp["form-action"] = [*csp["form-action"], *form_action_origins([app])]

@@ -80,7 +80,9 @@ def test_a_provider_from_its_three_variables_with_pkce_and_scopes():
         "server_url": "https://entree.test/openid",
         "oauth_pkce_enabled": True,
         "scope": ["openid", "email", "profile"],
+        "verified_email_claim": "email_verified",
     }
+    assert apps[1]["settings"]["verified_email_claim"] == "xms_edov"  # Entra ID's optional claim, by default
     assert socialaccount_providers(apps)["openid_connect"]["OAUTH_PKCE_ENABLED"] is True
     assert form_action_origins(apps) == ["https://entree.test", "https://login.microsoftonline.com"]
 
@@ -94,11 +96,24 @@ def test_a_provider_from_its_three_variables_with_pkce_and_scopes():
             **{f"SSO_ENTRA_{k}": v for k, v in (("CLIENT_ID", "c"), ("SECRET", "d"), ("ISSUER", "https://x.test/"))},
         },  # one issuer for two ids
         {"SSO_ENTREE_CLIENT_ID": "a", "SSO_ENTREE_SECRET": "b", "SSO_ENTREE_ISSUER": "entree.test"},  # no https://
+        {
+            **{f"SSO_ENTREE_{k}": v for k, v in (("CLIENT_ID", "a"), ("SECRET", "b"), ("ISSUER", "https://x.test"))},
+            "SSO_ENTREE_VERIFIED_CLAIM": "email verified",  # no claim name
+        },
     ],
 )
 def test_a_half_or_ambiguous_configuration_refuses_to_start(env):
     with pytest.raises(SSOConfigError):
         apps_from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("value", "claim"), [("xms_edov", "xms_edov"), ("none", ""), ("NONE", ""), ("  ", "email_verified")]
+)
+def test_the_verified_claim_is_configuration(value, claim):
+    env = {"SSO_ENTREE_CLIENT_ID": "a", "SSO_ENTREE_SECRET": "b", "SSO_ENTREE_ISSUER": "https://x.test"}
+    (app,) = apps_from_env({**env, "SSO_ENTREE_VERIFIED_CLAIM": value})
+    assert app["settings"]["verified_email_claim"] == claim
 
 
 # The identity from the ID token ---------------------------------------------------------------------------------
@@ -130,6 +145,22 @@ def test_identity_refused(entree, id_token, userinfo, reason):
 @pytest.mark.parametrize("verified", [False, "false", None, "yes", 1])
 def test_only_a_true_claim_is_a_verified_address(entree, verified):
     claims = {"iss": ISSUER, "sub": "abc", "email": "a@b.test", "email_verified": verified}
+    assert not sso.identity_from_claims(provider_id=PROVIDER_ID, id_token=claims).email_verified
+
+
+def test_an_entra_address_is_vouched_for_by_its_configured_claim(settings):
+    configure(settings, "https://login.entra.test/tenant/v2.0", provider_id="entra", verified_claim="xms_edov")
+    claims = {"iss": "https://login.entra.test/tenant/v2.0", "sub": "abc", "email": "a@b.test"}
+    found = sso.identity_from_claims(provider_id="entra", id_token={**claims, "xms_edov": True})
+    assert found.email_verified
+    # the standard claim is not the one this provider is trusted for
+    assert not sso.identity_from_claims(provider_id="entra", id_token={**claims, "email_verified": True}).email_verified
+    assert not sso.identity_from_claims(provider_id="entra", id_token={**claims, "xms_edov": False}).email_verified
+
+
+def test_a_provider_that_vouches_for_no_address(settings):
+    configure(settings, ISSUER, verified_claim="")
+    claims = {"iss": ISSUER, "sub": "abc", "email": "a@b.test", "email_verified": True}
     assert not sso.identity_from_claims(provider_id=PROVIDER_ID, id_token=claims).email_verified
 
 
