@@ -111,3 +111,98 @@ def test_logging_out_from_any_page_removes_the_drafts(browser_cast, page):
     with page.expect_navigation():
         page.get_by_role("button", name="Uitloggen").click()
     assert page.evaluate(drafts) == 0
+
+
+def test_the_board_reads_the_schools_averages(browser_cast, page):
+    """The board's Opbrengsten page: De Regenboog reached its minimum and shows its averages; De Horizon had four
+    respondents and shows none; the board total counts the shown school only."""
+    from outcomes import services
+
+    cast = browser_cast
+    shown = services.do_open_survey(
+        school=cast.school, kind="jaarlijks", school_year="2026-2027", acting_user=cast.kartrekker
+    )
+    submit_all(shown, add_team(cast.school, 5), value="4")
+    services.do_close_survey(survey=shown, acting_user=cast.kartrekker)
+    hidden = services.do_open_survey(
+        school=cast.sister_school, kind="jaarlijks", school_year="2026-2027", acting_user=cast.kartrekker
+    )
+    submit_all(hidden, add_team(cast.sister_school, 4, prefix="horizon"), value="1")
+    services.do_close_survey(survey=hidden, acting_user=cast.kartrekker)
+
+    login(page, cast.board_member)
+    page.goto(f"/besturen/{cast.board.pk}/")
+    page.get_by_role("link", name=re.compile("^Opbrengsten: competentie, klasklimaat en welzijn van de teams")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opbrengsten van de scholen")
+    expect(page.get_by_text("Eigen metingen van de teams, geen effectonderzoek.")).to_be_visible()
+    expect(page.get_by_role("heading", level=2)).to_have_text("Schooljaar 2026-2027")
+    table = page.get_by_role("table", name="Gemiddelde van 1 (helemaal oneens) tot 5 (helemaal eens)")
+    expect(table.get_by_role("row", name=re.compile("^De Horizon"))).to_contain_text(
+        "te weinig deelnemers: geen resultaten"
+    )
+    expect(table.get_by_role("row", name=re.compile("^De Regenboog")).get_by_role("cell").first).to_have_text("4,0")
+    expect(
+        table.get_by_role("row", name=re.compile(r"^Bestuur \(getoonde scholen\)")).get_by_role("cell").first
+    ).to_have_text("4,0")
+    check_a11y(page, "opbrengsten van het bestuur")
+    page.get_by_role("link", name="De Regenboog").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opbrengsten: resultaten")
+
+
+def test_own_questions_added_and_retired_by_keyboard(browser_cast, page):
+    """The kartrekker adds an own question and retires it with the keyboard only (Tab, typing, Space, arrow keys,
+    Enter; the confirmation is the browser's own dialog)."""
+    from outcomes.models import OwnItem
+
+    cast = browser_cast
+    text = "Ik weet bij wie ik terecht kan als een leerling vastloopt."
+    login(page, cast.kartrekker)
+    page.goto(f"/scholen/{cast.school.pk}/opbrengsten/")
+    focused = "document.activeElement && document.activeElement"
+    tab_until(page, f"{focused}.textContent.trim() === 'Eigen vragen van de school (0 op de lijst)'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eigen vragen van de school")
+    expect(page.get_by_text("Nog geen eigen vragen.")).to_be_visible()
+    check_a11y(page, "eigen vragen, leeg")
+
+    # Sent empty first: the Dutch errors, announced.
+    tab_until(page, f"{focused}.type === 'submit' && {focused}.textContent.trim() === 'Toevoegen'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Schrijf de vraag op.")
+    expect(page.get_by_role("alert")).to_contain_text("Kies een onderdeel.")
+    check_a11y(page, "eigen vragen met fouten")
+
+    tab_until(page, f"{focused}.name === 'text'")
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")  # into the radio group: its first option
+    expect(page.get_by_label("Competentie", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_label("Werkbalans en welzijn", exact=True)).to_be_checked()
+    tab_until(page, f"{focused}.type === 'submit' && {focused}.textContent.trim() === 'Toevoegen'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("De vraag staat op de lijst")
+    on_list = page.get_by_role("region", name="Op de lijst")
+    expect(on_list.get_by_role("listitem")).to_have_text(re.compile(re.escape(text) + r" \(Werkbalans en welzijn\)"))
+    item = OwnItem.objects.get(school=cast.school)
+    assert (item.text, item.group, item.retired_at) == (text, "welzijn", None)
+    check_a11y(page, "eigen vragen, een op de lijst")
+
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    tab_until(page, f"{focused}.type === 'submit' && {focused}.textContent.trim().startsWith('Intrekken')")
+    # the button's name says which question (a visually hidden part; Chromium puts a space before its colon)
+    expect(page.get_by_role("button", name=re.compile(r"^Intrekken ?: " + re.escape(text)))).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert dialogs == ["Deze vraag van de lijst halen?"]
+    expect(page.get_by_role("status").first).to_contain_text("De vraag is ingetrokken.")
+    expect(page.get_by_role("heading", level=3, name="Ingetrokken")).to_be_visible()
+    expect(page.get_by_text("Nog geen eigen vragen.")).to_be_visible()
+    item.refresh_from_db()
+    assert item.retired_at is not None
+    check_a11y(page, "eigen vragen, ingetrokken")

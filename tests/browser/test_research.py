@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from research.models import ResearchConsent
-from tests.research.helpers import closed_round, peer_school
+from tests.research.helpers import closed_round, consenting, peer_school
 
 from .helpers import check_a11y, login
 
@@ -42,3 +42,48 @@ def test_benchmark_and_consent(browser_cast, page):
     expect(table.get_by_role("row", name="3B.1", exact=False)).to_contain_text("fase 2-3")
     expect(page.get_by_text("geen ranglijst", exact=False)).to_be_visible()
     check_a11y(page, "groei met vergelijking")
+
+
+def test_the_platform_admin_exports_the_research_file(browser_cast, page, server_paused):
+    """The research export as a platform admin: the page asks for the login and the second step (the code from the
+    app), says no export is possible with four consenting schools, offers the ZIP at five; axe-core on both states."""
+    from audit.models import AuditEvent
+    from tests.factories import PASSWORD, make_user
+    from tests.twofactor_helpers import KEY, code_for, make_device
+
+    admin = make_user("Paula Platform", "paula@groeiwijzer.test", is_staff=True)
+    make_device(admin)
+    schools = [peer_school({"1.1": 2, "3B.1": (2, 3)}, opt_in=False) for _ in range(5)]
+    for school in schools[:4]:
+        consenting(school)
+
+    page.goto("/onderzoek/export/")
+    page.get_by_label("E-mailadres").fill(admin.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code uit je app")
+    page.get_by_label("Code uit je app").fill(code_for(KEY))
+    page.get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Onderzoeksbestand")
+    assert page.url.endswith("/onderzoek/export/")
+    expect(
+        page.get_by_text("Nog geen export mogelijk: daarvoor zijn minstens 5 scholen met toestemming nodig")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Onderzoeksbestand downloaden (ZIP)")).to_have_count(0)
+    check_a11y(page, "onderzoeksbestand, nog niet mogelijk")
+
+    with server_paused():
+        consenting(schools[4])
+    page.reload()
+    expect(
+        page.get_by_text("Elke combinatie van onderwijstype en grootte komt in het bestand bij minstens 5")
+    ).to_be_visible()
+    check_a11y(page, "onderzoeksbestand")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Onderzoeksbestand downloaden (ZIP)").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    row = AuditEvent.objects.get(action="export.research")
+    assert (
+        row.actor_id == admin.pk and row.data["schools"] == 5 and row.data["file"] == download.value.suggested_filename
+    )
+    assert AuditEvent.objects.filter(action="research.exported").count() == 5  # one in each school's log
