@@ -11,7 +11,10 @@ class AccountsConfig(AppConfig):
 
         from .services import start_session_clock
         from .sso import link_pending_on_login
+        from .twofactor import forget_verification_on_login
 
         user_logged_in.connect(start_session_clock, dispatch_uid="accounts.start_session_clock")
+        # Every login starts before the second step, also a new login of the same person (accounts/twofactor.py).
+        user_logged_in.connect(forget_verification_on_login, dispatch_uid="accounts.twofactor.forget_on_login")
         # A login of ours in a session where a school account waits to be linked links it (accounts/sso.py).
         user_logged_in.connect(link_pending_on_login, dispatch_uid="accounts.sso.link_pending_on_login")

@@ -1,9 +1,9 @@
 import functools
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.prepared import PreparedQuery, instances
 
@@ -21,7 +21,11 @@ def _session_user() -> PreparedQuery:
         lambda p: (
             get_user_model()
             ._default_manager.filter(pk=p.user)
-            .annotate(has_confirmed_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+            .annotate(
+                has_confirmed_totp=Exists(
+                    Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+                )
+            )
             .values(*_user_fields(), "has_confirmed_totp")
         ),
         ints=("user",),
@@ -33,9 +37,10 @@ class EmailBackend(ModelBackend):
     (per address, per client, overall); when a limit is reached no password is checked (accounts/throttle.py)."""
 
     def get_user(self, user_id):
-        """The session's user, and in the same query whether they own a confirmed authenticator app: the second-factor
-        middleware asks that on every request (accounts/twofactor.pending_step), so no page pays a query for it. The
-        query is built once per process (core.prepared): every request of a logged-in person runs it."""
+        """The session's user, and in the same query whether they own an authenticator app (allauth.mfa's TOTP
+        Authenticator): the second-factor middleware asks that on every request (accounts/twofactor.pending_step),
+        so no page pays a query for it. The query is built once per process (core.prepared): every request of a
+        logged-in person runs it."""
         User = get_user_model()
         try:
             rows = _session_user().rows(user=int(user_id))

@@ -164,3 +164,35 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecondFactorThrottle(models.Model):
+    """Wrong second-factor codes in a row, per person, counted in the database (accounts/twofactor.check_code).
+
+    After ``failures`` wrong codes in a row the next code is checked only once SECOND_FACTOR_THROTTLE_SECONDS ×
+    2^(failures-1) seconds have passed since ``last_failure_at``; a code that arrives earlier is refused unchecked (the
+    right one too). The row is locked (select_for_update) while a code is checked, so guesses sent in parallel are
+    counted one after the other, also across app servers. ``last_totp_step`` is the time step (30 s) of the last
+    accepted app code: that code and older ones are refused (a code works once, whatever the cache)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor_throttle"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_totp_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("foute codes voor de tweede stap")
+        verbose_name_plural = _("foute codes voor de tweede stap")
+
+    def __str__(self):
+        return f"second factor throttle of {self.user_id}"
+
+    def wait_until(self):
+        """When the next code will be checked (None: now)."""
+        if not self.failures or self.last_failure_at is None:
+            return None
+        first = getattr(settings, "SECOND_FACTOR_THROTTLE_SECONDS", 1)
+        seconds = min(first * 2 ** min(self.failures - 1, 30), 24 * 3600)  # never more than a day
+        return self.last_failure_at + timedelta(seconds=seconds)

@@ -3,7 +3,7 @@
 Installed as the default admin site through ``AdminConfig`` in INSTALLED_APPS (in place of
 "django.contrib.admin"), so every ``admin.site.register`` lands here. The middleware
 (accounts/twofactor_middleware.py) already sends an unverified admin to the code page or the set-up page; this
-check is the second lock on the door: without a verified device the admin answers as to someone without rights.
+check is the second lock on the door: a session that did not pass the second step is answered as someone without rights.
 """
 
 from __future__ import annotations

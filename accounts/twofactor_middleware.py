@@ -1,4 +1,7 @@
-"""The second step of every login, enforced for every request (after django-otp's OTPMiddleware).
+"""The second step of every login, enforced for every request.
+
+It also gives the request's user ``is_verified()``: whether this session passed the second step
+(accounts/twofactor.session_is_verified; the admin and organisations.access ask it).
 
 A logged-in user who owns a confirmed authenticator app but has not entered a code in this session is sent to
 "Code uit je app" before anything else; a platform admin (is_staff) without an app is sent to set one up first.
@@ -23,6 +26,7 @@ class SecondFactorRequired:
         self.get_response = get_response
 
     def __call__(self, request):
+        twofactor.attach_verification(request, request.user)  # loads the user, as pending_step does anyway
         step = twofactor.pending_step(request)
         if step is not None and not self._allowed(request.path, step):
             if request.headers.get("HX-Request") == "true":

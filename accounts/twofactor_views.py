@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import login as otp_login
 
 from core.urls_safe import safe_local_path
 
@@ -68,14 +67,14 @@ def verify_view(request):
         status = 400
         if form.is_valid():
             try:
-                device = twofactor.do_verify_second_step(user=user, code=form.cleaned_data["code"], acting_user=user)
+                used = twofactor.do_verify_second_step(user=user, code=form.cleaned_data["code"], acting_user=user)
             except twofactor.TwoFactorError as error:
                 form.add_error("code", str(error))
             else:
                 request.session.cycle_key()  # a session that gained rights gets a new key (no fixation)
-                otp_login(request, device)
+                twofactor.mark_verified(request, user)
                 sso.link_pending(request, user)  # a school account waiting for this login (accounts/sso.py)
-                if device.persistent_id.startswith("otp_static"):
+                if used.type == twofactor.RECOVERY_TYPE:
                     left = twofactor.recovery_codes_left(user)
                     messages.warning(
                         request,
@@ -98,9 +97,8 @@ def setup_view(request):
     """Tweestapsverificatie in Mijn gegevens: switch it on (QR code, secret in text, confirm with a code),
     new recovery codes, or switch it off (with a current code)."""
     user = request.user
-    device = twofactor.totp_device(user)
     which = request.POST.get("form") if request.method == "POST" else None
-    if device is not None:
+    if twofactor.has_second_factor(user):
         return _manage(request, which)
     form = SetupForm(request.POST if which == "aanzetten" else None, autofocus=True)
     posted_key = request.POST.get("key", "") if which == "aanzetten" else ""
@@ -116,7 +114,7 @@ def setup_view(request):
                 posted_key = ""  # expired or tampered: a fresh secret below
         else:
             request.session.cycle_key()
-            otp_login(request, twofactor.totp_device(user))
+            twofactor.mark_verified(request, user)
             sso.link_pending(request, user)
             return render(
                 request,
@@ -147,6 +145,7 @@ def _manage(request, which):
         if which == "uitzetten" and off_form.is_valid():
             twofactor.do_disable_twofactor(user=user, code=off_form.cleaned_data["code"], acting_user=user)
             twofactor.forget_verification(request)
+            user.has_confirmed_totp = False
             messages.success(request, _("Tweestapsverificatie staat uit."))
             return redirect("accounts:twofactor" if twofactor.required_for(user) else "accounts:account")
         if which == "herstelcodes" and codes_form.is_valid():

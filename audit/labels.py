@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "account.logged_out": _("Uitgelogd"),
     "account.twofactor_enabled": _("Tweede stap bij het inloggen aangezet"),
     "account.twofactor_disabled": _("Tweede stap bij het inloggen uitgezet"),
+    "account.twofactor_removed": _("Tweede stap bij het inloggen verwijderd door een platformbeheerder"),
     "account.recovery_code_used": _("Inloggen met een herstelcode"),
     "account.recovery_codes_renewed": _("Nieuwe herstelcodes gemaakt"),
     "account.data_exported": _("Eigen gegevens gedownload"),

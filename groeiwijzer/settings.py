@@ -30,15 +30,15 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the queue of background tasks (mail) in the database; `manage.py db_worker` runs it
     "groeiwijzer",  # the project: the scheduler of daily jobs (`manage.py scheduler`); the shared code is core/
     "core",  # the shared code; its one table: the export files the worker makes (core/generated.py)
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     # Single sign-on with a school account (issue 16): allauth only for the OpenID Connect login (accounts/sso.py);
     # its own account pages are not used (the password, e-mail code and second step stay ours)
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # The second factor's storage (accounts/twofactor.py): allauth.mfa's Authenticator (TOTP, recovery codes) behind
+    # our own pages; allauth's MFA pages and login stages are not used
+    "allauth.mfa",
     "accounts",
     "organisations",
     "audit",
@@ -69,8 +69,7 @@ MIDDLEWARE = [
     "core.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeout",  # logged out after SESSION_IDLE_TIMEOUT without activity
-    "django_otp.middleware.OTPMiddleware",
-    "accounts.twofactor_middleware.SecondFactorRequired",  # the second step after every login
+    "accounts.twofactor_middleware.SecondFactorRequired",  # the second step after every login; user.is_verified()
     "allauth.account.middleware.AccountMiddleware",  # allauth's request context (single sign-on)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -258,11 +257,16 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
 RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")
 
 # Second factor (accounts/twofactor.py): a TOTP app, required for platform admins (/beheer/), optional for everyone
-# else. Wrong codes are throttled per device: after n failures in a row the next check waits 2^(n-1) seconds.
-OTP_TOTP_ISSUER = "Groeiwijzer TSO"
-OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+# else, stored in allauth.mfa's Authenticator with its secrets encrypted (accounts/mfa_adapter.py, a key derived from
+# SECRET_KEY). Wrong codes are throttled per person in the database (accounts.SecondFactorThrottle): after n failures
+# in a row the next check waits 2^(n-1) seconds.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Groeiwijzer TSO"
+MFA_TOTP_TOLERANCE = 1  # the code of the previous and the next 30 seconds count too (a clock a little off)
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODE_DIGITS = 8
+SECOND_FACTOR_THROTTLE_SECONDS = 1  # the first wait after a wrong code; it doubles with each failure in a row
 
 # Logs: readable text with the request's id (or the background task's) on every line (core/logging.py); production
 # writes JSON lines (settings_production.py).

@@ -412,7 +412,7 @@ def get_school_to_close(user, school_id) -> School:
 
 
 def is_verified_platform_admin(user) -> bool:
-    """A platform admin (staff, active) who passed the second factor in this session (django-otp)."""
+    """A platform admin (staff, active) who passed the second factor in this session (accounts/twofactor.py)."""
     is_verified = getattr(user, "is_verified", None)
     if not (user.is_authenticated and user.is_staff and user.is_active) or is_verified is None:
         return False

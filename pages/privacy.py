@@ -9,7 +9,8 @@ address you sent it to); audit rows only where you acted, without other people's
 
 Erasure: ``do_erase_me`` keeps the account row as a tombstone without personal data, so the school's results
 stay whole: the name becomes "oud-teamlid", the address a unique non-address, the password unusable, the account
-inactive; memberships, board memberships, login codes, sessions, second-factor devices, linked school accounts
+inactive; memberships, board memberships, login codes, sessions, the second factor (authenticator app,
+recovery codes, the count of wrong codes), linked school accounts
 (single sign-on), e-mail preferences and the
 record of mails sent (notifications), calendar subscriptions (accounts.CalendarFeed), leadership answers
 (visible to their author only) and every participation never submitted (drafts, in any round, also closed ones:
@@ -118,6 +119,25 @@ PARTS: tuple[Part, ...] = (
         ("created_at", "revoked_at"),
         gettext_lazy(
             "Links voor je agenda-abonnement: wanneer gemaakt en ingetrokken (de geheime link zelf bewaren we nooit)."
+        ),
+    ),
+    P(
+        "tweede_factor",
+        "mfa.Authenticator",
+        ("user",),
+        ("type", "created_at", "last_used_at"),
+        gettext_lazy(
+            "Je tweede inlogstap: de authenticator-app (totp) en de herstelcodes (recovery_codes), wanneer aangezet en "
+            "voor het laatst gebruikt (nooit de geheime sleutel of de codes zelf)."
+        ),
+    ),
+    P(
+        "tweede_factor_foute_codes",
+        "accounts.SecondFactorThrottle",
+        ("user",),
+        ("failures", "last_failure_at"),
+        gettext_lazy(
+            "Foute codes bij je tweede inlogstap: hoeveel achter elkaar en wanneer de laatste (zo remmen we raden af)."
         ),
     ),
     P(
@@ -423,7 +443,6 @@ def _respondent_q(user) -> Q:
 
 # Handled outside PARTS: the account itself, and your rounds with your own answers (nested per round).
 ROUNDS_KEY = "rondes"
-OTP_KEY = "tweede_factor"
 
 # Relations to the user model that are read outside PARTS (the test checks that every relation is here or there).
 # Board.members: the rows of its through model BoardMember, exported as "besturen".
@@ -432,19 +451,7 @@ SPECIAL_RELATIONS = {("assessments.Participant", "user"), ("organisations.Board"
 
 def covered_relations() -> set[tuple[str, str]]:
     """(model label, field name) of every relation to the user model that the export reads."""
-    covered = {(p.model, f) for p in PARTS for f in p.user_fields} | SPECIAL_RELATIONS
-    for model in _otp_device_models():
-        covered.add((model._meta.label, "user"))
-    return covered
-
-
-def _otp_device_models() -> list:
-    """Second-factor devices (django-otp), when the app is installed: exported without their secrets."""
-    return [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label.startswith("otp_") and any(f.name == "user" for f in m._meta.get_fields())
-    ]
+    return {(p.model, f) for p in PARTS for f in p.user_fields} | SPECIAL_RELATIONS
 
 
 def key_descriptions() -> dict[str, str]:
@@ -461,7 +468,6 @@ def key_descriptions() -> dict[str, str]:
             "Rondes van het Ontwikkelmodel waar je aan meedeed, met alleen jouw eigen antwoorden (antwoorden: "
             "groeifase per accent, 0 = weet ik niet; sterke punten; ontwikkeldoel) en jouw prioriteiten."
         ),
-        OTP_KEY: _("Apparaten voor je tweede inlogstap (naam en datum; nooit de geheime sleutel)."),
     }
     for part in PARTS:
         keys[part.key] = str(part.description)
@@ -549,23 +555,6 @@ def _read_rounds(user) -> list[dict]:
     ]
 
 
-def _read_otp(user) -> list[dict]:
-    rows = []
-    for model in _otp_device_models():
-        wanted = [f for f in ("name", "confirmed", "created_at", "last_used_at") if _has_field(model, f)]
-        for row in model._base_manager.filter(user=user).values("id", *wanted).order_by("id"):
-            rows.append({"soort": model._meta.model_name, **row})
-    return rows
-
-
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist
-        return False
-    return True
-
-
 def collect_my_data(user) -> dict:
     """Everything the product holds about ``user``, as plain JSON-ready values. A fixed number of queries."""
     data: dict[str, Any] = {
@@ -587,7 +576,6 @@ def collect_my_data(user) -> dict:
     }
     for part in PARTS:
         data[part.key] = _read_part(part, user)
-    data[OTP_KEY] = _read_otp(user)
     return data
 
 
@@ -669,8 +657,10 @@ def do_erase_user(*, user, acting_user, reason: str = "self") -> None:
     LeadershipAnswer.objects.filter(user=user).delete()
     SaveMark.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=old_email).delete()  # the address itself is personal data
-    for model in _otp_device_models():
-        model._base_manager.filter(user=user).delete()
+    # The second factor (accounts/twofactor.py): the authenticator app and the recovery codes, and the count of wrong
+    # codes.
+    apps.get_model("mfa.Authenticator").objects.filter(user=user).delete()
+    apps.get_model("accounts.SecondFactorThrottle").objects.filter(user=user).delete()
     # Linked school accounts (single sign-on, accounts/sso.py): the link and the provider's identifier go.
     apps.get_model("socialaccount.SocialAccount").objects.filter(user=user).delete()
     apps.get_model("account.EmailAddress").objects.filter(user=user).delete()
@@ -797,7 +787,7 @@ def readable_sections(data: dict) -> list[dict]:
             ],
         }
     )
-    for key in [p.key for p in PARTS] + [OTP_KEY]:
+    for key in [p.key for p in PARTS]:
         rows = data[key]
         columns = list(rows[0]) if rows else []
         sections.append(

@@ -1,31 +1,40 @@
-"""Second factor in tests: a confirmed authenticator app for a user, its current code, and a session that passed
-the second step. Tests that need /beheer/ log the staff user in with ``login_verified`` (the production rule
-stays: a staff session without a verified device never reaches the admin)."""
+"""Second factor in tests: an authenticator app (allauth.mfa's TOTP Authenticator) for a user, its current code, and
+a session that passed the second step. Tests that need /beheer/ log the staff user in with ``login_verified`` (the
+production rule stays: a staff session that did not pass the second step never reaches the admin)."""
 
 from __future__ import annotations
 
 import time
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core import signing
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
+from accounts.mfa_adapter import decrypt
+from accounts.models import SecondFactorThrottle
 
-KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+KEY = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # RFC 6238's test secret ("12345678901234567890"), base32
 
 
-def make_device(user, key: str = KEY, confirmed: bool = True) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, key=key, name="Test-app", confirmed=confirmed)
+def make_device(user, key: str = KEY) -> Authenticator:
+    """An authenticator app for ``user`` (stored as the app's set-up stores it: encrypted)."""
+    return TOTP.activate(user, key).instance
+
+
+def make_recovery_codes(user) -> list[str]:
+    """Recovery codes for ``user`` (as the set-up makes them); the codes, to type."""
+    return RecoveryCodes.activate(user).generate_codes()
 
 
 def code_for(key_or_device, steps_ahead: int = 0) -> str:
     """The app's code now (or ``steps_ahead`` periods of 30 seconds later: a code not used yet)."""
-    key = key_or_device.key if isinstance(key_or_device, TOTPDevice) else key_or_device
-    totp = TOTP(bytes.fromhex(key), step=30, t0=0, digits=6, drift=0)
-    totp.time = time.time() + 30 * steps_ahead
-    return f"{totp.token():06d}"
+    if isinstance(key_or_device, Authenticator):
+        key = decrypt(key_or_device.data["secret"])
+    else:
+        key = key_or_device.replace(" ", "")
+    return format_hotp_value(hotp_value(key, int(time.time()) // 30 + steps_ahead))
 
 
 def signed(key: str = KEY) -> str:
@@ -33,16 +42,21 @@ def signed(key: str = KEY) -> str:
     return signing.TimestampSigner(salt=twofactor.SIGNING_SALT).sign(key)
 
 
-def verify_session(client, device: TOTPDevice) -> None:
-    """Mark the (logged-in) test client's session as having passed the second step with ``device``."""
+def reset_throttle(user) -> None:
+    """Forget the wrong codes in a row (a wrong code makes the next check wait a second)."""
+    SecondFactorThrottle.objects.filter(user=user).update(failures=0, last_failure_at=None)
+
+
+def verify_session(client, device: Authenticator) -> None:
+    """Mark the (logged-in) test client's session as having passed the second step as the owner of ``device``."""
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[twofactor.VERIFIED_SESSION_KEY] = device.user_id
     session.save()
 
 
 def login_verified(client, user):
-    """Log ``client`` in as ``user`` with a confirmed app and a session that passed the second step."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_device(user)
+    """Log ``client`` in as ``user`` with an authenticator app and a session that passed the second step."""
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first() or make_device(user)
     client.force_login(user, backend="accounts.backends.EmailBackend")
     verify_session(client, device)
     return client

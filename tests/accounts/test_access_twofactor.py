@@ -9,7 +9,7 @@ posting a current code passes the second step.
 from __future__ import annotations
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from allauth.mfa.models import Authenticator
 
 from tests.conftest import CAST_NAMES
 from tests.test_access import LOGIN, Case, check_case
@@ -24,7 +24,11 @@ def no_kwargs(c):
 
 
 def devices(c):
-    return sorted(TOTPDevice.objects.values_list("user_id", "confirmed", "last_t"))
+    """Who has which authenticator, when last used, and the time step of the last app code (a code works once)."""
+    from accounts.models import SecondFactorThrottle
+
+    rows = sorted(Authenticator.objects.values_list("user_id", "type", "last_used_at"))
+    return rows, sorted(SecondFactorThrottle.objects.values_list("user_id", "last_totp_step"))
 
 
 def with_apps(c):
@@ -54,7 +58,7 @@ CASES = [
         method="post",
         data=lambda c: {"code": code_for(KEY)},
         setup=with_apps,
-        state=devices,  # last_t moves on: the code cannot be used twice
+        state=devices,  # last_totp_step moves on: the code cannot be used twice
     ),
 ]
 

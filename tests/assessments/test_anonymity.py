@@ -94,16 +94,10 @@ def withdraw(client, round_):
 
 
 def admin_login(client, admin):
-    """Log a platform admin in, past the second factor when the project asks for one (django-otp)."""
-    client.force_login(admin, backend="accounts.backends.EmailBackend")
-    if apps.is_installed("django_otp"):
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+    """Log a platform admin in, past the second factor (accounts/twofactor.py: allauth.mfa)."""
+    from tests.twofactor_helpers import login_verified
 
-        device = TOTPDevice.objects.create(user=admin, name="Test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    login_verified(client, admin)
 
 
 # 1. The mode: anonymous for ever from the first submission on ----------------------------------------------
