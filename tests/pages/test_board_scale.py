@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -22,7 +23,7 @@ from accounts.models import User
 from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meeting, Term
 from actionplans.overview import meeting_is_overdue
 from assessments.growth import closed_rounds
-from assessments.models import ConsensusItem, Round, RoundStatus
+from assessments.models import ConsensusItem, Participant, Round, RoundStatus
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Board, BoardMember, EducationType, Membership, School
 from pages.board_overview import board_overview
@@ -260,3 +261,109 @@ def test_queries_do_not_grow_with_the_schools(db, client):
         assert page.status_code == 200 and page.content.decode().count('<th scope="row">') == n
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 8, counts
+
+
+# A board of 50 schools × 5 closed rounds (issue 13's quality bar) --------------------------------------------------
+
+
+def expected_growth(i: int, n_codes: int) -> tuple[int, int, int]:
+    """School i of build_growth_board: the newest round agreed i % 8 accents higher and i % 3 lower than the first."""
+    return i % 8, i % 3, n_codes - i % 8 - i % 3
+
+
+def build_growth_board(n_schools: int, *, years: int = 5):
+    """A board of n schools, each with one schoolleider and ``years`` closed rounds (one submitted participant each)
+    with every accent agreed; made with bulk_create (a few queries per school). The rounds are created newest first,
+    so the ids run against time: the growth must follow the rounds' dates. The first round agrees phase 2
+    everywhere; the middle ones 3 with a range 3-4 and one accent not agreed; the newest one grows expected_growth."""
+    version = ModelVersion.current()
+    codes = version.model.accent_codes
+    board = Board.objects.create(name=f"Bestuur van {n_schools}")
+    viewer = User.objects.create(email=f"bestuur{board.pk}@groei.test", name="Bestuurslid")
+    BoardMember.objects.create(board=board, user=viewer)
+    schools = School.objects.bulk_create(
+        [
+            School(board=board, name=f"School {i:02d}", education_type=EducationType.REGULIER_BO)
+            for i in range(n_schools)
+        ]
+    )
+    leaders = User.objects.bulk_create(
+        [User(email=f"leider{s.pk}@groei.test", name=f"Leider {i}") for i, s in enumerate(schools)]
+    )
+    Membership.objects.bulk_create(
+        [Membership(school=s, user=u, is_schoolleiding=True) for s, u in zip(schools, leaders, strict=True)]
+    )
+    first_year = timezone.localdate().year - years
+    rounds = Round.objects.bulk_create(
+        [
+            Round(
+                school=school,
+                model_version=version,
+                title=f"Ronde {first_year + y}",
+                status=RoundStatus.CLOSED,
+                meeting_date=datetime.date(first_year + y, 10, 1),
+                closed_at=timezone.make_aware(datetime.datetime(first_year + y, 10, 2, 12)),
+                created_by=leader,
+            )
+            for school, leader in zip(schools, leaders, strict=True)
+            for y in reversed(range(years))
+        ]
+    )
+    Participant.objects.bulk_create(
+        [Participant(round=r, user_id=r.created_by_id, submitted_at=r.closed_at, shown_at=r.closed_at) for r in rounds]
+    )
+    items = []
+    for i, _school in enumerate(schools):
+        grown, lowered, _same = expected_growth(i, len(codes))
+        for r in rounds[i * years : (i + 1) * years]:
+            y = int(r.title.split()[-1]) - first_year
+            for j, code in enumerate(codes):
+                if y == 0:
+                    phase, phase_to = 2, None
+                elif y == years - 1:
+                    phase, phase_to = (3 if j < grown else 1 if j >= len(codes) - lowered else 2), None
+                elif j == 0:
+                    continue  # not agreed in the middle rounds
+                else:
+                    phase, phase_to = 3, 4
+                items.append(ConsensusItem(round=r, accent_code=code, phase=phase, phase_to=phase_to))
+    ConsensusItem.objects.bulk_create(items)
+    return board, viewer, schools
+
+
+def _board_page(client, viewer, board):
+    client.force_login(viewer, backend="accounts.backends.EmailBackend")
+    url = reverse("organisations:board", args=[board.pk])
+    client.get(url)  # warm-up (session, caches)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return page.content.decode(), len(queries.captured_queries)
+
+
+def test_board_page_with_growth_of_50_schools_over_5_years_takes_as_many_queries_as_one_school(db, client):
+    codes = ModelVersion.current().model.accent_codes
+    small, small_viewer, _ = build_growth_board(1)
+    big, big_viewer, schools = build_growth_board(50)
+    items = ConsensusItem.objects.filter(round__school__board=big)
+    assert items.count() == 50 * (2 * len(codes) + 3 * (len(codes) - 1))
+
+    _, one_school = _board_page(client, small_viewer, small)
+    html, fifty_schools = _board_page(client, big_viewer, big)
+    assert fifty_schools == one_school, (one_school, fifty_schools)
+
+    # And the page shows what was built: every school's five rounds, newest first, and its own growth.
+    body = html[html.index("<tbody") : html.index("</tbody>")]
+    rows = body.split('<tr><th scope="row">')[1:]
+    assert len(rows) == 50
+    for i, (school, row) in enumerate(zip(schools, rows, strict=True)):
+        assert row.startswith(school.name)
+        titles = re.findall(r'href="[^"]*/rondes/\d+/resultaat/"[^>]*>([^<]+)</a>', row)
+        year = timezone.localdate().year
+        assert titles == [f"Ronde {year - k}" for k in range(1, 6)], school.name
+        grown, lowered, same = expected_growth(i, len(codes))
+        words = [f"{grown} accent gegroeid" if grown == 1 else f"{grown} accenten gegroeid"]
+        if lowered:
+            words.append(f"{lowered} lager")
+        words.append(f"{same} gelijk")
+        assert ", ".join(words) in row, (school.name, row)
