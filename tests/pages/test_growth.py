@@ -235,6 +235,37 @@ def test_the_result_page_and_its_pdf_show_the_growth_up_to_that_round(cast, thre
     assert [r.pk for r in context["growth"].rounds] == [first.pk, second.pk, third.pk]
 
 
+def test_the_pdf_report_shows_the_growth_up_to_that_round_with_ranges(cast, three_years, client):
+    """The report (pypdf's text of the PDF a reader downloads): the third round's has the course over all three rounds
+    and a range agreed in it as "2-3"; the second round's stops at the second round."""
+    from tests.assessments.test_round_exports import pdf_text
+
+    first, second, third = three_years
+    ConsensusItem.objects.filter(round=third, accent_code="1.1").update(phase=2, phase_to=3)  # "fase 2-3"
+    login(client, cast.board_member)
+
+    def report(round_) -> str:
+        response = client.get(reverse("assessments:result_pdf", args=[cast.school.pk, round_.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        return pdf_text(response.content)[1]
+
+    text = report(third)
+    assert "Groei tot en met deze ronde" in text
+    assert "De gezamenlijke groeifase per accent in 3 afgesloten rondes, de oudste eerst." in text
+    # Each row: the accent, each round's date in the column of its phase, the course and the change.
+    assert "3A.2 Relaties met leerlingen okt 2024 okt 2025 okt 2026 1 → 2 → 3 2 fases gegroeid" in text
+    assert "2.1 Missie en visie okt 2024 okt 2025 okt 2026 1 → 2 → 2 1 fase gegroeid" in text
+    # The range: its date with "(2-3)" in both columns it runs through, and "2-3" in the course.
+    assert "1.1 Motivatie ontwikkelen okt 2024 okt 2025 okt 2026 (2-3) okt 2026 (2-3) 1 → 2 → 2-3" in text
+
+    text = report(second)
+    assert "Groei tot en met deze ronde" in text
+    assert "in 2 afgesloten rondes" in text
+    assert "3A.2 Relaties met leerlingen okt 2024 okt 2025 1 → 2 1 fase gegroeid" in text
+    assert "1.1 Motivatie ontwikkelen okt 2024 okt 2025 1 → 2 1 fase gegroeid" in text
+    assert "okt 2026" not in text and "→ 3" not in text and "(2-3)" not in text  # the third round came later
+
+
 def test_the_excel_overview_has_a_growth_sheet_up_to_that_round(cast, three_years, client):
     import io
 
