@@ -270,11 +270,32 @@ def test_closing_on_the_page_and_the_results_with_exports(cast, login):
 
 
 def test_results_pdf(cast, login):
-    survey = open_survey(cast)
-    submit_all(survey, add_team(cast.school, 5))
-    services.do_close_survey(survey=survey, acting_user=cast.kartrekker)
+    """The PDF a board member downloads (its text read with pypdf): the honest wording, each aspect's means and the
+    change from the nulmeting, and nothing of a measurement with 4 respondents (below the minimum of 5)."""
+    from tests.assessments.test_round_exports import pdf_text
+
+    base = open_survey(cast, kind="nulmeting", year="2025-2026")
+    submit_all(base, add_team(cast.school, 5), value="2")
+    services.do_close_survey(survey=base, acting_user=cast.kartrekker)
+    later = open_survey(cast, year="2026-2027")
+    submit_all(later, add_team(cast.school, 5, prefix="later"), value="4", knowledge="pas_ik_toe")
+    services.do_close_survey(survey=later, acting_user=cast.kartrekker)
+    small = open_survey(cast, year="2027-2028")  # 4 respondents: its means (1,0) and change (-1,0) never shown
+    submit_all(small, add_team(cast.school, 4, prefix="klein"), value="1", knowledge="nog_niet")
+    services.do_close_survey(survey=small, acting_user=cast.kartrekker)
+
     response = login(cast.board_member).get(reverse("outcomes:results_pdf", args=[cast.school.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    _reader, text = pdf_text(response.content)
+    assert "Een eigen meting van het team, geen effectonderzoek." in text
+    assert load_content().honesty in text
+    assert "Meting 2027-2028: 4 deelnemers – minder dan 5: geen resultaten" in text
+    # Each aspect's row: the nulmeting, the later year with its change, and only a dash for the small measurement.
+    assert "Afstemmen op wat een leerling nodig heeft 2,0 4,0 (+2,0) –" in text
+    assert "Steun van leidinggevenden 2,0 4,0 (+2,0) –" in text
+    assert "trauma 100% ken ik, 0% pas ik toe 100% ken ik, 100% pas ik toe –" in text
+    assert "1,0" not in text and "(-1,0)" not in text and "(-3,0)" not in text
+    assert "0% ken ik, 0% pas ik toe" not in text.replace("100% ken ik, 0% pas ik toe", "")
 
 
 def test_own_questions_add_and_retire(cast, login):
