@@ -10,11 +10,15 @@ What is in it (issue 13, part 4), and what never is:
   outcomes.results computes them (``shown``: closed and at least the survey's minimum of respondents;
   ``aspect_rows``: means, knowledge shares). Below the minimum the questionnaire is absent. The school's own
   questions are left out (their wording is the school's own text). The number of respondents only as a band.
-- ``route.csv``: per phase of the implementation route the month its first step begins and its last step is due.
+- ``route.csv``: per phase of the implementation route the school year its first step begins and its last step is
+  due, and the school year of the planned start of the team training. School years, not months: a school's planned
+  months (when its training starts, when each phase begins and ends) are nearly its own and would single it out
+  beside the onderwijstype and size; a school year is shared by every school that started in it.
 - ``codebook.md``: every file and column, the generalisation used, the consent text versions.
 
 Never: names (school, board, people), e-mail addresses, ids of the database, round titles, individual answers,
-any text someone wrote (strengths, next steps, differences, notes), exact dates.
+any text someone wrote (strengths, next steps, differences, notes), exact dates or months (dates only as school
+year, 1 August to 31 July).
 
 The pseudonym is an HMAC-SHA256 of the school's id under ``RESEARCH_PSEUDONYM_KEY`` (an environment setting; when
 empty, a key derived from SECRET_KEY for this purpose only): the same school gets the same pseudonym in every
@@ -56,7 +60,7 @@ from .models import ResearchConsent
 
 K_ANONYMITY = 5
 FORMAT = "groeiwijzer-tso/onderzoek"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: route.csv by school year (was: by month)
 SUPPRESSED = "*"
 
 # Size bands by the number of accounts (memberships) of the school in Groeiwijzer: (upper bound, label).
@@ -257,19 +261,19 @@ def _route_rows(ids: list[int], names: dict[int, str]) -> list[list]:
         "trajectory__school_id", "trajectory__training_start", "code", "start_date", "due_date"
     )
     for school_id, training_start, code, start, due in steps:
-        training[school_id] = f"{training_start:%Y-%m}"
+        training[school_id] = school_year_of(training_start)
         content = route.step(code)
         if content is None:
             continue
         span = phases[school_id].setdefault(content.phase, [start, due])
         span[0], span[1] = min(span[0], start), max(span[1], due)
-    rows: list[list] = [["school", "start_teamtraining", "fase", "fase_nummer", "begin", "eind"]]
+    rows: list[list] = [["school", "schooljaar_start_teamtraining", "fase", "fase_nummer", "begin", "eind"]]
     for school_id in ids:
         for phase in route.phases:
             found = phases.get(school_id, {}).get(phase.code)
             if found is None:
                 continue
-            begin, end = f"{found[0]:%Y-%m}", f"{found[1]:%Y-%m}"
+            begin, end = school_year_of(found[0]), school_year_of(found[1])
             rows.append([names[school_id], training[school_id], phase.code, phase.number, begin, end])
     return rows
 
@@ -295,7 +299,8 @@ Scholen in dit bestand: alleen scholen waarvan de schoolleiding toestemming gaf 
 (versies van de toestemmingstekst: {", ".join(dataset.versions)}).
 
 Geen namen (school, bestuur, personen), geen e-mailadressen, geen database-id's, geen titels van rondes, geen
-afzonderlijke antwoorden en geen tekst die iemand schreef. Datums alleen als schooljaar of maand.
+afzonderlijke antwoorden en geen tekst die iemand schreef. Datums alleen als schooljaar (1 augustus tot 31 juli),
+nergens een datum of maand.
 
 ## school (in elk bestand)
 
@@ -345,10 +350,14 @@ Een eigen meting van het team, geen effectonderzoek.
 
 Het implementatietraject van de school (fasen uit het handboek: Verkennen, Voorbereiden, Uitvoeren, Borgen).
 
-- `start_teamtraining`: maand (JJJJ-MM) van de geplande start van de teamtraining.
+- `schooljaar_start_teamtraining`: het schooljaar (bijvoorbeeld 2025-2026) van de geplande start van de
+  teamtraining.
 - `fase`, `fase_nummer`: de fase van de route.
-- `begin`, `eind`: de maand waarin de eerste stap van die fase gepland begint en de laatste klaar moet zijn
+- `begin`, `eind`: het schooljaar waarin de eerste stap van die fase gepland begint en de laatste klaar moet zijn
   (planning van de school, geen gemeten duur).
+
+Alleen schooljaren, geen maanden: de geplande maanden van een school (start van de teamtraining, begin en eind van
+elke fase) zijn bijna uniek voor die school en zouden haar naast onderwijstype en grootte herkenbaar maken.
 """
 
 

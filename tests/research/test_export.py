@@ -8,6 +8,7 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 from collections import Counter
 
@@ -22,6 +23,7 @@ from organisations.models import Board, EducationType, School
 from outcomes import results as outcome_results
 from outcomes import services as outcome_services
 from outcomes.models import Survey
+from outcomes.services import school_year_of
 from research import export
 from research.services import do_withdraw_consent
 from tests.factories import make_user
@@ -29,6 +31,8 @@ from tests.outcomes.fixtures import add_team, submit_all
 from tests.research.helpers import closed_round, consenting, peer_school
 from tests.trajectory_fixtures import start_route
 from tests.twofactor_helpers import login_verified
+from trajectory.content import load_route
+from trajectory.models import Step
 
 BO, SO, VO = EducationType.REGULIER_BO, EducationType.SO, EducationType.VO
 
@@ -224,11 +228,35 @@ def test_outcome_aggregates_only_where_the_minimum_holds(cast, dataset, admin_cl
     assert knowledge["ken_ik_pct"] == "100" and knowledge["pas_ik_toe_pct"] == "0"
 
 
-def test_route_phase_dates_by_month(cast, dataset, admin_client):
-    rows = [r for r in table(download(admin_client), "route.csv") if r["school"] == export.pseudonym(cast.school.pk)]
+def test_route_phase_dates_by_school_year_never_by_month(cast, dataset, admin_client):
+    """A school's planned months are quasi-identifiers beside onderwijstype and size: only school years leave."""
+    files = download(admin_client)
+    rows = [r for r in table(files, "route.csv") if r["school"] == export.pseudonym(cast.school.pk)]
     assert [r["fase_nummer"] for r in rows] == ["1", "2", "3", "4"]
+    # The yardstick: each phase's first start and last due date of the route's steps, as a school year.
+    spans: dict[str, list] = {}
+    route = load_route()
+    for code, start, due in Step.objects.filter(trajectory__school=cast.school).values_list(
+        "code", "start_date", "due_date"
+    ):
+        span = spans.setdefault(route.step(code).phase, [start, due])
+        span[0], span[1] = min(span[0], start), max(span[1], due)
     for r in rows:
-        assert r["start_teamtraining"] == "2027-03" and len(r["begin"]) == 7 and len(r["eind"]) == 7
+        assert r["schooljaar_start_teamtraining"] == "2026-2027"  # the training starts on 1 March 2027
+        first, last = spans[r["fase"]]
+        assert (r["begin"], r["eind"]) == (school_year_of(first), school_year_of(last))
+    assert all(r["begin"] <= r["eind"] for r in rows) and rows[-1]["eind"] > rows[0]["begin"]  # years, not one
+    # No month or date anywhere in the file: every date-like cell is a school year (two consecutive years).
+    for row in csv.reader(io.StringIO(files["route.csv"])):
+        for cell in row:
+            assert not re.search(r"\b\d{4}-(0[1-9]|1[0-2])\b|\d{1,2}[-/]\d{1,2}[-/]\d{2,4}", cell), cell
+            if re.fullmatch(r"\d{4}-\d{4}", cell):
+                assert int(cell[5:]) == int(cell[:4]) + 1, cell
+    book = " ".join(files["codebook.md"].split())
+    route_part = book[book.index("## route.csv") :]
+    assert "Alleen schooljaren, geen maanden" in route_part and "JJJJ-MM" not in book
+    assert "Datums alleen als schooljaar (1 augustus tot 31 juli), nergens een datum of maand." in book
+    assert "versie 2." in book
 
 
 def test_the_codebook_describes_every_file_and_the_generalisation(cast, dataset, admin_client):
