@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from assessments.growth import PlanGoal
 from ontwikkelmodel.content import Layer, load_file
 
 from .models import (
@@ -449,6 +450,33 @@ def goals_by_accent(school) -> dict[str, list[Goal]]:
     out: dict[str, list[Goal]] = {}
     for goal in goals:
         out.setdefault(goal.accent_code, []).append(goal)
+    return out
+
+
+def goals_since_round(*, school_id, since, until, since_round_id) -> dict:
+    """For a new round's consensus view and meeting screen (assessments.growth.goals_since, registered in
+    apps.py): per accent code the school's live goals on it that follow the round before (``since_round_id``) or
+    were added from ``since`` on (before ``until``, when given), oldest first, as growth.PlanGoal with the number
+    of live actions done (afgerond or gevierd) of all. One query, whatever the number of accents or goals."""
+    live = Q(actions__deleted_at__isnull=True)
+    added = Q(created_at__gte=since) & (Q(created_at__lt=until) if until else Q())
+    goals = (
+        Goal.objects.alive()
+        .filter(Q(source_round_id=since_round_id) | added, school_id=school_id)
+        .exclude(accent_code="")
+        .annotate(
+            actions_total=Count("actions", filter=live),
+            actions_done=Count(
+                "actions", filter=live & Q(actions__status__in=(ActionStatus.DONE, ActionStatus.CELEBRATED))
+            ),
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", "accent_code", "title", "actions_done", "actions_total")
+    )
+    out: dict[str, list] = {}
+    for pk, code, title, done, total in goals:
+        url = reverse("actionplans:goal", kwargs={"school_id": school_id, "goal_id": pk})
+        out.setdefault(code, []).append(PlanGoal(title=title, actions_done=done, actions_total=total, url=url))
     return out
 
 

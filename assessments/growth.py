@@ -10,7 +10,9 @@ as its consensus view showed it. A fixed number of queries, whatever the number 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
@@ -253,15 +255,64 @@ class Previous:
     label: str = ""  # "2" or "2-3"
 
 
-def previous_agreements(round_: Round) -> dict[str, Previous]:
-    """Accent code → what the school's newest closed round before ``round_`` agreed (only accents with an agreed
-    phase or next step). Empty for a school's first round. Two queries."""
+@dataclass
+class PlanGoal:
+    """A goal the school set in its plan on one accent since the round before: context beside "Vorige keer". Plain
+    values, made by the plan (actionplans registers the provider, see register_goals_since): this app does not
+    know the plan."""
+
+    title: str
+    actions_done: int  # afgerond or gevierd
+    actions_total: int  # live actions
+    url: str  # the goal in the plan; the page shows the link only to whom may read the plan
+
+
+# The plan's goals per accent since a round (actionplans/apps.py registers its function at startup; imports point
+# down, so this app cannot ask the plan itself). ``provider(school_id=, since=, until=, since_round_id=)`` returns
+# accent code → [PlanGoal]; one query for all accents.
+_goal_providers: list[Callable[..., dict[str, list[PlanGoal]]]] = []
+
+
+def register_goals_since(provider: Callable[..., dict[str, list[PlanGoal]]]) -> None:
+    """Called from an app's AppConfig.ready(); registering twice is once."""
+    if provider not in _goal_providers:
+        _goal_providers.append(provider)
+
+
+def _last_closed_before(round_: Round) -> Round | None:
+    """The school's newest closed round before ``round_`` (a closed round looks back from its own date; a running
+    one from now), or None for a school's first round. One query."""
     earlier = [r for r in closed_rounds(round_.school) if r.pk != round_.pk]
-    if round_.status == RoundStatus.CLOSED:  # a closed round looks back from its own date; a running one from now
+    if round_.status == RoundStatus.CLOSED:
         earlier = [r for r in earlier if (round_date(r), r.pk) < (round_date(round_), round_.pk)]
-    if not earlier:
+    return earlier[-1] if earlier else None
+
+
+def goals_since(round_: Round, last: Round | None) -> dict[str, list[PlanGoal]]:
+    """Accent code → the goals the school set on it from the round ``last`` (the one before ``round_``) on: the
+    goals that follow ``last`` and those added since its day, up to the closing of ``round_`` when it is closed
+    (the goals made from ``round_`` itself come after). Empty without a round before or without a plan. One query
+    per registered provider, whatever the number of accents or goals."""
+    if last is None:
         return {}
-    last = earlier[-1]
+    day = round_date(last)
+    since = timezone.make_aware(datetime.combine(day, time.min))
+    until = round_.closed_at if round_.status == RoundStatus.CLOSED else None
+    found: dict[str, list[PlanGoal]] = {}
+    for provider in _goal_providers:
+        for code, goals in provider(
+            school_id=round_.school_id, since=since, until=until, since_round_id=last.pk
+        ).items():
+            found.setdefault(code, []).extend(goals)
+    return found
+
+
+def previous_agreements(round_: Round, *, last: Round | None = None) -> dict[str, Previous]:
+    """Accent code → what the school's newest closed round before ``round_`` agreed (only accents with an agreed
+    phase or next step). Empty for a school's first round. Two queries (one when ``last`` is given)."""
+    last = _last_closed_before(round_) if last is None else last
+    if last is None:
+        return {}
     return {
         item.accent_code: Previous(
             round=last, phase=item.phase, priority=item.priority, next_steps=item.next_steps, label=item.phase_label
@@ -272,8 +323,13 @@ def previous_agreements(round_: Round) -> dict[str, Previous]:
 
 
 def with_previous(summary, round_: Round):
-    """The summary with each accent's ``previous`` set (what the round before agreed, or None). Returns it."""
-    previous = previous_agreements(round_)
+    """The summary with each accent's ``previous`` set (what the round before agreed, or None) and its
+    ``previous_goals`` (the plan's goals on it since then, [] when none): the consensus view and the meeting screen.
+    Three queries, whatever the number of accents or goals; none more for a school's first round."""
+    last = _last_closed_before(round_)
+    previous = previous_agreements(round_, last=last) if last else {}
+    goals = goals_since(round_, last)
     for a in summary.accents:
         a.previous = previous.get(a.accent.code)
+        a.previous_goals = goals.get(a.accent.code, [])
     return summary

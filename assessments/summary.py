@@ -64,6 +64,7 @@ class AccentSummary:
     n_strengths: int = 0  # how many wrote a strength / a goal: also when the texts were not loaded (written=False)
     n_goals: int = 0
     previous: object = None  # growth.Previous: what the round before agreed, set by growth.with_previous
+    previous_goals: list = field(default_factory=list)  # growth.PlanGoal: the plan's goals on it since then (idem)
     by_group: list[GroupRow] = field(default_factory=list)  # the distribution per role group, when it is shown
 
     @property

@@ -102,6 +102,11 @@ class SchoolAccess:
     # Everyone in the school and the board may read the plan (it holds no individual opinions);
     # the werkgroep, kartrekkers and schoolleiding change it; whoever owns an action may work on it.
     @property
+    def can_view_plan(self) -> bool:
+        """Read the plan's goals and actions (a link to them from other pages): everyone with access to the school."""
+        return self.is_member or self.is_board_viewer
+
+    @property
     def can_edit_plan(self) -> bool:
         return self.has_role(*PLAN_EDITOR_ROLES)
 
