@@ -644,12 +644,15 @@ def do_save_minutes(*, meeting: Meeting, minutes: str, expected_version, acting_
 @transaction.atomic
 def do_delete_meeting(*, meeting: Meeting, acting_user) -> None:
     """Put a meeting in the trash (minutes included) for RESTORE_DAYS days. Updates and actions from it stay with
-    their actions. A second delete (a double click) finds nothing live and does nothing."""
+    their actions. A second delete (a double click) finds nothing live and does nothing. The version rises (the
+    meeting no longer takes place: the invitees' calendars get a cancellation with that version as its SEQUENCE,
+    published as "meeting.cancelled" after commit)."""
     locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     if locked is None:
         return
     locked.deleted_at, locked.deleted_by = timezone.now(), acting_user
-    locked.save(update_fields=["deleted_at", "deleted_by"])
+    locked.version += 1
+    locked.save(update_fields=["deleted_at", "deleted_by", "version"])
     record(
         action="meeting.deleted",
         acting_user=acting_user,
@@ -657,14 +660,18 @@ def do_delete_meeting(*, meeting: Meeting, acting_user) -> None:
         target=locked,
         data={"date": locked.date.isoformat(), "minutes_length": len(locked.minutes)},
     )
+    events.publish("meeting.cancelled", meeting_id=locked.pk)  # after commit: the cancellation (notifications)
 
 
 @transaction.atomic
 def do_restore_meeting(*, meeting: Meeting, acting_user) -> Meeting:
+    """Back from the trash. The version rises again, so the invitation sent after commit ("meeting.changed") has a
+    SEQUENCE above the cancellation's and puts the meeting back in the calendars that removed it."""
     meeting = Meeting.all_objects.select_for_update().get(pk=meeting.pk)
     _check_restorable(meeting)
     meeting.deleted_at, meeting.deleted_by = None, None
-    meeting.save(update_fields=["deleted_at", "deleted_by"])
+    meeting.version += 1
+    meeting.save(update_fields=["deleted_at", "deleted_by", "version"])
     record(
         action="meeting.restored",
         acting_user=acting_user,
@@ -672,4 +679,5 @@ def do_restore_meeting(*, meeting: Meeting, acting_user) -> Meeting:
         target=meeting,
         data={"date": meeting.date.isoformat()},
     )
+    events.publish("meeting.changed", meeting_id=meeting.pk, restored=True)  # after commit: invited again
     return meeting

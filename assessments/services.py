@@ -207,7 +207,11 @@ def do_update_round(
     )
     kept = (current - wanted) - removable
     round_.participants.filter(user_id__in=removable).delete()
-    Participant.objects.bulk_create([Participant(round=round_, user_id=uid) for uid in sorted(wanted - current)])
+    added = sorted(wanted - current)
+    Participant.objects.bulk_create([Participant(round=round_, user_id=uid) for uid in added])
+    if added and round_.status == RoundStatus.OPEN:
+        # After commit: the "round opened" mail to the people added now (notifications; the others had theirs).
+        events.publish("round.opened", round_id=round_.pk, user_ids=added)
     if removable or wanted - current:
         changes["participants"] = {
             "before": sorted(current),

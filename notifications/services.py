@@ -7,12 +7,15 @@ absolute links (``settings.SITE_URL``). None holds anyone's answers: a round's m
 and the link, never what someone filled in.
 
 Events (queued right after the work commits):
-  (a) a round opened → its participants (``after_round_opened``);
+  (a) a round opened → its participants; people added to a round that is already open → those people, each once
+      per round (``after_round_opened``);
   (c) an action assigned to someone else → the new owner (``after_action_assigned``);
   (e) a werkgroep meeting planned or changed (today or later) → the werkgroep, kartrekkers and schoolleiding, and
       whoever chairs, keeps time or takes notes, with the proposed agenda (``actionplans.overview.agenda``) and an
       ``.ics`` invitation (METHOD:REQUEST, one UID per meeting, SEQUENCE = the meeting's version)
-      (``after_meeting_changed``).
+      (``after_meeting_changed``); restored from the trash → the same people again ("gaat toch door");
+  (e') a werkgroep meeting deleted (today or later) → whoever got its invitation, with an ``.ics`` cancellation
+      (METHOD:CANCEL, the same UID, SEQUENCE = the version the delete raised) (``after_meeting_cancelled``).
 How the domain services below this app reach it while imports keep pointing down: they stay unaware of mail and call
 ``core.events.publish("round.opened", round_id=...)`` (one line, with ids); ``NotificationsConfig.ready()``
 subscribes the functions of ``SUBSCRIBERS`` to those names. ``core.events`` runs them after the commit, each in its
@@ -25,7 +28,8 @@ Time-based (daily scheduler jobs, ``groeiwijzer/scheduler.py``, as the managemen
   (d) ``send_action_digests``: on Mondays, per school, to each person with own open actions that are late or due
       within a week (nothing to report, no mail);
   (f) ``send_training_reminders``: from two days before a training session, to its group (or the whole team when it
-      has none) and its trainers.
+      has none) and its trainers; the same for a session of a board's training for new staff, to its participants
+      and trainers, with the board's name in the subject (``send_board_training_reminders``).
 
 Exactly once: every mail is recorded as a ``SentNotification`` (kind, person, object, period; unique) in the same
 transaction as its queued task. A second run, a second scheduler or an event published twice finds the row (or
@@ -41,6 +45,7 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -59,8 +64,9 @@ from assessments.models import Round, RoundStatus
 from audit.models import record
 from core.errors import ServiceError
 from core.mail import in_language, mail_language, queue_mail
-from organisations.models import ROLE_FIELDS, Membership, Role, School
-from training.models import TrainingSession
+from organisations.models import ROLE_FIELDS, Board, Membership, Role, School
+from training.board_services import board_roster, trainer_choices
+from training.models import BoardTrainingSession, TrainingSession
 from training.services import roster
 
 from .invitation import meeting_invitation
@@ -130,13 +136,18 @@ def recipients(kind: str, school_id: int, user_ids: Iterable[int] | None = None,
         for role in roles:
             role_q |= Q(**{ROLE_FIELDS[Role(role)]: True})
         memberships = memberships.filter(role_q)
-    users = {m.user.pk: m.user for m in memberships.select_related("user")}
-    if not users:
+    return wanting(kind, [m.user for m in memberships.select_related("user")])
+
+
+def wanting(kind: str, users: Iterable) -> list:
+    """Of ``users``, those who are active, have an address and want this kind, by name (each once). One query."""
+    by_pk = {u.pk: u for u in users if u.is_active and "@" in (u.email or "")}
+    if not by_pk:
         return []
     chosen = dict(
-        NotificationPreference.objects.filter(kind=kind, user_id__in=list(users)).values_list("user_id", "enabled")
+        NotificationPreference.objects.filter(kind=kind, user_id__in=list(by_pk)).values_list("user_id", "enabled")
     )
-    wanted = [u for pk, u in users.items() if chosen.get(pk, DEFAULTS[kind])]
+    wanted = [u for pk, u in by_pk.items() if chosen.get(pk, DEFAULTS[kind])]
     return sorted(wanted, key=lambda u: (u.display_name.lower(), u.pk))
 
 
@@ -158,7 +169,7 @@ def deliver(
     *,
     kind: str,
     user,
-    school: School,
+    school: School | Board,
     object_key: str,
     period_key: str = "",
     subject: Callable[[], str],
@@ -167,6 +178,7 @@ def deliver(
     attachments: list[dict[str, str]] | Callable[[str], list[dict[str, str]]] | None = None,
 ) -> bool:
     """Queue one mail unless it was queued before (the ``SentNotification`` row and the task commit together).
+    ``school``: whose name heads the subject and signs the footer (a board for its training for new staff).
     Returns whether it was queued now. ``subject`` (and ``attachments`` when a function of the language) are made in
     the recipient's language, like the text."""
     language = mail_language(getattr(user, "language", None))
@@ -205,12 +217,17 @@ _when = lazy(_when_now, str)
 # (a) A round opened ------------------------------------------------------------------------------------------
 
 
-def after_round_opened(*, round_id: int, **_ignored) -> int:
-    """To each participant of an open round who has not submitted yet (once per round and person)."""
+def after_round_opened(*, round_id: int, user_ids: Iterable[int] | None = None, **_ignored) -> int:
+    """To each participant of an open round who has not submitted yet (once per round and person: the sent-log key
+    is the round and the person). ``user_ids``: only these participants (people added to a round already open,
+    ``do_update_round``); without it every participant (the round was just created)."""
     round_ = Round.objects.select_related("school").filter(pk=round_id).first()
     if round_ is None or round_.status != RoundStatus.OPEN:
         return 0
-    pending = round_.participants.filter(submitted_at=None).values_list("user_id", flat=True)
+    participants = round_.participants.filter(submitted_at=None)
+    if user_ids is not None:
+        participants = participants.filter(user_id__in=list(user_ids))
+    pending = participants.values_list("user_id", flat=True)
     link = absolute(reverse("assessments:fill", args=[round_.school_id, round_.pk]))
     sent = 0
     for user in recipients(Kind.ROUND_OPENED, round_.school_id, pending):
@@ -374,10 +391,46 @@ def _agenda_rows(items) -> list[dict]:
     return [{"title": a.title, "owner": a.owner.display_name if a.owner else ""} for a in items]
 
 
-def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
+def _meeting_calendar_texts(meeting, context: dict, *, cancelled: bool) -> Callable[[str], dict[str, str]]:
+    """The .ics's summary, description and file name in one language, made once per language."""
+    made: dict[str, dict[str, str]] = {}
+
+    def texts(language: str) -> dict[str, str]:
+        if language not in made:
+            with in_language(language):
+                made[language] = {
+                    "summary": _("Werkgroep TSO %(school)s") % {"school": meeting.school.name},
+                    "description": (
+                        render_to_string("notifications/email/meeting_cancelled_description.txt", context)
+                        if cancelled
+                        else render_to_string("notifications/email/meeting_description.txt", context)
+                    ),
+                    "filename": _("afzegging.ics") if cancelled else _("uitnodiging.ics"),
+                }
+        return made[language]
+
+    return texts
+
+
+def _meeting_attachment(meeting, texts, language: str, *, user, url: str, cancelled: bool) -> list[dict[str, str]]:
+    """One recipient's .ics (ATTENDEE: that recipient only), in their language."""
+    chosen = texts(language)
+    content = meeting_invitation(
+        meeting,
+        summary=chosen["summary"],
+        description=chosen["description"],
+        url=url,
+        attendee=user,
+        cancelled=cancelled,
+    )
+    return [{"filename": chosen["filename"], "content": content, "mimetype": "text/calendar"}]
+
+
+def after_meeting_changed(*, meeting_id: int, restored: bool = False, **_ignored) -> int:
     """To the werkgroep, kartrekkers, schoolleiding and the meeting's chair, timekeeper and note taker, with the
     agenda and an .ics invitation; once per version of the meeting. Not for a meeting in the past (minutes of a
-    meeting that was, entered afterwards) nor one in the trash."""
+    meeting that was, entered afterwards) nor one in the trash. ``restored``: the meeting came back from the trash
+    after its cancellation (the mail says it takes place after all)."""
     meeting = (
         Meeting.objects.select_related("school", "chair", "timekeeper", "note_taker").filter(pk=meeting_id).first()
     )
@@ -396,6 +449,7 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
     context = {
         "meeting": meeting,
         "first": first,
+        "restored": restored,
         "when": when,
         "link": link,
         "overdue": _agenda_rows(proposed["overdue"]),
@@ -403,21 +457,16 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
         "running": _agenda_rows(proposed["running"]),
         "celebrate": _agenda_rows(proposed["celebrate"]),
     }
-    invitations: dict[str, list[dict[str, str]]] = {}
-
-    def invitation(language: str) -> list[dict[str, str]]:
-        """The .ics invitation in one language, made once per language."""
-        if language not in invitations:
-            with in_language(language):
-                summary = _("Werkgroep TSO %(school)s") % {"school": school.name}
-                description = render_to_string("notifications/email/meeting_description.txt", context)
-                filename = _("uitnodiging.ics")
-            ics = meeting_invitation(meeting, summary=summary, description=description, url=link)
-            invitations[language] = [{"filename": filename, "content": ics, "mimetype": "text/calendar"}]
-        return invitations[language]
+    texts = _meeting_calendar_texts(meeting, context, cancelled=False)
 
     def subject() -> str:
-        return (_("werkgroep gepland op %(when)s") if first else _("werkgroep gewijzigd: %(when)s")) % {"when": when}
+        if restored:
+            wording = _("werkgroep gaat toch door: %(when)s")
+        elif first:
+            wording = _("werkgroep gepland op %(when)s")
+        else:
+            wording = _("werkgroep gewijzigd: %(when)s")
+        return wording % {"when": when}
 
     sent = 0
     for user in sorted(users.values(), key=lambda u: (u.display_name.lower(), u.pk)):
@@ -430,7 +479,47 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
             subject=subject,
             template="meeting",
             context=context,
-            attachments=invitation,
+            attachments=partial(_meeting_attachment, meeting, texts, user=user, url=link, cancelled=False),
+        )
+    return sent
+
+
+def after_meeting_cancelled(*, meeting_id: int, **_ignored) -> int:
+    """A meeting put in the trash: to each person who got an invitation to it (and still gets this kind, still a
+    member), a mail that it does not take place with an .ics cancellation (METHOD:CANCEL, the invitation's UID,
+    SEQUENCE = the version the delete raised it to, so above every invitation sent). Once per version; not for a
+    meeting in the past, nor one restored or purged meanwhile."""
+    meeting = (
+        Meeting.all_objects.select_related("school")
+        .filter(pk=meeting_id, deleted_at__isnull=False, date__gte=timezone.localdate())
+        .first()
+    )
+    if meeting is None:
+        return 0
+    school = meeting.school
+    object_key = f"meeting:{meeting.pk}"
+    invited = SentNotification.objects.filter(
+        kind=Kind.MEETING, object_key=object_key, period_key__startswith="v"
+    ).values_list("user_id", flat=True)
+    users = recipients(Kind.MEETING, school.pk, set(invited))
+    if not users:
+        return 0
+    when = _when(meeting.date, meeting.start_time, meeting.end_time)
+    link = absolute(reverse("actionplans:plan", args=[school.pk]))
+    context = {"meeting": meeting, "when": when, "link": link}
+    texts = _meeting_calendar_texts(meeting, context, cancelled=True)
+    sent = 0
+    for user in users:
+        sent += deliver(
+            kind=Kind.MEETING,
+            user=user,
+            school=school,
+            object_key=object_key,
+            period_key=f"cancelled:v{meeting.version}",
+            subject=lambda: _("werkgroep gaat niet door: %(when)s") % {"when": when},
+            template="meeting_cancelled",
+            context=context,
+            attachments=partial(_meeting_attachment, meeting, texts, user=user, url=link, cancelled=True),
         )
     return sent
 
@@ -439,7 +528,12 @@ def after_meeting_changed(*, meeting_id: int, **_ignored) -> int:
 
 
 def send_training_reminders(*, today: datetime.date | None = None) -> int:
+    """The school's team training sessions and the board's training for new staff, two days ahead."""
     today = today or timezone.localdate()
+    return _send_school_training_reminders(today) + send_board_training_reminders(today=today)
+
+
+def _send_school_training_reminders(today: datetime.date) -> int:
     last = today + datetime.timedelta(days=TRAINING_REMINDER_DAYS)
     sessions = (
         TrainingSession.objects.filter(date__gt=today, date__lte=last)
@@ -467,10 +561,60 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+def send_board_training_reminders(*, today: datetime.date | None = None) -> int:
+    """From two days before a session of a board's training for new staff (training/board_*.py): to its participants
+    (its group, or every participant of the training when it has none) and its trainers, each once per session and
+    date (someone who is both gets the trainer's mail). The board's name heads the subject. A participant's link is
+    their own school's training page ("Via het bestuur"); a trainer's is the session's attendance page. Trainers only
+    while they still have a trainer role at one of the training's schools."""
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=TRAINING_REMINDER_DAYS)
+    sessions = (
+        BoardTrainingSession.objects.filter(date__gt=today, date__lte=last)
+        .select_related("training__board", "group")
+        .prefetch_related("trainers")
+    )
+    sent = 0
+    for session in sessions:
+        board = session.training.board
+        people: dict[int, tuple] = {}  # user id → (user, link, is trainer)
+        for participant in board_roster(session):
+            membership = participant.membership
+            link = absolute(reverse("training:overview", args=[membership.school_id]) + "#h-via-bestuur")
+            people[membership.user_id] = (membership.user, link, False)
+        trainers_now = set(trainer_choices(session.training).values_list("pk", flat=True))
+        attendance_link = absolute(reverse("training:board_attendance", args=[board.pk, session.pk]))
+        for trainer in session.trainers.all():
+            if trainer.pk in trainers_now:
+                people[trainer.pk] = (trainer, attendance_link, True)
+        when = _when(session.date, session.start_time, session.end_time)
+        for user in wanting(Kind.TRAINING_REMINDER, [user for user, _link, _trainer in people.values()]):
+            _user, link, is_trainer = people[user.pk]
+            sent += deliver(
+                kind=Kind.TRAINING_REMINDER,
+                user=user,
+                school=board,
+                object_key=f"board-session:{session.pk}",
+                period_key=f"date:{session.date.isoformat()}",  # a moved session reminds again
+                subject=lambda: _("%(title)s op %(when)s") % {"title": session.title, "when": when},
+                template="board_training_reminder",
+                context={
+                    "session": session,
+                    "training": session.training,
+                    "board": board,
+                    "when": when,
+                    "link": link,
+                    "trainer": is_trainer,
+                },
+            )
+    return sent
+
+
 # The events this app listens to (core/events.py; subscribed in apps.py) --------------------------------------
 
 SUBSCRIBERS: dict[str, Callable[..., int]] = {
     "round.opened": after_round_opened,
     "action.assigned": after_action_assigned,
     "meeting.changed": after_meeting_changed,
+    "meeting.cancelled": after_meeting_cancelled,
 }

@@ -34,7 +34,7 @@ from organisations.models import Membership, Role
 from pages.privacy import collect_my_data, do_erase_me
 from tests.core.test_mail import DB_TASKS, run_queued
 from tests.factories import fill_completely, make_action, make_meeting, make_member, make_user
-from training.models import TrainingSession
+from training.models import BoardTrainingSession, TrainingSession
 
 SITE = "https://groeiwijzer.example"
 MONDAY = datetime.date(2026, 12, 7)
@@ -106,6 +106,7 @@ def test_the_domain_events_have_their_subscribers():
     assert services.after_round_opened in events.subscribers("round.opened")
     assert services.after_action_assigned in events.subscribers("action.assigned")
     assert services.after_meeting_changed in events.subscribers("meeting.changed")
+    assert services.after_meeting_cancelled in events.subscribers("meeting.cancelled")
 
 
 def test_an_event_runs_only_after_commit_and_a_failing_subscriber_breaks_nothing(
@@ -173,6 +174,73 @@ def test_a_round_that_is_no_longer_open_sends_nothing(cast):
     assert services.after_round_opened(round_id=cast.consensus_round.pk) == 0
     assert services.after_round_opened(round_id=987654) == 0
     assert queued() == []
+
+
+def change_participants(round_, users, by):
+    """Save the round's settings as they are, with ``users`` as its participants (the round's edit page)."""
+    round_ = Round.objects.get(pk=round_.pk)
+    return round_services.do_update_round(
+        round_=round_,
+        title=round_.title,
+        deadline=round_.deadline,
+        meeting_date=round_.meeting_date,
+        anonymous=round_.anonymous,
+        participant_user_ids=[u.pk for u in users],
+        facilitator=round_.facilitator,
+        acting_user=by,
+    )
+
+
+def test_people_added_to_an_open_round_get_the_opening_mail_once_and_the_others_none(cast, commit):
+    switch_off(cast.werkgroeplid, Kind.ROUND_OPENED)  # off when the round opened: no mail then
+    with commit():
+        round_ = make_open_round(cast, [cast.kartrekker, cast.werkgroeplid], deadline=datetime.date(2026, 12, 18))
+    assert to(queued("staat open")) == [cast.kartrekker.email]
+    NotificationPreference.objects.filter(user=cast.werkgroeplid).update(enabled=True)  # on again later
+    newcomer = make_user("Nora Nieuwkomer", "nora@regenboog.test")
+    make_member(cast.school, newcomer, Role.TEAMLID)
+    with commit():
+        change_participants(round_, [cast.kartrekker, cast.werkgroeplid, newcomer], cast.kartrekker)
+    messages = queued("staat open")
+    # Only the person added now; not the kartrekker again, nor the werkgroeplid who was a participant already.
+    assert to(messages) == sorted([cast.kartrekker.email, newcomer.email])
+    added = [m for m in messages if m["to"] == [newcomer.email]]
+    assert len(added) == 1
+    check_mail(added[0])
+    assert "Ronde december" in added[0]["subject"] and "vrijdag 18 december 2026" in added[0]["body"]
+    assert SITE + reverse("assessments:fill", args=[cast.school.pk, round_.pk]) in added[0]["body"]
+    # Saved again (same people, or a title change), and the event once more: nothing new.
+    with commit():
+        change_participants(round_, [cast.kartrekker, cast.werkgroeplid, newcomer], cast.kartrekker)
+    assert services.after_round_opened(round_id=round_.pk, user_ids=[newcomer.pk, cast.kartrekker.pk]) == 0
+    assert len(queued("staat open")) == 2 and sent_rows(Kind.ROUND_OPENED) == 2
+    # Taken out and added again: mailed once per round and person, so not a second time.
+    with commit():
+        change_participants(round_, [cast.kartrekker, cast.werkgroeplid], cast.kartrekker)
+    with commit():
+        change_participants(round_, [cast.kartrekker, cast.werkgroeplid, newcomer], cast.kartrekker)
+    assert len(queued("staat open")) == 2
+
+
+def test_people_added_to_a_round_past_filling_in_or_who_said_no_get_nothing(cast, commit):
+    newcomer = make_user("Nora Nieuwkomer", "nora@regenboog.test")
+    make_member(cast.school, newcomer, Role.TEAMLID)
+    everyone = list(cast.consensus_round.participants.values_list("user", flat=True))
+    users = list(type(newcomer).objects.filter(pk__in=everyone)) + [newcomer]
+    with commit():
+        change_participants(cast.consensus_round, users, cast.kartrekker)  # consensus: no longer open to fill in
+    assert cast.consensus_round.participants.filter(user=newcomer).exists()
+    assert queued() == []
+    other = make_user("Otto Uit", "otto@regenboog.test")
+    make_member(cast.school, other, Role.TEAMLID)
+    switch_off(other, Kind.ROUND_OPENED)
+    everyone = list(cast.open_round.participants.values_list("user", flat=True))
+    with commit():
+        change_participants(
+            cast.open_round, list(type(other).objects.filter(pk__in=everyone)) + [other], cast.kartrekker
+        )
+    assert cast.open_round.participants.filter(user=other).exists()
+    assert queued() == [] and sent_rows(Kind.ROUND_OPENED) == 0
 
 
 # (b) Three days before the deadline -----------------------------------------------------------------------------
@@ -388,6 +456,85 @@ def test_a_meeting_in_the_past_or_with_the_setting_off_sends_nothing(cast, commi
     assert "uitnodiging.ics" in queued()[0]["body"]
 
 
+def test_a_deleted_meeting_sends_its_invitees_a_cancellation_with_the_same_uid(cast, commit):
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    with commit():
+        meeting = make_meeting(
+            cast.school, cast.kartrekker, day, start_time=datetime.time(15, 0), end_time=datetime.time(16, 0)
+        )
+    invitations = queued("werkgroep gepland")
+    invitees = sorted([cast.schoolleider.email, cast.kartrekker.email, cast.werkgroeplid.email])
+    assert to(invitations) == invitees
+    for message in invitations:  # the ATTENDEE is the recipient, and no one else
+        (event,) = parse_ics(message).walk("VEVENT")
+        assert not isinstance(event["ATTENDEE"], list)  # one ATTENDEE line
+        assert str(event["ATTENDEE"]) == f"mailto:{message['to'][0]}"
+        assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+    (invited,) = parse_ics(invitations[0]).walk("VEVENT")
+    # Joined the werkgroep after the invitation: no cancellation for a meeting they were never invited to.
+    later = make_user("Lot Later", "lot@regenboog.test")
+    make_member(cast.school, later, Role.WERKGROEPLID)
+    with commit():
+        plan_services.do_delete_meeting(meeting=meeting, acting_user=cast.kartrekker)
+    cancellations = queued("gaat niet door")
+    assert to(cancellations) == invitees
+    for message in cancellations:
+        check_mail(message)
+        assert message["attachments"][0]["filename"] == "afzegging.ics"
+        cal = parse_ics(message)  # parsed by the icalendar library
+        assert cal["METHOD"] == "CANCEL"
+        (event,) = cal.walk("VEVENT")
+        assert str(event["UID"]) == str(invited["UID"])
+        assert int(event["SEQUENCE"]) == int(invited["SEQUENCE"]) + 1 == 2
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert event.decoded("DTSTART").hour == 15
+        assert str(event["ATTENDEE"]) == f"mailto:{message['to'][0]}"
+        assert str(event["ORGANIZER"]).startswith("mailto:")
+        assert "gaat niet door" in message["body"] and "gaat niet door" in message["html"]
+    # The same event again (a double click finds nothing live; a retried job): nothing more.
+    with commit():
+        plan_services.do_delete_meeting(meeting=meeting, acting_user=cast.kartrekker)
+    assert services.after_meeting_cancelled(meeting_id=meeting.pk) == 0
+    assert len(queued("gaat niet door")) == 3
+
+
+def test_a_restored_meeting_is_sent_again_above_the_cancellation(cast, commit):
+    """Restored from the trash: a new invitation (REQUEST) whose SEQUENCE outranks the cancellation, so calendars
+    that removed the meeting show it again; deleted once more, a new cancellation above that."""
+    with commit():
+        meeting = make_meeting(cast.school, cast.kartrekker, timezone.localdate() + datetime.timedelta(days=4))
+    with commit():
+        plan_services.do_delete_meeting(meeting=meeting, acting_user=cast.kartrekker)
+    switch_off(cast.schoolleider, Kind.MEETING)
+    with commit():
+        plan_services.do_restore_meeting(meeting=Meeting.all_objects.get(pk=meeting.pk), acting_user=cast.kartrekker)
+    back = queued("gaat toch door")
+    assert to(back) == sorted([cast.kartrekker.email, cast.werkgroeplid.email])
+    check_mail(back[0])
+    assert "gaat toch door" in back[0]["body"]
+    cal = parse_ics(back[0])
+    (event,) = cal.walk("VEVENT")
+    assert cal["METHOD"] == "REQUEST" and int(event["SEQUENCE"]) == 3
+    assert Meeting.objects.get(pk=meeting.pk).version == 3
+    with commit():
+        plan_services.do_delete_meeting(meeting=Meeting.objects.get(pk=meeting.pk), acting_user=cast.kartrekker)
+    again = queued("gaat niet door")
+    assert len(again) == 3 + 2  # the first cancellation to three, the second to the two who still want it
+    (event,) = parse_ics(again[-1]).walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 4
+
+
+def test_no_cancellation_for_a_meeting_in_the_past_or_for_who_switched_it_off(cast, commit):
+    with commit():
+        past = make_meeting(cast.school, cast.kartrekker, timezone.localdate() - datetime.timedelta(days=3))
+        coming = make_meeting(cast.school, cast.kartrekker, timezone.localdate() + datetime.timedelta(days=3))
+    switch_off(cast.werkgroeplid, Kind.MEETING)
+    with commit():
+        plan_services.do_delete_meeting(meeting=past, acting_user=cast.kartrekker)
+        plan_services.do_delete_meeting(meeting=coming, acting_user=cast.kartrekker)
+    assert to(queued("gaat niet door")) == sorted([cast.schoolleider.email, cast.kartrekker.email])
+
+
 # (f) Two days before a training session ----------------------------------------------------------------------
 
 
@@ -425,6 +572,87 @@ def test_a_session_without_a_group_reminds_the_whole_team(cast):
     assert cast.outsider.email not in to(queued())
 
 
+@pytest.fixture
+def board_session(cast):
+    """Bestuur Noord's training for new staff (tests/training/board_fixtures.py) with module 1 (every participant:
+    Nina at De Regenboog, Henk at De Horizon; trainer: the cast's external trainer) two days from today, nothing else
+    near."""
+    from tests.training.board_fixtures import make_board_training
+
+    board = make_board_training(cast)
+    today = timezone.localdate()
+    TrainingSession.objects.update(date=today + datetime.timedelta(days=40))
+    BoardTrainingSession.objects.update(date=today + datetime.timedelta(days=40))
+    BoardTrainingSession.objects.filter(pk=board.module1.pk).update(date=today + datetime.timedelta(days=2))
+    return board
+
+
+def test_a_board_training_session_reminds_its_participants_and_trainers_once(cast, board_session):
+    today = timezone.localdate()
+    session = board_session.module1
+    assert services.send_training_reminders(today=today - datetime.timedelta(days=1)) == 0  # three days before
+    assert services.send_training_reminders(today=today) == 3
+    assert services.send_training_reminders(today=today) == 0
+    assert services.send_training_reminders(today=today + datetime.timedelta(days=1)) == 0
+    messages = {m["to"][0]: m for m in queued()}
+    assert sorted(messages) == sorted([board_session.nina.email, board_session.henk.email, cast.trainer.email])
+    for message in messages.values():
+        check_mail(message, school_name="Bestuur Noord")
+        assert message["subject"].startswith("Bestuur Noord: Module 1 op ")
+        assert "training TSO voor nieuwe medewerkers van Bestuur Noord (Nieuwe medewerkers)" in message["body"]
+        assert "Bestuursbureau" in message["body"] and "13:30–16:30" in message["body"]
+    # Each participant to their own school's training page, the trainer to the session's attendance.
+    nina, henk, trainer = (messages[u.email] for u in (board_session.nina, board_session.henk, cast.trainer))
+    assert SITE + reverse("training:overview", args=[cast.school.pk]) + "#h-via-bestuur" in nina["body"]
+    assert SITE + reverse("training:overview", args=[cast.sister_school.pk]) + "#h-via-bestuur" in henk["body"]
+    attendance = SITE + reverse("training:board_attendance", args=[cast.board.pk, session.pk])
+    assert attendance in trainer["body"] and f'href="{attendance}"' in trainer["html"]
+    assert "Je bent trainer bij deze sessie." in trainer["body"] and attendance not in nina["body"]
+    rows = SentNotification.objects.filter(kind=Kind.TRAINING_REMINDER)
+    assert sorted(rows.values_list("object_key", "period_key").distinct()) == [
+        (f"board-session:{session.pk}", f"date:{(today + datetime.timedelta(days=2)).isoformat()}")
+    ]
+    # Moved to another day: reminded again for the new date.
+    BoardTrainingSession.objects.filter(pk=session.pk).update(date=today + datetime.timedelta(days=3))
+    assert services.send_training_reminders(today=today + datetime.timedelta(days=1)) == 3
+
+
+def test_a_board_training_reminder_respects_the_setting_the_group_and_the_trainer_role(cast, board_session):
+    from training import board_services
+
+    today = timezone.localdate()
+    switch_off(board_session.henk, Kind.TRAINING_REMINDER)
+    # A group session (module 2: Groep 1, no trainers), and another board's session on the same day.
+    BoardTrainingSession.objects.filter(pk__in=[board_session.module2.pk, board_session.other_session.pk]).update(
+        date=today + datetime.timedelta(days=1)
+    )
+    Membership.objects.filter(user=cast.trainer, school=cast.sister_school).delete()
+    Membership.objects.filter(user=cast.trainer, school=cast.school).update(is_trainer_extern=False)
+    assert board_services.trainer_choices(board_session.training).filter(pk=cast.trainer.pk).exists() is False
+    assert services.send_board_training_reminders(today=today) == 3
+    sent = sorted((m["to"][0], m["subject"].split(":")[0]) for m in queued())
+    assert sent == sorted(
+        [
+            (board_session.nina.email, "Bestuur Noord"),  # module 1
+            (board_session.nina.email, "Bestuur Noord"),  # module 2 (her group)
+            (cast.outsider.email, "Bestuur Zuid"),  # the other board's own training
+        ]
+    )
+
+
+def test_a_board_training_reminder_in_the_persons_language(cast, board_session):
+    from accounts.models import User
+
+    User.objects.filter(pk=board_session.nina.pk).update(language="en")
+    assert services.send_board_training_reminders(today=timezone.localdate()) == 3
+    messages = {m["to"][0]: m for m in queued()}
+    english, dutch = messages[board_session.nina.email], messages[board_session.henk.email]
+    assert english["subject"].startswith("Bestuur Noord: Module 1 on ")
+    assert "A session of the TSO training for new staff of Bestuur Noord" in english["body"]
+    assert '<html lang="en">' in english["html"]
+    assert dutch["subject"].startswith("Bestuur Noord: Module 1 op ")
+
+
 # The scheduler, twice ----------------------------------------------------------------------------------------
 
 
@@ -449,6 +677,20 @@ def test_the_scheduler_running_twice_queues_each_reminder_once(cast, settings):
     assert [m.to for m in reminders] == [[cast.teamlid.email]]
     assert sent_rows(Kind.ROUND_DEADLINE) == 1
     assert sent_rows(Kind.ACTION_DIGEST) == (1 if today.weekday() == services.DIGEST_WEEKDAY else 0)
+
+
+def test_the_scheduler_running_twice_queues_each_board_training_reminder_once(cast, board_session):
+    jobs = [j for j in scheduler.SCHEDULE if j.command == "send_training_reminders"]
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9, 0)))
+    assert scheduler.run_due_jobs(now, {}, schedule=jobs) == jobs
+    assert scheduler.run_due_jobs(now, {}, schedule=jobs) == jobs  # a second scheduler
+    assert run_queued() == 2 + 3  # the two jobs, then the three reminders
+    reminders = [m for m in mail.outbox if m.subject.startswith("Bestuur Noord: Module 1")]
+    assert sorted(m.to[0] for m in reminders) == sorted(
+        [board_session.nina.email, board_session.henk.email, cast.trainer.email]
+    )
+    key = f"board-session:{board_session.module1.pk}"
+    assert SentNotification.objects.filter(kind=Kind.TRAINING_REMINDER, object_key=key).count() == 3
 
 
 def test_the_commands_run_for_a_given_day(cast):
@@ -510,17 +752,28 @@ def test_no_mail_ever_holds_anyones_answers(cast, commit):
     fill_completely(round_.participants.get(user=cast.teamlid), strengths=secret, goal=secret, submit=False)
     for p in cast.open_round.participants.all():
         fill_completely(p, strengths=secret, goal=secret, submit=False)
+    newcomer = make_user("Nora Nieuwkomer", "nora@regenboog.test")
+    make_member(cast.school, newcomer, Role.TEAMLID)
     with commit():
         make_action(cast.school, cast.kartrekker, "Actie", owner=cast.teamlid, due_date=MONDAY)
-        make_meeting(cast.school, cast.kartrekker, today + datetime.timedelta(days=4))
+        meeting = make_meeting(cast.school, cast.kartrekker, today + datetime.timedelta(days=4))
+        change_participants(round_, [cast.kartrekker, cast.teamlid, cast.werkgroeplid, newcomer], cast.kartrekker)
+    with commit():
+        plan_services.do_delete_meeting(meeting=meeting, acting_user=cast.kartrekker)
     services.send_round_deadline_reminders(today=today)
     services.send_action_digests(today=MONDAY)
+    from tests.training.board_fixtures import make_board_training
     from tests.training_fixtures import make_training
 
     training = make_training(cast)
     TrainingSession.objects.filter(pk=training.werkmoment.pk).update(date=today + datetime.timedelta(days=2))
+    board = make_board_training(cast)
+    BoardTrainingSession.objects.filter(pk=board.module1.pk).update(date=today + datetime.timedelta(days=2))
     services.send_training_reminders(today=today)
     messages = queued()
+    # The opening mail to the one added later, the cancellation and the board's reminder are among them.
+    assert newcomer.email in to(queued("staat open"))
+    assert queued("gaat niet door") and queued("Bestuur Noord: Module 1")
     kinds = {kind for (kind,) in SentNotification.objects.values_list("kind").distinct()}
     assert kinds == set(Kind.values), kinds
     for message in messages:

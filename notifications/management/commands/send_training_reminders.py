@@ -12,7 +12,10 @@ from notifications.services import send_training_reminders
 
 
 class Command(BaseCommand):
-    help = "Herinner de groep en de trainers twee dagen voor een sessie van de teamtraining (elk één keer)."
+    help = (
+        "Herinner de groep en de trainers twee dagen voor een sessie van de teamtraining, en de deelnemers en trainers "
+        "van een sessie van de training voor nieuwe medewerkers van een bestuur (elk één keer)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=datetime.date.fromisoformat, help="as if it were this day (YYYY-MM-DD)")
