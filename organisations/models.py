@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.mail import MailStatus
+from core.models import Versioned
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -77,7 +78,12 @@ class Cluster(models.IntegerChoices):
     C4 = 4, _("Cluster 4")
 
 
-class School(models.Model):
+class School(Versioned, models.Model):
+    """A school of a board. ``version`` is the version of its pupil count, the one field its members edit on a page
+    several may have open (the Naslag's estimate, reference.services.do_set_pupil_count raises it); the board's edit
+    of name and type and the switches (sign-on, benchmark) leave it alone, so they never make that page's save a
+    conflict."""
+
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("bestuur"))
     name = models.CharField(_("naam"), max_length=200)
     brin = models.CharField(_("BRIN-code"), max_length=6, blank=True)

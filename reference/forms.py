@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EditVersionMixin, VersionField
+
 from .estimate import MAX_PUPILS, MIN_PUPILS
 from .search import MAX_QUERY_LENGTH
 
@@ -38,8 +40,9 @@ class PupilCountForm(forms.Form):
     )
 
 
-class SavePupilCountForm(forms.Form):
-    """Schoolleiding and kartrekkers store the number on the school."""
+class SavePupilCountForm(EditVersionMixin, forms.Form):
+    """Schoolleiding and kartrekkers store the number on the school, with the version the page was loaded with:
+    someone else may have saved another number since (core.editing.edit)."""
 
     pupil_count = forms.IntegerField(
         label=_("Aantal leerlingen van de school"),
@@ -48,11 +51,4 @@ class SavePupilCountForm(forms.Form):
         error_messages=PUPIL_ERRORS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    # The number the page showed when it was loaded: someone else may have changed it since.
-    current = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=2**31 - 1,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("De pagina is verouderd. Laad haar opnieuw.")},
-    )
+    version = VersionField()

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.errors import ConflictError, ServiceError
+from core.editing import edit, post_data
 from organisations import access
 from organisations.models import EducationType
 
@@ -43,70 +43,75 @@ def _measure_labels():
 
 
 def estimate(request, school_id):
-    """'Wat betekent dit voor onze school': research figures applied to the school's type and pupil count."""
+    """'Wat betekent dit voor onze school': research figures applied to the school's type and pupil count.
+
+    Schoolleiding and kartrekkers also store the count on the school: an edit with a version (core.editing.edit), so
+    a save over someone else's newer count is refused (409) with the saved count next to theirs."""
     acc = access.school_access(request, school_id)
     access.require(acc.can_view_estimate)
     school = acc.school
-    save_form = None
-    status = 200
     if request.method == "POST":
         access.require(acc.can_set_pupil_count)
-        save_form = SavePupilCountForm(request.POST)
-        if save_form.is_valid():
-            try:
-                services.do_set_pupil_count(
-                    school=school,
-                    pupil_count=save_form.cleaned_data["pupil_count"],
-                    expected=save_form.cleaned_data["current"],
-                    acting_user=request.user,
-                )
-            except ServiceError as exc:
-                save_form.add_error("pupil_count", str(exc))
-                status = 409 if isinstance(exc, ConflictError) else 400
-            else:
-                messages.success(request, _("Het aantal leerlingen is opgeslagen bij de school."))
-                return redirect("reference:estimate", school_id=school.pk)
-        else:
-            status = 400
-
     try_form = PupilCountForm(request.GET if "leerlingen" in request.GET else None)
-    pupils, typed = school.pupil_count, False
-    if try_form.is_bound and try_form.is_valid():
-        pupils, typed = try_form.cleaned_data["leerlingen"], True
-    elif try_form.is_bound:
-        pupils = None  # a wrong number: show the error, not an estimate for another number
-    if acc.can_set_pupil_count and save_form is None:
-        save_form = SavePupilCountForm(
-            initial={"pupil_count": pupils if typed else school.pupil_count, "current": school.pupil_count}
-        )
-    result = None
-    if pupils:
-        result = compute_estimate(
-            figures(), pupil_count=pupils, education_type=school.education_type, cluster=school.cluster
-        )
-    prevalentie = load_topic("prevalentie")
-    studies, labels = prevalentie.data["study_by_code"], _measure_labels()
-    measures = [
-        {
-            "m": m,
-            "label": labels[m.measure],
-            "rows": [{"fe": fe, "study": studies[fe.figure.study]} for fe in m.figures],
-        }
-        for m in (result.measures if result else ())
-    ]
-    return render(
-        request,
-        "reference/estimate.html",
-        {
+    typed = try_form.is_bound and try_form.is_valid()
+    save_form = None
+    if acc.can_set_pupil_count:
+        shown = try_form.cleaned_data["leerlingen"] if typed else school.pupil_count
+        save_form = SavePupilCountForm(post_data(request), initial={"pupil_count": shown, "version": school.version})
+
+    def page(conflict):
+        # Called when the page is drawn: after a refused save ``school`` holds the saved count.
+        pupils = try_form.cleaned_data["leerlingen"] if typed else school.pupil_count
+        if try_form.is_bound and not typed:
+            pupils = None  # a wrong number: show the error, not an estimate for another number
+        result = None
+        if pupils:
+            result = compute_estimate(
+                figures(), pupil_count=pupils, education_type=school.education_type, cluster=school.cluster
+            )
+        prevalentie = load_topic("prevalentie")
+        studies, labels = prevalentie.data["study_by_code"], _measure_labels()
+        measures = [
+            {
+                "m": m,
+                "label": labels[m.measure],
+                "rows": [{"fe": fe, "study": studies[fe.figure.study]} for fe in m.figures],
+            }
+            for m in (result.measures if result else ())
+        ]
+        return {
             "acc": acc,
             "school": school,
             "try_form": try_form,
             "save_form": save_form,
+            "conflict": conflict,
             "typed": typed,
             "result": result,
             "topic": prevalentie,
             "measures": measures,
             "used_type_label": EducationType(result.used_type).label if result else "",
-        },
-        status=status,
+        }
+
+    if save_form is None:
+        return render(request, "reference/estimate.html", page(None))
+
+    def done(_saved):
+        messages.success(request, _("Het aantal leerlingen is opgeslagen bij de school."))
+        return redirect("reference:estimate", school_id=school.pk)
+
+    return edit(
+        request,
+        save_form,
+        school,
+        save=lambda version: services.do_set_pupil_count(
+            school=school,
+            pupil_count=save_form.cleaned_data["pupil_count"],
+            expected_version=version,
+            acting_user=request.user,
+        ),
+        fields=services.PUPIL_COUNT_FIELDS,
+        refused_field="pupil_count",
+        template="reference/estimate.html",
+        context=page,
+        done=done,
     )

@@ -29,7 +29,7 @@ TOPICS = (
 
 
 def pupil_counts(c):
-    return sorted(School.objects.values_list("pk", "pupil_count"))
+    return sorted(School.objects.values_list("pk", "pupil_count", "version"))
 
 
 CASES = [
@@ -53,7 +53,7 @@ CASES = [
         school,
         ORGANISERS_302,
         method="post",
-        data=lambda c: {"pupil_count": "250", "current": ""},
+        data=lambda c: {"pupil_count": "250", "version": str(School.objects.get(pk=c.school.pk).version)},
         state=pupil_counts,
     ),
 ]

@@ -172,24 +172,52 @@ def test_special_school_cluster_4_gets_the_orion_figure(cast, login):
 
 def test_organiser_stores_the_pupil_count(cast, login):
     client = login(cast.schoolleider)
-    response = client.post(estimate_url(cast.school), {"pupil_count": "250", "current": ""})
+    form = client.get(estimate_url(cast.school)).content.decode()
+    assert 'name="version" value="1"' in form
+    response = client.post(estimate_url(cast.school), {"pupil_count": "250", "version": "1"})
     assert response.status_code == 302
-    assert School.objects.get(pk=cast.school.pk).pupil_count == 250
+    saved = School.objects.get(pk=cast.school.pk)
+    assert (saved.pupil_count, saved.version) == (250, 2)
     event = AuditEvent.objects.filter(action="school.pupil_count_set").get()
     assert event.school_id == cast.school.pk and event.actor == cast.schoolleider
     assert event.data == {"pupil_count": [None, 250]}
     body = client.get(response["Location"]).content.decode()
     assert "Het aantal leerlingen is opgeslagen" in body and "van de 250 leerlingen" in body
+    assert 'name="version" value="2"' in body
 
 
-def test_stale_form_is_a_conflict_and_keeps_the_input(cast, login):
-    set_school(cast.school, pupil_count=300)
-    response = login(cast.kartrekker).post(estimate_url(cast.school), {"pupil_count": "280", "current": "250"})
+def test_stale_version_is_a_conflict_that_shows_the_saved_count_and_keeps_the_input(cast, login):
+    services.do_set_pupil_count(school=cast.school, pupil_count=300, expected_version=1, acting_user=cast.schoolleider)
+    before = AuditEvent.objects.count()
+    client = login(cast.kartrekker)
+    response = client.post(estimate_url(cast.school), {"pupil_count": "280", "version": "1"})
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Iemand anders heeft het aantal leerlingen intussen veranderd in 300" in body
-    assert 'value="280"' in body
-    assert School.objects.get(pk=cast.school.pk).pupil_count == 300
+    assert "Iemand anders heeft dit intussen opgeslagen" in body
+    assert "Opgeslagen versie" in body
+    assert "<td>300</td><td>280</td>" in body.replace("\n", "").replace(" ", "")  # saved versus mine
+    assert 'value="280"' in body  # the user's input stays in the box
+    assert 'name="version" value="2"' in body  # the form now carries the saved version
+    saved = School.objects.get(pk=cast.school.pk)
+    assert (saved.pupil_count, saved.version) == (300, 2)
+    assert AuditEvent.objects.count() == before
+    # Saving again, with the saved version the page now carries, overwrites knowingly.
+    again = client.post(estimate_url(cast.school), {"pupil_count": "280", "version": "2"})
+    assert again.status_code == 302
+    assert School.objects.get(pk=cast.school.pk).pupil_count == 280
+
+
+@pytest.mark.parametrize("how", ["left-out", "empty"])
+def test_a_save_without_its_version_is_refused(cast, login, how):
+    School.objects.filter(pk=cast.school.pk).update(pupil_count=300)
+    before = AuditEvent.objects.count()
+    data = {"pupil_count": "280"} | ({"version": ""} if how == "empty" else {})
+    response = login(cast.kartrekker).post(estimate_url(cast.school), data)
+    assert response.status_code == 400
+    assert "het versienummer ontbreekt" in response.content.decode()
+    saved = School.objects.get(pk=cast.school.pk)
+    assert (saved.pupil_count, saved.version) == (300, 1)
+    assert AuditEvent.objects.count() == before
 
 
 def test_dashboard_links_to_the_estimate_and_the_naslag(cast, login):
@@ -201,9 +229,10 @@ def test_dashboard_links_to_the_estimate_and_the_naslag(cast, login):
 
 
 def test_service_writes_one_audit_row(cast):
-    services.do_set_pupil_count(school=cast.school, pupil_count=120, expected=None, acting_user=cast.kartrekker)
-    services.do_set_pupil_count(school=cast.school, pupil_count=130, expected=120, acting_user=cast.kartrekker)
-    assert School.objects.get(pk=cast.school.pk).pupil_count == 130
+    services.do_set_pupil_count(school=cast.school, pupil_count=120, expected_version=1, acting_user=cast.kartrekker)
+    services.do_set_pupil_count(school=cast.school, pupil_count=130, expected_version=2, acting_user=cast.kartrekker)
+    saved = School.objects.get(pk=cast.school.pk)
+    assert (saved.pupil_count, saved.version) == (130, 3)
     events = AuditEvent.objects.filter(action="school.pupil_count_set").order_by("id")
     assert [e.data["pupil_count"] for e in events] == [[None, 120], [120, 130]]
 
@@ -211,23 +240,27 @@ def test_service_writes_one_audit_row(cast):
 def test_service_same_number_changes_nothing(cast):
     set_school(cast.school, pupil_count=120)
     before = AuditEvent.objects.count()
-    services.do_set_pupil_count(school=cast.school, pupil_count=120, expected=120, acting_user=cast.kartrekker)
+    services.do_set_pupil_count(school=cast.school, pupil_count=120, expected_version=1, acting_user=cast.kartrekker)
     assert AuditEvent.objects.count() == before
+    assert School.objects.get(pk=cast.school.pk).version == 1
 
 
 def test_service_conflict_changes_nothing(cast):
-    set_school(cast.school, pupil_count=120)
+    services.do_set_pupil_count(school=cast.school, pupil_count=120, expected_version=1, acting_user=cast.kartrekker)
     before = AuditEvent.objects.count()
     with pytest.raises(ConflictError):
-        services.do_set_pupil_count(school=cast.school, pupil_count=99, expected=None, acting_user=cast.kartrekker)
-    assert School.objects.get(pk=cast.school.pk).pupil_count == 120
+        services.do_set_pupil_count(school=cast.school, pupil_count=99, expected_version=1, acting_user=cast.kartrekker)
+    saved = School.objects.get(pk=cast.school.pk)
+    assert (saved.pupil_count, saved.version) == (120, 2)
     assert AuditEvent.objects.count() == before
 
 
 @pytest.mark.parametrize("bad", [0, -1, 5001, 10**12, "300", 2.5, True, None])
 def test_service_refuses_absurd_numbers(cast, bad):
     with pytest.raises(ServiceError, match="heel getal van 1 tot en met 5000"):
-        services.do_set_pupil_count(school=cast.school, pupil_count=bad, expected=None, acting_user=cast.kartrekker)
+        services.do_set_pupil_count(
+            school=cast.school, pupil_count=bad, expected_version=1, acting_user=cast.kartrekker
+        )
     assert School.objects.get(pk=cast.school.pk).pupil_count is None
     assert not AuditEvent.objects.filter(action="school.pupil_count_set").exists()
 

@@ -29,7 +29,7 @@ BAD_COUNTS = [
 
 
 def stored(cast=None):
-    return sorted(School.objects.values_list("pk", "name", "education_type", "cluster", "pupil_count")), (
+    return sorted(School.objects.values_list("pk", "name", "education_type", "cluster", "pupil_count", "version")), (
         AuditEvent.objects.count()
     )
 
@@ -55,7 +55,7 @@ def test_typed_pupil_count(value, message, cast, login):
 @pytest.mark.parametrize(("value", "message"), BAD_COUNTS, ids=[m + str(i) for i, (_, m) in enumerate(BAD_COUNTS)])
 def test_saved_pupil_count(value, message, cast, login):
     before = stored()
-    response = login(cast.kartrekker).post(url(cast), {"pupil_count": value, "current": ""})
+    response = login(cast.kartrekker).post(url(cast), {"pupil_count": value, "version": "1"})
     assert response.status_code == 400
     body = response.content.decode()
     assert message in body
@@ -65,10 +65,10 @@ def test_saved_pupil_count(value, message, cast, login):
     assert stored() == before
 
 
-@pytest.mark.parametrize("current", ["abc", "-1", "99999999999999999999", SCRIPT])
-def test_tampered_hidden_current(current, cast, login):
+@pytest.mark.parametrize("version", ["abc", "-1", "0", "99999999999999999999", SCRIPT])
+def test_tampered_hidden_version(version, cast, login):
     before = stored()
-    response = login(cast.kartrekker).post(url(cast), {"pupil_count": "250", "current": current})
+    response = login(cast.kartrekker).post(url(cast), {"pupil_count": "250", "version": version})
     assert response.status_code == 400
     assert "Nog niet opgeslagen" in response.content.decode()
     assert stored() == before
@@ -88,13 +88,13 @@ def test_absurd_school_ids(school_id, cast, login):
     client = login(cast.schoolleider)
     path = f"/scholen/{school_id}/naslag/wat-betekent-dit/"
     assert client.get(path).status_code == 404
-    assert client.post(path, {"pupil_count": "250", "current": ""}).status_code == 404
+    assert client.post(path, {"pupil_count": "250", "version": "1"}).status_code == 404
     assert stored() == before
 
 
 def test_other_schools_count_cannot_be_set(cast, login):
     before = stored()
-    response = login(cast.schoolleider).post(url(cast, cast.other_school.pk), {"pupil_count": "250", "current": ""})
+    response = login(cast.schoolleider).post(url(cast, cast.other_school.pk), {"pupil_count": "250", "version": "1"})
     assert response.status_code == 404
     assert stored() == before
 

@@ -29,7 +29,7 @@ def test_concurrent_pupil_counts_one_wins_the_other_is_told():
     def save(name, count):
         try:
             barrier.wait(timeout=10)
-            services.do_set_pupil_count(school=school, pupil_count=count, expected=None, acting_user=users[name])
+            services.do_set_pupil_count(school=school, pupil_count=count, expected_version=1, acting_user=users[name])
             outcomes[name] = "saved"
         except ConflictError:
             outcomes[name] = "conflict"
@@ -43,5 +43,6 @@ def test_concurrent_pupil_counts_one_wins_the_other_is_told():
         t.join(timeout=30)
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
-    assert School.objects.get(pk=school.pk).pupil_count == {"Karel": 300, "Sara": 310}[winner]
+    saved = School.objects.get(pk=school.pk)
+    assert (saved.pupil_count, saved.version) == ({"Karel": 300, "Sara": 310}[winner], 2)
     assert AuditEvent.objects.filter(action="school.pupil_count_set").count() == 1
