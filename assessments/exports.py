@@ -1,7 +1,7 @@
-"""Exports of a closed round: the Gespreksformulier (Word), an overview (Excel) and the result report (PDF).
+"""Exports of a closed round: the Gespreksformulier (Word) and an overview (Excel). The result report (PDF) is the
+result page itself, printed: pages/round_result.py, with the page's template (templates/pages/round_result.html).
 
-Views import this module when an export is asked for: WeasyPrint loads Pango and friends, which the rest of the
-app does not need.
+Views import this module when an export is asked for.
 
 Each function gets a ``RoundSummary`` built for the person who asks (``summarise(round_, include_individual=...)``),
 so an export never shows more than the result page shows that person: board viewers get a summary without
@@ -291,13 +291,3 @@ def _growth_sheet(wb, round_) -> None:
                 ],
             )
     finish_table(ws)
-
-
-# PDF: the result page itself, printed -----------------------------------------------------------------------
-
-
-def round_pdf(request, round_, context: dict) -> bytes:
-    """The result page (the same template and context) as a tagged PDF/UA-1 document, A4 via the print CSS."""
-    from core.pdf import render_pdf
-
-    return render_pdf(request, "assessments/result.html", context)

@@ -1,4 +1,4 @@
-"""The school page (organisations/school.html) in a fixed, small number of queries.
+"""The school page (pages/school.html) in a fixed, small number of queries.
 
 Every figure the page shows about the school as a whole comes from one query on the school, each as a subquery: the
 action plan's counts and the werkgroep's last and next meeting (what actionplans.overview.dashboard_summary counts),

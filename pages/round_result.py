@@ -45,7 +45,7 @@ def result(request, school_id, round_id):
     if not round_.is_closed:
         access.require(acc.is_member)  # board members: closed rounds only (403: they may see the school)
         return render(request, "assessments/result_pending.html", access.school_context(acc, round=round_))
-    return render(request, "assessments/result.html", result_context(acc, round_))
+    return render(request, "pages/round_result.html", result_context(acc, round_))
 
 
 # The PDF report is made by the background worker and kept per version of what it shows (core/generated.py): the
@@ -92,9 +92,9 @@ class PrintViewer:
 @file_builder
 def round_pdf_file(*, round_id: int, include_individual: bool, today: str) -> bytes:
     """The report of a closed round as the worker makes it: the result page's template and context."""
-    from assessments import exports
+    from core.pdf import render_pdf
 
     round_ = Round.objects.select_related("school", "model_version").get(pk=round_id)
     viewer = PrintViewer(school=round_.school, include_individual=include_individual)
     context = result_context(viewer, round_, today=datetime.date.fromisoformat(today))
-    return exports.round_pdf(None, round_, context)
+    return render_pdf(None, "pages/round_result.html", context)  # the page itself, A4 via the print CSS

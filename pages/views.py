@@ -39,7 +39,7 @@ def school_dashboard(request, school_id):
     rounds = dashboard.rounds(acc.school, request.user)
     return render(
         request,
-        "organisations/school.html",
+        "pages/school.html",
         {
             "acc": acc,
             "school": acc.school,
