@@ -241,6 +241,25 @@ def test_bad_notes(cast, leadership, sl, data, message, htmx):
     assert state() == before
 
 
+@pytest.mark.parametrize("question", ["2d", "1a"], ids=["saved-note", "no-note-yet"])
+@pytest.mark.parametrize("how", ["left-out", "empty"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_note_without_its_version_is_refused(cast, leadership, sl, question, how, htmx):
+    """The autosave and the button send the version the box was loaded with (tests/test_missing_version.py covers
+    the plain edit forms of the matrix; this row's fields carry the question's prefix, and htmx rows are left out
+    there). Without it nothing is saved, whether a note exists (the fixture saved version 1 of 2d) or not (1a)."""
+    fields = {f"q{question}-version": "", f"q{question}-force_version": ""} if how == "empty" else {}
+    before = state()
+    response = sl.post(
+        note_url(cast, leadership.round, question),
+        {f"q{question}-text": "Zonder versie opgeslagen?"} | fields,
+        headers=HTMX if htmx else {},
+    )
+    assert response.status_code == 400
+    assert "het versienummer ontbreekt" in response.content.decode()
+    assert state() == before
+
+
 @pytest.mark.parametrize("question", ["9z", "1g", "hb1", "x" * 200])
 def test_unknown_questions_are_404(cast, leadership, sl, question):
     before = state()
