@@ -221,6 +221,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# one e-mail login code, ours (accounts/services.py: attempts counted in the database); allauth's login by code keeps
+# its attempts in the session (README "Production", second factor)
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False
