@@ -274,7 +274,7 @@ def _growth_sheet(wb, round_) -> None:
             _("Groeilaag"),
             _("Accentcode"),
             _("Accent"),
-            *[f"{r.title} ({date_format(round_date(r), 'j M Y')})" for r in growth.rounds],
+            *[f"{r.title} ({date_format(round_date(r), 'j F Y')})" for r in growth.rounds],
             _("Verandering (fases)"),
         ],
     )

@@ -178,7 +178,7 @@ def route_docx(trajectory, overview) -> bytes:
                 f"{block.phase.number}. {block.phase.name}",
                 step.content.title,
                 step.content.when,
-                f"{date_format(step.start_date, 'j M Y')} – {date_format(step.due_date, 'j M Y')}",
+                f"{date_format(step.start_date, 'j b Y')} – {date_format(step.due_date, 'j b Y')}",
                 step.owner.display_name if step.owner else "",
                 status,
             ]
