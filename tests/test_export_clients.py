@@ -29,6 +29,7 @@ from outcomes import services as outcome_services
 from tests.factories import make_action
 from tests.intake_fixtures import build_intake
 from tests.outcomes.fixtures import add_team, submit_all
+from tests.training.board_fixtures import make_beheerder, make_board_training
 from tests.training_fixtures import make_training
 from tests.trajectory_fixtures import start_route
 
@@ -450,13 +451,25 @@ def test_main_pages_are_valid_html_with_unique_ids(full, login):
         "naslag-onderwerp": reverse("reference:topic", args=[TOPIC_SLUGS[0]]),
         "opbrengsten": reverse("outcomes:overview", args=[s]),
         "opbrengsten-resultaten": reverse("outcomes:results", args=[s]),
+        "zo-begin-je": reverse("organisations:onboarding", args=[s]),
     }
     client = login(full.kartrekker)
     found = {name: html_problems(get(client, url)) for name, url in pages.items()}
+    make_beheerder(full)  # the board's schools and its training for new staff
+    board_training = make_board_training(full)
+    module2 = board_training.module2  # in a month, trained by the cast's trainer: on the trainer's home
+    type(module2).objects.filter(pk=module2.pk).update(date=datetime.date.today() + datetime.timedelta(days=30))
+    module2.trainers.add(full.trainer)
+    trainer_home = get(login(full.trainer), reverse("home"))
+    assert b"Trainingen voor nieuwe medewerkers" in trainer_home  # the trainer's home, with the board's sessions
+    found["start-trainer"] = html_problems(trainer_home)
     board = login(full.board_member)
     for name, url in {
         "bestuur": reverse("organisations:board", args=[b]),
         "bestuur-opbrengsten": reverse("outcomes:board", args=[b]),
+        "bestuur-scholen": reverse("organisations:board_schools", args=[b]),
+        "bestuur-trainingen": reverse("training:board_trainings", args=[b]),
+        "bestuur-training": reverse("training:board_training", args=[b, board_training.training.pk]),
     }.items():
         found[name] = html_problems(get(board, url))
     assert {name: p for name, p in found.items() if p} == {}

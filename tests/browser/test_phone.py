@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import agree_priorities, make_action, make_goal, make_meeting
+from tests.training.board_fixtures import make_beheerder, make_board_training
 from tests.training_fixtures import make_training
 from trajectory import services as trajectory_services
 
@@ -35,22 +36,30 @@ def assert_fits(page, label):
     assert result["width"] <= result["inner"], f"{label}: {result}"
 
 
-def main_pages(cast, plan, training):
-    s = cast.school.pk
+def main_pages(cast, plan, training, board_training):
+    """label -> (who opens it, url): the kartrekker's pages, the trainer's home, the board's pages for its beheerder."""
+    s, b = cast.school.pk, cast.board.pk
+    k, trainer, board = cast.kartrekker, cast.trainer, cast.board_member
     return {
-        "school": reverse("organisations:school", args=[s]),
-        "traject": reverse("trajectory:overview", args=[s]),
-        "teamtraining": reverse("training:overview", args=[s]),
-        "trainingsplan": reverse("training:plan", args=[s, training.plan.pk]),
-        "actieplan": reverse("actionplans:plan", args=[s]),
-        "team": reverse("organisations:members", args=[s]),
-        "ronde": reverse("assessments:round", args=[s, cast.open_round.pk]),
-        "consensus": reverse("assessments:consensus", args=[s, cast.consensus_round.pk]),
-        "resultaat": reverse("assessments:result", args=[s, cast.closed_round.pk]),
-        "ontwikkelmodel": reverse("ontwikkelmodel:model"),
-        "naslag": reverse("reference:index"),
-        "mijn gegevens": reverse("accounts:account"),
-        "start": reverse("home"),
+        "school": (k, reverse("organisations:school", args=[s])),
+        "zo begin je": (k, reverse("organisations:onboarding", args=[s])),
+        "traject": (k, reverse("trajectory:overview", args=[s])),
+        "teamtraining": (k, reverse("training:overview", args=[s])),
+        "trainingsplan": (k, reverse("training:plan", args=[s, training.plan.pk])),
+        "actieplan": (k, reverse("actionplans:plan", args=[s])),
+        "team": (k, reverse("organisations:members", args=[s])),
+        "ronde": (k, reverse("assessments:round", args=[s, cast.open_round.pk])),
+        "consensus": (k, reverse("assessments:consensus", args=[s, cast.consensus_round.pk])),
+        "resultaat": (k, reverse("assessments:result", args=[s, cast.closed_round.pk])),
+        "ontwikkelmodel": (k, reverse("ontwikkelmodel:model")),
+        "naslag": (k, reverse("reference:index")),
+        "mijn gegevens": (k, reverse("accounts:account")),
+        "start": (k, reverse("home")),
+        "start trainer": (trainer, reverse("home")),
+        "bestuur": (board, reverse("organisations:board", args=[b])),
+        "bestuur scholen": (board, reverse("organisations:board_schools", args=[b])),
+        "bestuur trainingen": (board, reverse("training:board_trainings", args=[b])),
+        "bestuur training": (board, reverse("training:board_training", args=[b, board_training.training.pk])),
     }
 
 
@@ -73,11 +82,17 @@ def school_with_everything(browser_cast):
 
 def test_main_pages_fit_a_phone(school_with_everything, new_context):
     cast, plan, training = school_with_everything
-    page = new_context(viewport=PHONE).new_page()
-    login(page, cast.kartrekker)
-    for label, url in main_pages(cast, plan, training).items():
-        page.goto(url)
-        assert_fits(page, label)
+    make_beheerder(cast)  # the board's pages: its schools and its training for new staff
+    board_training = make_board_training(cast)
+    pages = {}
+    for label, (who, url) in main_pages(cast, plan, training, board_training).items():
+        if who not in pages:
+            pages[who] = new_context(viewport=PHONE).new_page()
+            login(pages[who], who)
+        response = pages[who].goto(url)
+        assert response is not None and response.status == 200, label
+        assert_fits(pages[who], label)
+    assert len(pages) == 3
 
 
 def test_the_menu_folds_on_a_phone_and_opens_with_the_keyboard(school_with_everything, new_context):
