@@ -4,8 +4,9 @@ The first steps of phase 1 Verkennen of the handbook's phase tables (trajectory/
 verkennende voorgesprek and the werving of the kartrekker, their texts quoted from there with the citation), and
 the two steps Groeiwijzer adds to get going (a start date for the team training, from which the route is dated, and
 the team invited). Each step links to where it is done and is ticked from the data itself, so there is no state of
-its own: a voorgesprek exists, at least one kartrekker, the route is started, at least ``TEAM_MINIMUM`` people in
-the school or invited. One query, whatever the size of the school.
+its own: a voorgesprek exists, as many kartrekkers as the handbook's minimum (Bijlage 2, ``minimum_count`` of the
+profile's content file: two), the route is started, at least ``TEAM_MINIMUM`` people in the school or invited. One
+query, whatever the size of the school.
 """
 
 from __future__ import annotations
@@ -109,8 +110,13 @@ def facts_from(row: dict) -> Facts:
     )
 
 
+def enough_kartrekkers(f: Facts) -> bool:
+    """As many kartrekkers as Bijlage 2 asks for at least (one alone leaves the step open, with a warning)."""
+    return f.n_kartrekkers >= load_profile().minimum_count
+
+
 def is_done(f: Facts) -> bool:
-    return f.has_conversation and f.n_kartrekkers >= 1 and f.has_route and f.n_people >= TEAM_MINIMUM
+    return f.has_conversation and enough_kartrekkers(f) and f.has_route and f.n_people >= TEAM_MINIMUM
 
 
 def build(school, f: Facts | None = None) -> Onboarding:
@@ -135,7 +141,7 @@ def build(school, f: Facts | None = None) -> Onboarding:
         OnboardingStep(
             code="kartrekkers",
             title=_("Kartrekkers aanwijzen"),
-            done=f.n_kartrekkers >= 1,
+            done=enough_kartrekkers(f),
             url=reverse("intake:kartrekkers", args=[pk]),
             link_text=_("Naar de kartrekkers"),
             status=(

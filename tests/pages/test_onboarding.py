@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import services as intake_services
+from intake.content import load_profile
 from organisations.models import Role
 from pages import onboarding
 from tests.factories import make_board, make_member, make_school, make_user
@@ -75,19 +76,23 @@ def test_each_step_is_ticked_from_the_data(db, login):
     kartrekker = make_user("Kim Kartrekker")
     make_member(school, kartrekker, Role.KARTREKKER, Role.TEAMLID)
     html = client.get(url).content.decode()
-    assert ticks(html)["kartrekkers"] and "1 kartrekker(s) benoemd." in html
+    assert not ticks(html)["kartrekkers"] and "1 kartrekker(s) benoemd." in html  # one is not yet the step
     assert "Benoem er minstens 2." in html  # Bijlage 2: (minimaal) twee
+    assert load_profile().minimum_count == 2
+    make_member(school, make_user("Karin Kartrekker"), Role.KARTREKKER)
+    html = client.get(url).content.decode()
+    assert ticks(html)["kartrekkers"] and "2 kartrekker(s) benoemd." in html
+    assert "Benoem er minstens" not in html
 
     route_services.do_start_trajectory(school=school, training_start=datetime.date(2027, 9, 1), acting_user=lead)
     html = client.get(url).content.decode()
     assert ticks(html)["startdatum"]
     assert f'href="{reverse("trajectory:overview", args=[school.pk])}"' in html
 
-    # Five people in the school or invited: two members and three open invitations.
+    # Five people in the school or invited: three members and two open invitations.
     make_invitation(school, "a@nieuwestart.test")
-    make_invitation(school, "b@nieuwestart.test")
     assert not ticks(client.get(url).content.decode())["team"]  # four
-    make_invitation(school, "c@nieuwestart.test")
+    make_invitation(school, "b@nieuwestart.test")
     html = client.get(url).content.decode()
     assert ticks(html) == {"voorgesprek": True, "kartrekkers": True, "startdatum": True, "team": True}
     assert "4 van 4 gedaan" in html
@@ -111,6 +116,9 @@ def test_the_dashboard_links_to_it_prominently_until_every_step_is_done(db, logi
     route_services.do_start_trajectory(school=school, training_start=datetime.date(2027, 9, 1), acting_user=lead)
     for i in range(2):
         make_member(school, make_user(f"Collega {i}"), Role.TEAMLID)
+    assert not onboarding.is_done(onboarding.facts(school))  # one kartrekker: the handbook asks for two
+    assert link in login(lead).get(dashboard).content.decode()
+    make_member(school, make_user("Karin Kartrekker"), Role.KARTREKKER)
     assert onboarding.is_done(onboarding.facts(school))
     client = login(lead)
     assert link not in client.get(dashboard).content.decode()
