@@ -33,6 +33,8 @@ class DemoOrganisation:
     horizon: School
     users: dict[str, User]  # by the local part of their address (PEOPLE)
     horizon_lead: User
+    horizon_newcomer: User  # new staff at De Horizon (the board's training for new staff)
+    beheerder: User  # the board's beheerder
 
 
 def exists() -> bool:
@@ -44,8 +46,8 @@ def _user(local, name, **extra):
 
 
 def create_demo() -> DemoOrganisation:
-    """One board with two schools: De Regenboog with everyone in PEOPLE, De Horizon with its own schoolleider and
-    the external trainer; a board member, the board's beheerder and a platform admin."""
+    """One board with two schools: De Regenboog with everyone in PEOPLE, De Horizon with its own schoolleider, a new
+    teacher and the external trainer; a board member, the board's beheerder and a platform admin."""
     board = Board.objects.create(name=BOARD_NAME)
     regenboog = School.objects.create(
         board=board,
@@ -76,8 +78,19 @@ def create_demo() -> DemoOrganisation:
     m.save()
     horizon_lead = _user("schoolleider-horizon", "Hans Horizon")
     Membership.objects.create(school=horizon, user=horizon_lead, is_schoolleiding=True)
+    horizon_newcomer = _user("teamlid-horizon", "Mila Meijer")
+    Membership.objects.create(school=horizon, user=horizon_newcomer, is_teamlid=True)
     board.members.add(_user("bestuur", "Bea Bestuur"))
     # The board's beheerder adds schools and invites their first schoolleiding (/besturen/<id>/scholen/).
-    board.members.add(_user("bestuur-beheer", "Bas Beheerder"), through_defaults={"is_beheerder": True})
+    beheerder = _user("bestuur-beheer", "Bas Beheerder")
+    board.members.add(beheerder, through_defaults={"is_beheerder": True})
     _user("beheer", "Platformbeheer", is_staff=True, is_superuser=True)
-    return DemoOrganisation(board=board, regenboog=regenboog, horizon=horizon, users=users, horizon_lead=horizon_lead)
+    return DemoOrganisation(
+        board=board,
+        regenboog=regenboog,
+        horizon=horizon,
+        users=users,
+        horizon_lead=horizon_lead,
+        horizon_newcomer=horizon_newcomer,
+        beheerder=beheerder,
+    )

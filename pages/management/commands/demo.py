@@ -1,7 +1,8 @@
 """Demo data for `make run`: one board, two schools, every role, a closed and an open round, an action plan,
-the implementation route, the training, the checklist for leidinggevenden, the voorgesprekken and three
-years of the Opbrengsten questionnaire, and five schools of another board to compare with. Each app makes
-its own part (its demo.py); this command asks them in order and prints the demo logins."""
+the implementation route, the training, the board's training for new staff of both schools, the checklist for
+leidinggevenden, the voorgesprekken and three years of the Opbrengsten questionnaire, and five schools of another
+board to compare with. Each app makes its own part (its demo.py); this command asks them in order and prints the
+demo logins."""
 
 import random
 
@@ -22,7 +23,7 @@ from organisations.demo import DOMAIN, PASSWORD, PEOPLE
 from organisations.models import Board, Role, School
 from outcomes import demo as outcomes_demo
 from research import demo as research_demo
-from training.demo import create_demo_training
+from training.demo import create_demo_board_training, create_demo_training
 from training.models import TrainingPlan, TrainingSession
 from trajectory import demo as trajectory_demo
 
@@ -136,6 +137,14 @@ class Command(BaseCommand):
         closed, base = assessments_demo.create_closed_round(regenboog=regenboog, users=users, lead=lead, rng=rng)
         actionplans_demo.create_demo(school=regenboog, closed=closed, users=users)
         training_start = create_demo_training(regenboog, users, lead=lead)
+        create_demo_board_training(
+            board=org.board,
+            plan_school=regenboog,
+            schools=[regenboog, org.horizon],
+            newcomers=[users["teamlid2"], org.horizon_newcomer],
+            trainer=users["trainer"],
+            beheerder=org.beheerder,
+        )
         trajectory_demo.create_demo(regenboog, users, training_start=training_start)
         leadership_demo.create_demo(school=regenboog, lead=lead)
         outcomes_demo.create_demo(school=regenboog, users=users, lead=lead)
