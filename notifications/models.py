@@ -22,9 +22,15 @@ class Kind(models.TextChoices):
     )
     MEETING = (
         "meeting",
-        _("Een bijeenkomst van de werkgroep is gepland of gewijzigd (met de agenda en een agenda-uitnodiging)"),
+        _(
+            "Een bijeenkomst van de werkgroep is gepland, gewijzigd of afgezegd (met de agenda en een "
+            "agenda-uitnodiging)"
+        ),
     )
-    TRAINING_REMINDER = "training_reminder", _("Twee dagen voor een sessie van de teamtraining")
+    TRAINING_REMINDER = (
+        "training_reminder",
+        _("Twee dagen voor een sessie van de teamtraining of van een training voor nieuwe medewerkers"),
+    )
 
 
 # All on: the point is that reminders arrive without anyone pushing. The digest is only sent when it has something
