@@ -50,6 +50,7 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["name", "brin"]
     inlines = [MembershipInline]
     actions = ["invite_schoolleiding", "leave"]
+    readonly_fields = ["version"]  # raised only by the services that check it (reference.services.do_set_pupil_count)
 
     def has_delete_permission(self, request, obj=None):
         """Never the admin's own delete (it would skip the export, the board-level audit row and the erasure of
