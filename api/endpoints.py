@@ -8,7 +8,10 @@ consensus of closed rounds, never individual answers or names of staff. Each end
 whatever the number of schools (tests/api/test_api_queries.py).
 
 Lists are paginated (``page``, ``page_size`` from 1 to 100); unknown query parameters are a 400; every 200 carries an
-ETag, and a request with that ETag in If-None-Match gets a 304 without a body.
+ETag, and a request with that ETag in If-None-Match gets a 304 without a body. The lists filter by ``school`` and by
+``school_year`` ("2026-2027", from 1 August to 31 July): a round by the day of its consensus meeting, a goal by the day
+it was set, an action by its due date (else the day it was added), training by the plan's school year, the
+questionnaire by its own school year.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime
 import hashlib
 import math
 
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotModified
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query
@@ -69,7 +73,9 @@ api = BoardApi(
         "Read-only data of one school board for its own tools: schools, the route, closed rounds with their consensus, "
         "the action plan, training progress, growth and outcome aggregates. Authenticate with a board's API token: "
         "`Authorization: Bearer <token>` (made by the board's beheerder on the board page). Another board's data is "
-        "a 404. Lists are paginated; every 200 carries an ETag for If-None-Match."
+        "a 404. Lists are paginated; every 200 carries an ETag for If-None-Match. Lists filter by `school` and by "
+        "`school_year` (e.g. `2026-2027`: 1 August 2026 to 31 July 2027); each list says what puts an item in a "
+        "school year."
     ),
     urls_namespace="api:v1",
     docs_url=None,  # the page would load Swagger UI from a CDN: the JSON document is the description
@@ -143,6 +149,16 @@ def year_label(start: int) -> str:
     return f"{start}-{start + 1}"
 
 
+def year_days(start: int) -> tuple[datetime.date, datetime.date]:
+    """The first day of the school year and the first day of the next: 1 August (current_school_year's rule)."""
+    return datetime.date(start, 8, 1), datetime.date(start + 1, 8, 1)
+
+
+def year_moments(start: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """year_days as the moments they begin in the site's time zone (for a date-time such as a goal's created_at)."""
+    return tuple(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) for day in year_days(start))
+
+
 def paginate(items_or_queryset, page: int, page_size: int) -> dict:
     """One page of a list or a queryset (a queryset: a count and a slice, two queries)."""
     if isinstance(items_or_queryset, list):
@@ -160,6 +176,18 @@ Page = Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
 PageSize = Query(50, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, 1 to {MAX_PAGE_SIZE}.")
 SchoolFilter = Query(None, ge=1, le=MAX_ID, description="Only this school of the board.")
 SchoolYearFilter = Query(None, pattern=SCHOOL_YEAR, description="Only this school year, e.g. 2026-2027.")
+GoalYearFilter = Query(
+    None, pattern=SCHOOL_YEAR, description="Only goals set in this school year (1 August to 31 July), e.g. 2026-2027."
+)
+ActionYearFilter = Query(
+    None,
+    pattern=SCHOOL_YEAR,
+    description="Only actions due in this school year (1 August to 31 July), e.g. 2026-2027; an action without a due "
+    "date counts in the school year it was added.",
+)
+TrainingYearFilter = Query(
+    None, pattern=SCHOOL_YEAR, description="The training plans of this school year, e.g. 2026-2027."
+)
 StatusFilter = Query(None, description="Only actions with this status.")
 RoundId = Path(..., ge=1, le=MAX_ID)
 
@@ -316,9 +344,8 @@ def rounds(
         queryset = queryset.filter(school=found)
     start = first_year(school_year)
     if start is not None:
-        queryset = queryset.annotate(day=round_date_expression()).filter(
-            day__gte=datetime.date(start, 8, 1), day__lt=datetime.date(start + 1, 8, 1)
-        )
+        first, after = year_days(start)
+        queryset = queryset.annotate(day=round_date_expression()).filter(day__gte=first, day__lt=after)
     queryset = queryset.order_by("-closed_at", "-id").only(
         "id", "school_id", "title", "meeting_date", "closed_at", "created_at"
     )
@@ -364,15 +391,28 @@ def round_detail(request, board_id: int = BoardId, round_id: int = RoundId):
 
 @api.get("/boards/{board_id}/goals", response={200: s.GoalPage, **ERRORS}, url_name="goals", tags=["plan"])
 def goals(
-    request, board_id: int = BoardId, school: int | None = SchoolFilter, page: int = Page, page_size: int = PageSize
+    request,
+    board_id: int = BoardId,
+    school: int | None = SchoolFilter,
+    school_year: str | None = GoalYearFilter,
+    page: int = Page,
+    page_size: int = PageSize,
 ):
-    """The live goals of the action plans of the board's schools, per school, newest first."""
-    only(request, "school", *PAGE_PARAMS)
+    """The live goals of the action plans of the board's schools, per school, newest first.
+
+    An action plan is not made per school year: it runs on, with short- and long-term goals. ``school_year`` gives
+    the goals set in that school year: added from 1 August to 31 July (Dutch time). A goal set in an earlier year
+    that is still in the plan is not among them (it is in the list without the filter)."""
+    only(request, "school", "school_year", *PAGE_PARAMS)
     board = board_of(request, board_id)
     found = school_of(board, school)
+    start = first_year(school_year)
     queryset = Goal.objects.alive().filter(school__board=board)
     if found is not None:
         queryset = queryset.filter(school=found)
+    if start is not None:
+        first, after = year_moments(start)
+        queryset = queryset.filter(created_at__gte=first, created_at__lt=after)
     queryset = queryset.order_by("school_id", "-created_at", "-id")
     return paginate(queryset, page, page_size)
 
@@ -382,17 +422,29 @@ def actions(
     request,
     board_id: int = BoardId,
     school: int | None = SchoolFilter,
+    school_year: str | None = ActionYearFilter,
     status: ActionStatus | None = StatusFilter,
     page: int = Page,
     page_size: int = PageSize,
 ):
-    """The live actions of the action plans of the board's schools with their status; ``late``: open and past due."""
-    only(request, "school", "status", *PAGE_PARAMS)
+    """The live actions of the action plans of the board's schools with their status; ``late``: open and past due.
+
+    ``school_year`` gives the actions due in that school year (their due date from 1 August to 31 July); an action
+    without a due date counts in the school year it was added (Dutch time). So every action is in one school year."""
+    only(request, "school", "school_year", "status", *PAGE_PARAMS)
     board = board_of(request, board_id)
     found = school_of(board, school)
+    start = first_year(school_year)
     queryset = Action.objects.alive().filter(school__board=board)
     if found is not None:
         queryset = queryset.filter(school=found)
+    if start is not None:
+        first, after = year_days(start)
+        added_from, added_before = year_moments(start)
+        queryset = queryset.filter(
+            Q(due_date__gte=first, due_date__lt=after)
+            | Q(due_date__isnull=True, created_at__gte=added_from, created_at__lt=added_before)
+        )
     if status is not None:
         queryset = queryset.filter(status=status)
     queryset = queryset.order_by("school_id", "due_date", "id")
@@ -425,15 +477,25 @@ def actions(
     tags=["training"],
 )
 def training(
-    request, board_id: int = BoardId, school: int | None = SchoolFilter, page: int = Page, page_size: int = PageSize
+    request,
+    board_id: int = BoardId,
+    school: int | None = SchoolFilter,
+    school_year: str | None = TrainingYearFilter,
+    page: int = Page,
+    page_size: int = PageSize,
 ):
-    """Per school with a training plan up to this school year: how many of the team still need the team training
-    (counts only, as on the board page)."""
-    only(request, "school", *PAGE_PARAMS)
+    """Per school with a training plan up to this school year (its newest such plan): how many of the team still
+    need the team training (counts only, as on the board page).
+
+    ``school_year`` gives the training plans of that school year instead: each item's ``school_year`` is the one asked
+    for, schools without a plan of that year are left out. The counts are as of today: that plan's sessions held by
+    today and the school's team today."""
+    only(request, "school", "school_year", *PAGE_PARAMS)
     board = board_of(request, board_id)
     found = school_of(board, school)
+    start = first_year(school_year)
     schools = School.objects.filter(board=board) if found is None else School.objects.filter(pk=found.pk)
-    progress = training_progress(schools)
+    progress = training_progress(schools, school_year=start)
     items = [training_out(school_id, progress[school_id]) for school_id in sorted(progress)]
     return paginate(items, page, page_size)
 

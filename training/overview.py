@@ -311,10 +311,15 @@ def progress_from(rows) -> dict[int, TrainingProgress]:
     }
 
 
-def training_progress(schools, *, today: datetime.date | None = None) -> dict[int, TrainingProgress]:
+def training_progress(
+    schools, *, today: datetime.date | None = None, school_year: int | None = None
+) -> dict[int, TrainingProgress]:
     """Per school of ``schools`` (a School queryset, or school ids): the progress of its newest training plan up to
     this school year (build_overview's still_to_train, so "nog te trainen" means the same here as on the plan's
-    attendance page), counted in the database in one query (progress_sql). Schools without such a plan are left out."""
+    attendance page), counted in the database in one query (progress_sql). Schools without such a plan are left out.
+
+    With ``school_year`` (its first year: 2025 for 2025-2026): the plan of that school year instead, counted the same
+    way (its sessions held by ``today``, today's team); schools without a plan of that year are left out."""
     from django.db import connection
 
     from organisations.models import School
@@ -322,11 +327,15 @@ def training_progress(schools, *, today: datetime.date | None = None) -> dict[in
     today = today or timezone.localdate()
     if not isinstance(schools, QuerySet):
         schools = School.objects.filter(pk__in=list(schools))
-    sql, params = progress_sql(schools.values("pk"), today=today, school_year=current_school_year(today))
+    year = current_school_year(today) if school_year is None else school_year
+    sql, params = progress_sql(schools.values("pk"), today=today, school_year=year)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
-        return progress_from([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if school_year is not None:  # the newest plan up to that year is the plan of that year, or an older one
+        rows = [row for row in rows if row["school_year"] == school_year]
+    return progress_from(rows)
 
 
 def missed_by(plan, user, *, today=None) -> list:
