@@ -15,6 +15,21 @@ from accounts import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+def _env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    """A whole number from the environment (unset or empty: ``default``); anything else refuses to start."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {value}.")
+    return value
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-groeiwijzer")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
@@ -288,3 +303,8 @@ LOGGING = {
 HEALTH_TASK_BACKLOG_AGE = int(os.environ.get("HEALTH_TASK_BACKLOG_AGE", str(15 * 60)))
 HEALTH_TASK_BACKLOG_MAX = int(os.environ.get("HEALTH_TASK_BACKLOG_MAX", "500"))
 SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/$"]
+
+# The read API for boards (api/auth.py): at most API_RATE_LIMIT calls per token within a window of API_RATE_WINDOW
+# seconds, counted in the shared cache; beyond it a 429 with Retry-After.
+API_RATE_LIMIT = _env_int("API_RATE_LIMIT", 120, minimum=1, maximum=1_000_000)
+API_RATE_WINDOW = _env_int("API_RATE_WINDOW", 60, minimum=1, maximum=24 * 3600)
