@@ -24,43 +24,16 @@ from django.utils.http import urlencode
 
 from accounts.models import LoginCode, User
 from assessments import services
-from assessments.models import Answer, ConsensusItem, Participant, Round, RoundStatus
+from assessments.models import Answer, ConsensusItem, Round, RoundStatus
 from assessments.summary import summarise
 from audit.models import AuditEvent
 from core.errors import ServiceError
 from ontwikkelmodel.content import CONTENT_DIR, load_file
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Invitation, Membership, Role
-
-from .consensus_pages import consensus_in_full
-from .factories import PASSWORD, fill_completely, make_round, move_to
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The cast has eight users; the production hasher would make every test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def logged_in_user_id(client):
-    return client.session.get("_auth_user_id")
-
-
-def audit(action, **filters):
-    return list(AuditEvent.objects.filter(action=action, **filters).order_by("pk"))
-
-
-def participant(round_, user) -> Participant:
-    return Participant.objects.get(round=round_, user=user)
-
-
-def membership(school, user) -> Membership:
-    return Membership.objects.get(school=school, user=user)
-
+from tests.consensus_pages import consensus_in_full
+from tests.factories import PASSWORD, fill_completely, make_round, move_to
+from tests.helpers import audit, logged_in_user_id, membership, participant, text
 
 # Invitations --------------------------------------------------------------------------------------------
 

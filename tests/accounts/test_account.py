@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from tests.factories import PASSWORD
-from tests.test_services import _fast_password_hasher, logged_in_user_id, text  # noqa: F401 (the fast hasher fixture)
+from tests.helpers import logged_in_user_id, text
 
 URL = reverse("accounts:account")
 NEW_PASSWORD = "een-nieuw-lang-wachtwoord-42"

@@ -20,7 +20,7 @@ from accounts.models import LoginCode, LoginFailure
 from actionplans.models import Action, ActionStatus
 from audit.models import AuditEvent
 from tests.factories import PASSWORD, make_user
-from tests.test_services import logged_in_user_id, text
+from tests.helpers import logged_in_user_id, text
 
 LOCKED = "Er is te vaak een verkeerd wachtwoord gebruikt"
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import LoginFailure
 from tests.factories import PASSWORD
-from tests.test_services import _fast_password_hasher, logged_in_user_id, text  # noqa: F401 (the fast hasher fixture)
+from tests.helpers import logged_in_user_id, text
 
 LOCKED = "Er is te vaak een verkeerd wachtwoord gebruikt voor dit e-mailadres."
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."

@@ -30,7 +30,7 @@ from accounts import twofactor
 from accounts.models import SecondFactorThrottle, User
 from audit.models import AuditEvent
 from tests.factories import PASSWORD
-from tests.test_services import _fast_password_hasher, logged_in_user_id, text  # noqa: F401 (the fast hasher fixture)
+from tests.helpers import logged_in_user_id, text
 from tests.twofactor_helpers import (
     KEY,
     code_for,

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Participant
-from tests.test_services import _fast_password_hasher  # noqa: F401 (the fast hasher fixture)
 
 PAGE = "abc123def456"
 

@@ -13,7 +13,6 @@ from accounts.models import User
 from audit.models import AuditEvent
 from organisations.models import Invitation, Membership
 from tests.factories import make_board, make_school
-from tests.test_services import _fast_password_hasher  # noqa: F401 (the fast hasher fixture)
 from tests.twofactor_helpers import login_verified
 
 CHANGELIST = reverse("admin:organisations_school_changelist")

@@ -17,7 +17,6 @@ from core.mail import MailStatus
 from organisations import services
 from organisations.models import BoardMember, EducationType, Invitation, Membership, Role, School
 from tests.factories import make_board, make_member, make_school, make_user
-from tests.test_services import _fast_password_hasher  # noqa: F401 (the fast hasher fixture)
 
 LONG = "x" * 10_000
 SCRIPT = '<script>alert("xss")</script><b>vet</b>'

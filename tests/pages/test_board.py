@@ -15,7 +15,6 @@ from actionplans import services as plan_services
 from actionplans.models import Action, ActionStatus
 from pages.board_overview import board_overview
 from tests.factories import make_member, make_school, make_user
-from tests.test_services import _fast_password_hasher  # noqa: F401 (fixture)
 from trajectory import services as route_services
 
 TODAY = datetime.date(2026, 12, 2)

@@ -18,7 +18,6 @@ from organisations.models import Role
 from pages import onboarding
 from tests.factories import make_board, make_member, make_school, make_user
 from tests.test_access import make_invitation
-from tests.test_services import _fast_password_hasher  # noqa: F401 (fixture)
 from trajectory import services as route_services
 from trajectory.content import load_route
 
