@@ -1127,8 +1127,7 @@ def test_an_old_link_looked_up_before_a_resend_is_refused_after_it(cast, monkeyp
     """Accepting looks the link up, then locks the invitation. A re-send in between (another request) replaced the
     link: under the lock the old link is checked again and refused, nothing is created; the new link works."""
     from organisations import services as org_services
-
-    from .test_access import make_invitation
+    from tests.test_access import make_invitation
 
     invitation = make_invitation(cast.school, email="race@regenboog.test", token="oude-link")
     looked_up = org_services.find_invitation("oude-link")  # the accepting request, before the re-send
