@@ -101,3 +101,22 @@ def test_unknown_form_changes_nothing(cast, login):
     response = login(cast.teamlid).post(URL, {"form": "iets-anders", "name": "X"})
     assert response.status_code == 400
     assert User.objects.get(pk=cast.teamlid.pk).name == "Tina Teamlid"
+
+
+def test_user_model_stores_name_and_email_only():
+    """Data minimisation: the account has no other personal fields."""
+    fields = {f.name for f in User._meta.get_fields() if f.concrete}
+    assert fields <= {
+        "id",
+        "password",
+        "last_login",
+        "is_superuser",
+        "email",
+        "name",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "language",  # a preference (nl or en), not personal data
+        "groups",
+        "user_permissions",
+    }
