@@ -1,12 +1,14 @@
-"""Finding a round and one's participation in it, under the access policy (organisations.access)."""
+"""Finding a round and one's participation in it, under the access policy (organisations.access); the round views
+start with round_access, fill_access or closed_round_access."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.prepared import PreparedQuery, instances
 from ontwikkelmodel.models import ModelVersion
-from organisations.access import ORGANISER_ROLES, SchoolAccess, parse_id, require, school_object
+from organisations.access import ORGANISER_ROLES, SchoolAccess, parse_id, require, school_access, school_object
 from organisations.models import Membership
 
 from .models import Answer, Participant, Round, RoundStatus
@@ -16,6 +18,24 @@ def get_round(access: SchoolAccess, round_id):
     """A round of this school, or 404. Its model version without the stored content, which is parsed once per process
     (ModelVersion.model)."""
     return school_object(access, _rounds(), round_id)
+
+
+def round_access(request, school_id, round_id, *needs: str):
+    """The request's school access (organisations.access.school_access: 404 for another school or none) and the round
+    of that school (else 404); then 403 unless every capability named in ``needs`` holds (after the round's 404)."""
+    acc = school_access(request, school_id)
+    round_ = get_round(acc, round_id)
+    for need in needs:
+        require(getattr(acc, need))
+    return acc, round_
+
+
+def closed_round_access(request, school_id, round_id):
+    """Like round_access, for a closed round's result and exports: a round that is not closed is a 404."""
+    acc, round_ = round_access(request, school_id, round_id)
+    if not round_.is_closed:
+        raise Http404
+    return acc, round_
 
 
 def _rounds():
@@ -52,6 +72,14 @@ def get_round_and_participant(access: SchoolAccess, round_id):
             return round_, participant
     round_ = get_round(access, round_id)
     return round_, get_participant(access, round_)
+
+
+def fill_access(request, school_id, round_id):
+    """The fill-in pages' entry: the request's school access, the round (404) and the user's participation (403), the
+    last two in one query (get_round_and_participant)."""
+    acc = school_access(request, school_id)
+    round_, participant = get_round_and_participant(acc, round_id)
+    return acc, round_, participant
 
 
 ANSWERS = PreparedQuery(

@@ -23,15 +23,9 @@ from organisations import access
 from . import lookups, services
 from .forms import ConsensusItemForm, LayerAnswersForm, PrioritiesForm, ReopenForm, RoundForm
 from .growth import previous_agreements, with_previous
+from .lookups import closed_round_access  # also the result page's and its PDF's (pages/round_result.py)
 from .models import DONT_KNOW, ConsensusItem, Participant, RoundStatus
 from .summary import summarise, written_answers
-
-
-def _round_access(request, school_id, round_id):
-    """The request's school access (organisations.access.school_access) and the round, of that school or 404."""
-    acc = access.school_access(request, school_id)
-    return acc, lookups.get_round(acc, round_id)
-
 
 # Organising ---------------------------------------------------------------
 
@@ -51,14 +45,13 @@ def round_new(request, school_id):
     return render(
         request,
         "assessments/round_form.html",
-        {"acc": acc, "school": acc.school, "form": form, "open_rounds": _other_open_rounds(acc.school)},
+        access.school_context(acc, form=form, open_rounds=_other_open_rounds(acc.school)),
         status=400 if request.method == "POST" else 200,
     )
 
 
 def round_edit(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.can_organise_rounds)
+    acc, round_ = lookups.round_access(request, school_id, round_id, "can_organise_rounds")
     if round_.is_closed:
         raise Http404
     current = list(round_.participants.values_list("user_id", flat=True))
@@ -88,21 +81,20 @@ def round_edit(request, school_id, round_id):
     return render(
         request,
         "assessments/round_form.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "form": form,
-            "round": round_,
-            "new_members": list(
+        access.school_context(
+            acc,
+            form=form,
+            round=round_,
+            new_members=list(
                 acc.school.memberships.exclude(user_id__in=current).select_related("user").order_by("user__name")
             ),
-        },
+        ),
         status=400 if request.method == "POST" else 200,
     )
 
 
 def round_detail(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     access.require(acc.can_organise_rounds or acc.can_facilitate(round_))
     participants = list(
         Participant.objects.filter(round=round_).select_related("user").order_by("user__name", "user__email")
@@ -111,18 +103,17 @@ def round_detail(request, school_id, round_id):
     return render(
         request,
         "assessments/round_detail.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "participants": participants,
-            "n_submitted": n_submitted,
-            "open_rounds": _other_open_rounds(round_),
-            "move_on_warnings": (
+        access.school_context(
+            acc,
+            round=round_,
+            participants=participants,
+            n_submitted=n_submitted,
+            open_rounds=_other_open_rounds(round_),
+            move_on_warnings=(
                 services.transition_warnings(round_, "consensus") if round_.is_open and acc.can_organise_rounds else []
             ),
-            "reopen_form": ReopenForm() if acc.can_reopen_rounds and round_.is_closed else None,
-        },
+            reopen_form=ReopenForm() if acc.can_reopen_rounds and round_.is_closed else None,
+        ),
     )
 
 
@@ -132,8 +123,7 @@ def _other_open_rounds(round_or_school):
 
 def round_delete(request, school_id, round_id):
     """Delete a round nobody has filled in yet (services.deletable): a page that asks, then the POST. Organisers."""
-    acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.can_organise_rounds)
+    acc, round_ = lookups.round_access(request, school_id, round_id, "can_organise_rounds")
     if request.method == "POST":
         try:
             services.do_delete_round(round_=round_, acting_user=request.user)
@@ -145,21 +135,19 @@ def round_delete(request, school_id, round_id):
     return render(
         request,
         "assessments/round_delete.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "deletable": services.deletable(round_),
-            "not_deletable": services.ROUND_NOT_DELETABLE,
-            "n_participants": round_.participants.count(),
-        },
+        access.school_context(
+            acc,
+            round=round_,
+            deletable=services.deletable(round_),
+            not_deletable=services.ROUND_NOT_DELETABLE,
+            n_participants=round_.participants.count(),
+        ),
     )
 
 
 @require_POST
 def round_remind(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
-    access.require(acc.can_organise_rounds)
+    acc, round_ = lookups.round_access(request, school_id, round_id, "can_organise_rounds")
     try:
         n = services.do_send_reminders(
             round_=round_, acting_user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
@@ -177,7 +165,7 @@ def round_remind(request, school_id, round_id):
 
 @require_POST
 def round_transition(request, school_id, round_id, action):
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     actions = {
         "consensus": (services.do_start_consensus, acc.can_organise_rounds, _("Het consensusgesprek is gestart.")),
         "heropen-invullen": (services.do_reopen_filling, acc.can_organise_rounds, _("Invullen staat weer open.")),
@@ -228,30 +216,22 @@ def _confirm_transition(request, acc, round_, action):
     return render(
         request,
         "assessments/round_confirm.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "action": action,
-            "warnings": warnings,
-            "error": _("Vink het vakje aan om toch door te gaan, of ga terug.") if asked else "",
-            "back": reverse(
+        access.school_context(
+            acc,
+            round=round_,
+            action=action,
+            warnings=warnings,
+            error=_("Vink het vakje aan om toch door te gaan, of ga terug.") if asked else "",
+            back=reverse(
                 "assessments:consensus" if action == "afsluiten" else "assessments:round",
                 args=[acc.school.pk, round_.pk],
             ),
-        },
+        ),
         status=400 if asked else 200,
     )
 
 
 # Filling in (Bijlage 5, step 1) ---------------------------------------------
-
-
-def _fill_access(request, school_id, round_id):
-    """The school access, the round (404) and the user's participation (403), the last two in one query."""
-    acc = access.school_access(request, school_id)
-    round_, participant = lookups.get_round_and_participant(acc, round_id)
-    return acc, round_, participant
 
 
 def _fill_steps(round_):
@@ -264,18 +244,17 @@ def _fill_context(acc, round_, participant, step):
     steps = _fill_steps(round_)
     codes = [s[0] for s in steps]
     i = codes.index(step)
-    return {
-        "acc": acc,
-        "school": acc.school,
-        "round": round_,
-        "participant": participant,
-        "steps": steps,
-        "step": step,
-        "prev_step": codes[i - 1] if i > 0 else None,
-        "next_step": codes[i + 1] if i + 1 < len(codes) else None,
-        "editable": round_.is_open and not participant.is_submitted,
-        "formulier": load_gespreksformulier(),
-    }
+    return access.school_context(
+        acc,
+        round=round_,
+        participant=participant,
+        steps=steps,
+        step=step,
+        prev_step=codes[i - 1] if i > 0 else None,
+        next_step=codes[i + 1] if i + 1 < len(codes) else None,
+        editable=round_.is_open and not participant.is_submitted,
+        formulier=load_gespreksformulier(),
+    )
 
 
 def _chosen_step(request, ctx):
@@ -285,7 +264,7 @@ def _chosen_step(request, ctx):
 
 
 def fill(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     lookups.get_participant(acc, round_)
     return redirect(
         "assessments:fill_step", school_id=acc.school.pk, round_id=round_.pk, step=round_.model.layers[0].code
@@ -294,7 +273,7 @@ def fill(request, school_id, round_id):
 
 @never_cache
 def fill_step(request, school_id, round_id, step):
-    acc, round_, participant = _fill_access(request, school_id, round_id)
+    acc, round_, participant = lookups.fill_access(request, school_id, round_id)
     if step == "prioriteiten":
         return _fill_priorities(request, acc, round_, participant)
     if step == "indienen":
@@ -370,7 +349,7 @@ def _accent_rows(form, layer, previous):
 @require_POST
 def fill_autosave(request, school_id, round_id, step):
     """htmx: save what is in the form now (draft). Answers with a small status text."""
-    acc, round_, participant = _fill_access(request, school_id, round_id)
+    acc, round_, participant = lookups.fill_access(request, school_id, round_id)
     ctx: dict[str, Any] = {"saved": False, "error": None}
     if not (round_.is_open and not participant.is_submitted):
         ctx["error"] = _("Niet opgeslagen: je antwoorden zijn al ingediend of de ronde is dicht.")
@@ -470,7 +449,7 @@ def _fill_submit(request, acc, round_, participant):
 
 @never_cache
 def consensus(request, school_id, round_id):
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     by_group = wants_role_groups(request)
     summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group, written=False), round_)
@@ -485,40 +464,38 @@ def consensus(request, school_id, round_id):
         response = render(
             request,
             "assessments/consensus.html#layer-accents",
-            {
-                "acc": acc,
-                "school": acc.school,
-                "round": round_,
-                "summary": summary,
-                "layer": layer,
-                "can_edit": can_edit,
-                "by_group": by_group,
-            },
+            access.school_context(
+                acc,
+                round=round_,
+                summary=summary,
+                layer=layer,
+                can_edit=can_edit,
+                by_group=by_group,
+            ),
         )
         patch_vary_headers(response, ("HX-Request",))  # the page and its layer share the address
         return response
     response = render(
         request,
         "assessments/consensus.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "summary": summary,
-            "can_edit": can_edit,
-            "formulier": load_gespreksformulier(),
-            "by_group": by_group,
-            "open_layer": open_layer,
+        access.school_context(
+            acc,
+            round=round_,
+            summary=summary,
+            can_edit=can_edit,
+            formulier=load_gespreksformulier(),
+            by_group=by_group,
+            open_layer=open_layer,
             # With something missing the close goes through the confirm page that names it (services.
             # transition_warnings); the browser's question is only for a round that lacks nothing. From the summary
             # already loaded: no extra queries.
-            "close_warnings": can_edit
+            close_warnings=can_edit
             and (
                 summary.n_submitted < summary.n_participants
                 or not summary.priorities
                 or any(not (a.consensus and a.consensus.phase) for a in summary.accents)
             ),
-        },
+        ),
     )
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -556,7 +533,7 @@ def consensus_written(request, school_id, round_id, accent_code):
     """What participants wrote on one accent: the consensus view opens it on demand (htmx, in the accent's
     "Wat deelnemers schreven"); without JavaScript the same lists as a page. The same access, rules and audit row as
     the consensus view."""
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     accent = round_.model.accent(accent_code)
     if accent is None:
@@ -567,16 +544,15 @@ def consensus_written(request, school_id, round_id, accent_code):
     response = render(
         request,
         template,
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "accent": accent,
-            "shown": written is not None,
-            "strengths": written[0] if written else [],
-            "goals": written[1] if written else [],
-            "by_group": wants_role_groups(request),
-        },
+        access.school_context(
+            acc,
+            round=round_,
+            accent=accent,
+            shown=written is not None,
+            strengths=written[0] if written else [],
+            goals=written[1] if written else [],
+            by_group=wants_role_groups(request),
+        ),
     )
     patch_vary_headers(response, ("HX-Request",))  # the page and its lists share the address
     return response
@@ -605,7 +581,7 @@ def wants_role_groups(request) -> bool:
 @never_cache
 def consensus_item(request, school_id, round_id, accent_code):
     """Record the agreement for one accent. htmx swaps the accent block; without JS it is a page."""
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     access.require(acc.is_member and acc.can_facilitate(round_))
     accent = round_.model.accent(accent_code)
     if accent is None:
@@ -630,15 +606,14 @@ def consensus_item(request, school_id, round_id, accent_code):
         return True
 
     def context(conflict):
-        return {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "accent": accent,
-            "form": form,
-            "item": item,
-            "conflict": bool(conflict),
-        }
+        return access.school_context(
+            acc,
+            round=round_,
+            accent=accent,
+            form=form,
+            item=item,
+            conflict=bool(conflict),
+        )
 
     def done(_saved):
         by_group = wants_role_groups(request)  # the page's choice travels in the form's address
@@ -647,16 +622,15 @@ def consensus_item(request, school_id, round_id, accent_code):
                 summarise(round_, include_individual=True, by_role_group=by_group, written=False), round_
             )
             a = next(x for x in summary.accents if x.accent.code == accent.code)
-            context = {
-                "acc": acc,
-                "school": acc.school,
-                "round": round_,
-                "a": a,
-                "summary": summary,
-                "can_edit": True,
-                "saved": True,
-                "by_group": by_group,
-            }
+            context = access.school_context(
+                acc,
+                round=round_,
+                a=a,
+                summary=summary,
+                can_edit=True,
+                saved=True,
+                by_group=by_group,
+            )
             return render(request, "assessments/consensus.html#accent-block", context)
         messages.success(request, _("Vastgelegd voor %(accent)s.") % {"accent": accent.name})
         return redirect(
@@ -699,7 +673,7 @@ def present(request, school_id, round_id):
     accent's four phase texts with the agreed phase marked, the distribution (per role group when asked for and
     allowed), what participants wrote (when the distribution is shown; anonymous: sorted by text, as elsewhere) and
     what the round before agreed. Arrow keys move, Escape goes back to the consensus page (static/js/app.js)."""
-    acc, round_ = _round_access(request, school_id, round_id)
+    acc, round_ = lookups.round_access(request, school_id, round_id)
     access.require(acc.can_view_answers(round_), _answers_hidden_reason(acc, round_))
     by_group = wants_role_groups(request)
     summary = with_previous(summarise(round_, include_individual=True, by_role_group=by_group), round_)
@@ -713,22 +687,21 @@ def present(request, school_id, round_id):
     return render(
         request,
         "assessments/present.html",
-        {
-            "acc": acc,
-            "school": acc.school,
-            "round": round_,
-            "summary": summary,
-            "a": accents[i],
-            "layer": round_.model.layer(accents[i].accent.layer_code),
-            "position": i + 1,
-            "count": len(codes),
-            "prev_code": codes[i - 1] if i > 0 else None,
-            "next_code": codes[i + 1] if i + 1 < len(codes) else None,
-            "by_group": by_group,
-            "consensus_url": consensus_url(
+        access.school_context(
+            acc,
+            round=round_,
+            summary=summary,
+            a=accents[i],
+            layer=round_.model.layer(accents[i].accent.layer_code),
+            position=i + 1,
+            count=len(codes),
+            prev_code=codes[i - 1] if i > 0 else None,
+            next_code=codes[i + 1] if i + 1 < len(codes) else None,
+            by_group=by_group,
+            consensus_url=consensus_url(
                 acc.school.pk, round_.pk, accent_code=code, layer_code=accents[i].accent.layer_code, by_group=by_group
             ),
-        },
+        ),
     )
 
 
@@ -739,16 +712,6 @@ def result_summary(acc, round_):
 
 
 # Exports of a closed round: whoever sees the result page, as Word or Excel (the PDF: pages/round_result.py) ----
-
-
-def closed_round_access(request, school_id, round_id):
-    """Like the result page; a round that is not closed has no exports (404)."""
-    acc, round_ = _round_access(request, school_id, round_id)
-    if not round_.is_closed:
-        raise Http404
-    return acc, round_
-
-
 # The Word and Excel files (and the PDF) are made by the background worker and kept per version of the round's
 # content (core/generated.py, assessments/export_files.py): the file at once when it is made, else the page that
 # waits for it. The same access as the result page; a board viewer gets the file without individual answers.
