@@ -30,6 +30,7 @@ from actionplans.models import Action, ActionStatus, Goal
 from assessments.growth import round_date, round_date_expression, school_growth
 from assessments.models import ConsensusItem, Round, RoundStatus
 from core.fields import MAX_ID
+from organisations.access import board_school
 from organisations.models import Board, School
 from outcomes import results
 from outcomes.content import load_content
@@ -126,13 +127,6 @@ def board_of(request, board_id: int) -> Board:
 def school_of(board: Board, school_id: int | None) -> School | None:
     """The school of the ``school`` filter (None without one), or 404 for a school of another board or none."""
     return None if school_id is None else board_school(board, school_id)
-
-
-def board_school(board: Board, school_id: int) -> School:
-    school = School.objects.filter(board=board, pk=school_id).first()
-    if school is None:
-        raise Http404
-    return school
 
 
 def first_year(school_year: str | None) -> int | None:

@@ -389,9 +389,10 @@ def board_access(user, board_id, *needs: str) -> BoardAccess:
     return acc
 
 
-def board_school(acc: BoardAccess, school_id) -> School:
-    """A school of the board in ``acc``, or 404 (another board's school, or none)."""
-    return one_or_404(School.objects.filter(board=acc.board), school_id)
+def board_school(board: Board, school_id) -> School:
+    """A school of ``board`` (a BoardAccess's board, or the board of an API token: api/endpoints.py), or 404 (another
+    board's school, or none)."""
+    return one_or_404(School.objects.filter(board=board), school_id)
 
 
 def school_audit_events(access: SchoolAccess):

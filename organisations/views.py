@@ -254,7 +254,7 @@ def board_school_new(request, board_id):
 
 def board_school_edit(request, board_id, school_id):
     acc = access.board_access(request.user, board_id, "can_manage_board_schools")
-    school = access.board_school(acc, school_id)
+    school = access.board_school(acc.board, school_id)
     initial = {f: getattr(school, f) for f in services.SCHOOL_FIELDS}
     form = BoardSchoolForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -278,7 +278,7 @@ def board_school_edit(request, board_id, school_id):
 def board_school_invite(request, board_id, school_id):
     """Invite a school's first schoolleiding: the invitation and e-mail of the team page, role schoolleiding."""
     acc = access.board_access(request.user, board_id, "can_manage_board_schools")
-    school = access.board_school(acc, school_id)
+    school = access.board_school(acc.board, school_id)
     has_lead = Membership.objects.filter(school=school, is_schoolleiding=True).exists()
     form = SchoolleidingInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
