@@ -148,9 +148,11 @@ def do_record_login_failure(*, method: str, email: str, client: str) -> None:
 
 @transaction.atomic
 def do_log_in(*, request, user, method: str) -> None:
-    """Log the user in on this request ("password" or "code") and audit it."""
+    """Log the user in on this request ("password" or "code") and audit it. A login that a waiting school account
+    let through and whose link was refused is undone at once (accounts/sso.py): then nobody is logged in."""
     login(request, user, backend=BACKEND)  # starts the session clock (start_session_clock, on user_logged_in)
-    record_login(user=user, method=method)
+    if request.user.is_authenticated:
+        record_login(user=user, method=method)
 
 
 def record_login(*, user, method: str) -> None:

@@ -5,19 +5,36 @@ expiry); what happens with the identity it returns is decided here, and the logi
 audit row and second step as the password and e-mail code logins). allauth's own account pages are not used.
 
 The rules (``resolve``):
-- A person is their (provider id, ``sub``); the provider id stands for one issuer (accounts/sso_settings.py) and the
-  ID token's ``iss`` must be that issuer. An e-mail claim alone never logs anyone in.
+- A person is their (issuer, ``sub``): the provider id stands for one issuer (accounts/sso_settings.py), the ID
+  token's ``iss`` must be that issuer, and a linked identity keeps the issuer it was linked with (``extra_data["iss"]``,
+  kept when allauth overwrites the claims, ``keep_linked_issuer``); a link made under another issuer is refused
+  (``wrong_issuer``). An e-mail claim alone never logs anyone in.
 - An identity already linked logs in its user. When someone else is logged in on this browser, it is refused.
 - A first login links the identity to the account with the same address (case-insensitive), or accepts the open
   invitations for that address (organisations registers the handler), only when the provider vouches for the
   address (``email_verified`` true). A verified address without account or invitation: no account is made.
 - Otherwise the identity waits in the session (``PENDING``, 30 minutes) and the page explains: log in once with the
   e-mail code, the password or the invitation link; that login links it (``link_pending_on_login``, on Django's
-  user_logged_in).
+  user_logged_in; for someone with an authenticator app only after the app's code), but only to the account with
+  the same address (case-insensitive, the provider's address even though it did not vouch for it). A waiting
+  identity with another address, or none, is not linked (``mismatch``; the login itself stands): on a shared
+  computer someone else's waiting school account must never end up on the next person's account. An address that
+  differs is linked by logging in first and then pressing the provider's button (next rule).
 - Someone already logged in who starts a login with a provider links that identity to their own account.
 
 Which logins a person's school allows (a school or board may require single sign-on and switch off the e-mail
-code) is decided in organisations (it registers ``register_login_policy``); platform admins are exempt.
+code) is decided in organisations (it registers ``register_login_policy``); platform admins are exempt. Where single
+sign-on is required, the password (and, with the code switched off, the e-mail code) is refused, with one exception,
+the first link: a waiting identity lifts the requirement for one login of ``user`` only when it can rightly become
+their school account (``lift_refusal``):
+- the user has no school account linked yet, of any provider (a linked one logs in by itself; for them a password or
+  a switched-off code is never enough, whatever waits in the session);
+- the waiting identity's address equals the user's (case-insensitive; unverified is enough here: the password or
+  code proves the account, the address ties the identity to it);
+- it is not linked to someone else (nor under another issuer).
+Such a login stands only if the link is made: a refused link (``mismatch``, ``other_identity``, ``linked_elsewhere``,
+the identity ``expired`` in the meantime) logs the person out again with a Dutch message (``LIFTED``; for someone
+with an authenticator app after the app's code, the second step's views). Every refusal is audited.
 """
 
 from __future__ import annotations
@@ -35,7 +52,7 @@ from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base.constants import AuthError
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
@@ -54,6 +71,8 @@ PENDING = "sso_pending"  # the identity that waits for a login of ours to be lin
 PENDING_SECONDS = 30 * 60
 SESSION_PROVIDER = "sso_provider"  # the provider id of this session's login, for the logout offer
 LOGOUT_OFFER = "sso_logout_offer"  # after the logout: {"name", "url"} of the provider's own logout
+LIFTED = "sso_lifted"  # the user pk whose requirement a waiting identity lifted: that login stands only with the link
+LIFT_ATTR = "_sso_lift"  # on the request, from the check to the login: (user pk, the waiting identity's session data)
 DISCOVERY_CACHE_SECONDS = 3600
 
 
@@ -184,10 +203,46 @@ class Decision:
     user: object = None
 
 
+def stored_issuer(extra_data) -> str:
+    """The issuer a linked identity was linked with: ``extra_data["iss"]`` (or, for a row allauth overwrote with the
+    claims before ``keep_linked_issuer`` existed, the ID token's ``iss`` in them); "" when unknown."""
+    data = extra_data if isinstance(extra_data, dict) else {}
+    token = data.get("id_token") if isinstance(data.get("id_token"), dict) else {}
+    return normalise_issuer(str(data.get("iss") or token.get("iss") or ""))
+
+
 def linked_user(identity: Identity):
+    """The user this (issuer, sub) is linked to, or None; SSORefused("wrong_issuer") when the provider id's ``sub`` is
+    linked under another issuer (the provider's issuer was changed: the same ``sub`` may be someone else)."""
     account = SocialAccount.objects.filter(provider=identity.provider_id, uid=identity.uid).select_related("user")
     found = account.first()
-    return found.user if found is not None else None
+    if found is None:
+        return None
+    if stored_issuer(found.extra_data) != identity.issuer:
+        raise SSORefused("wrong_issuer", identity)
+    return found.user
+
+
+def keep_linked_issuer(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of SocialAccount: allauth's login (SocialLogin.lookup) overwrites a linked identity's extra_data with
+    the new login's claims before the adapter sees them; the issuer it was linked with stays beside them, so
+    ``linked_user`` compares the stored issuer and not the one that just arrived. The claims go again right after
+    (``do_sso_login`` keeps only issuer and sub; a refusal too, ``forget_claims``)."""
+    if raw or instance.pk is None:
+        return
+    data = instance.extra_data if isinstance(instance.extra_data, dict) else {}
+    if "iss" in data:
+        return
+    stored = SocialAccount.objects.filter(pk=instance.pk).values_list("extra_data", flat=True).first()
+    instance.extra_data = {**data, "iss": stored_issuer(stored)}
+
+
+def forget_claims(account) -> None:
+    """After a refused login with a linked identity: keep only the stored issuer and sub, as a login does."""
+    if account is not None and account.pk is not None:
+        SocialAccount.objects.filter(pk=account.pk).update(
+            extra_data={"iss": stored_issuer(account.extra_data), "sub": account.uid}
+        )
 
 
 def has_linked_identity(user) -> bool:
@@ -385,29 +440,78 @@ def link_pending_on_login(sender, request=None, user=None, **kwargs) -> None:
     """Django's user_logged_in: a login of ours (password, e-mail code, invitation) in the session that holds a
     waiting identity links it to the person who just proved their account: at once when that login is the whole
     proof, after the second step (link_pending, from the second step's views) for someone with an authenticator
-    app or who must set one up. A first factor alone never makes a link."""
-    if getattr(request, "session", None) is None or user is None:
+    app or who must set one up. A first factor alone never makes a link.
+
+    A login the waiting identity let through (``LIFT_ATTR``, set by the checks below) is marked ``LIFTED`` in the
+    session, with that identity put back (a login that replaces another person's session empties it): it stands only
+    if the link is made."""
+    session = getattr(request, "session", None)
+    if session is None or user is None:
         return
+    session.pop(LIFTED, None)  # every login starts without it
+    lift = getattr(request, LIFT_ATTR, None)
+    if lift is not None:
+        delattr(request, LIFT_ATTR)
+        if lift[0] == user.pk:
+            session[PENDING] = lift[1]
+            session[LIFTED] = user.pk
     if twofactor.has_second_factor(user) or twofactor.required_for(user):
         return  # the identity keeps waiting in the session (its 30 minutes) for the second step
     link_pending(request, user)
 
 
-def link_pending(request, user) -> None:
-    """Link the session's waiting identity, if any, to ``user``, who has just proved the account in full."""
-    identity = Identity.from_session(request.session.pop(PENDING, None))
-    if identity is None:
-        return
+def link_pending(request, user) -> bool:
+    """Link the session's waiting identity, if any, to ``user``, who has just proved the account in full; only when
+    its address is the user's (the module docstring). Returns False when this login was let through by that
+    identity (``LIFTED``) and the link is refused: the person is logged out again (audited, a Dutch message)."""
+    lifted = request.session.pop(LIFTED, None) == user.pk
+    data = request.session.pop(PENDING, None)
+    identity = Identity.from_session(data)
     try:
+        if identity is None:
+            if not lifted:
+                return True
+            provider_id = str(data.get("provider") or "") if isinstance(data, dict) else ""
+            raise SSORefused("expired", provider_id=provider_id)
+        if not identity.email or identity.email != (user.email or "").strip().lower():
+            raise SSORefused("mismatch", identity)
+        if lifted and has_linked_identity(user):
+            raise SSORefused("other_identity", identity)  # linked meanwhile: the requirement holds again
         do_link_identity(user=user, identity=identity, acting_user=user)
     except SSORefused as refusal:
         record_refusal(refusal)
+        if lifted:
+            _undo_lifted_login(request, user, refusal)
+            return False
         messages.error(request, refusal_message(refusal), fail_silently=True)
-        return
+        return True
     messages.success(
         request,
         _("Je account bij %(provider)s is gekoppeld. Voortaan kun je daarmee inloggen.")
         % {"provider": identity.provider_name},
+        fail_silently=True,
+    )
+    return True
+
+
+def _undo_lifted_login(request, user, refusal: SSORefused) -> None:
+    """The login a waiting identity let through, whose link was refused: logged out again, audited, a Dutch page."""
+    record(
+        action="account.login_refused",
+        acting_user=None,
+        target=user,
+        data={"method": "sso_link", "pending": refusal.reason},
+    )
+    logout(request)
+    name = provider_name(refusal.provider_id) if refusal.provider_id else _("de inlogdienst")
+    messages.error(
+        request,
+        _(
+            "Je account bij %(provider)s kon niet aan dit Groeiwijzer-account worden gekoppeld. Je school vraagt om "
+            "in te loggen met je schoolaccount, dus je bent ook niet ingelogd. Log in met het schoolaccount dat bij "
+            "dit Groeiwijzer-account hoort, of vraag je schoolleiding om hulp."
+        )
+        % {"provider": name},
         fail_silently=True,
     )
 
@@ -420,12 +524,48 @@ def pending_identity(request) -> Identity | None:
 # What our own login pages allow ------------------------------------------------------------------------------------
 
 
+def lift_refusal(user, identity: Identity | None) -> str:
+    """Why the waiting identity may not lift the single sign-on requirement for ``user`` (the module docstring):
+    "none" (nothing waits), "already_linked", "mismatch", "linked_elsewhere", "wrong_issuer"; "" when it may."""
+    if identity is None:
+        return "none"
+    if has_linked_identity(user):
+        return "already_linked"
+    if not identity.email or identity.email != (user.email or "").strip().lower():
+        return "mismatch"
+    try:
+        other = linked_user(identity)
+    except SSORefused as refusal:
+        return refusal.reason
+    return "linked_elsewhere" if other is not None else ""
+
+
+def _lift(request, user) -> str:
+    """``lift_refusal`` for the session's waiting identity; when it may lift the requirement, the request remembers it
+    for the login that follows (``link_pending_on_login``)."""
+    reason = lift_refusal(user, pending_identity(request))
+    if not reason:
+        setattr(request, LIFT_ATTR, (user.pk, dict(request.session[PENDING])))
+    return reason
+
+
+def _record_login_refused(user, method: str, reason: str) -> None:
+    data = {"method": method}
+    if reason != "none":
+        data["pending"] = reason  # an identity waited but could not lift the requirement
+    record(action="account.login_refused", acting_user=None, target=user, data=data)
+
+
 def password_login_refusal(request, user) -> str | None:
     """The message when the person's school requires single sign-on (no password), else None. A waiting identity
-    (the person just logged in with their school account) lets any login of ours link it."""
-    if pending_identity(request) is not None or not login_policy(user).sso_required:
+    that may become their first school account lets the password through, for a login that stands only with the
+    link (the module docstring)."""
+    if not login_policy(user).sso_required:
         return None
-    record(action="account.login_refused", acting_user=None, target=user, data={"method": "password"})
+    reason = _lift(request, user)
+    if not reason:
+        return None
+    _record_login_refused(user, "password", reason)
     if login_policy(user).code_allowed:
         return _(
             "Je school heeft ingesteld dat je inlogt met je schoolaccount, niet met een wachtwoord. Gebruik de knop "
@@ -438,13 +578,14 @@ def password_login_refusal(request, user) -> str | None:
 
 
 def code_login_refused(*, email: str, request) -> bool:
-    """True when the address belongs to someone whose school switched the e-mail code off (and no identity waits to
-    be linked): no code is sent, but a mail that says how to log in, so the page answers the same for every
-    address."""
-    if pending_identity(request) is not None:
-        return False
+    """True when the address belongs to someone whose school switched the e-mail code off (and no waiting identity
+    may lift that, ``lift_refusal``): no code is sent, but a mail that says how to log in, so the page answers the
+    same for every address. The code's own login is checked again (``code_login_refusal``)."""
     user = get_user_model().objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None or login_policy(user).code_allowed:
+        return False
+    reason = lift_refusal(user, pending_identity(request))
+    if not reason:
         return False
     from django.template.loader import render_to_string
 
@@ -455,8 +596,24 @@ def code_login_refused(*, email: str, request) -> bool:
         body = render_to_string("accounts/email/code_refused.txt", {"user": user, "providers": configured_apps()})
     with transaction.atomic():
         queue_mail(subject=subject, body=body, to=user.email)
-        record(action="account.login_refused", target=user, data={"method": "code"})
+        _record_login_refused(user, "code", reason)
     return True
+
+
+def code_login_refusal(request, user) -> str | None:
+    """At the login with a correct e-mail code: the message when the code is switched off for this person and no
+    waiting identity may lift that (it may have expired, or the setting changed, since the code was sent), else
+    None; a lifting identity is remembered for the login, which stands only with the link."""
+    if login_policy(user).code_allowed:
+        return None
+    reason = _lift(request, user)
+    if not reason:
+        return None
+    _record_login_refused(user, "code", reason)
+    return _(
+        "Je school heeft ingesteld dat je inlogt met je schoolaccount, niet met een code per e-mail. Gebruik de knop "
+        "van je schoolaccount bij 'Inloggen met je schoolaccount'."
+    )
 
 
 # Logging out at the provider too ------------------------------------------------------------------------------
@@ -523,6 +680,10 @@ def refusal_message(refusal: SSORefused) -> str:
         "other_identity": _(
             "Aan dit Groeiwijzer-account is al een ander account bij %(provider)s gekoppeld. Log in met dat "
             "account, of met een code per e-mail."
+        ),
+        "mismatch": _(
+            "Je account bij %(provider)s heeft een ander e-mailadres dan dit Groeiwijzer-account. Daarom is het niet "
+            "gekoppeld. Wil je het toch koppelen? Kies dan bij Mijn gegevens 'Koppelen met %(provider)s'."
         ),
         "inactive": _("Dit Groeiwijzer-account is uitgeschakeld. Vraag je schoolleiding om hulp."),
         "no_account": _(
@@ -640,6 +801,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             outcome, _user, path = do_sso_login(request=request, identity=identity)
         except SSORefused as refusal:
+            if sociallogin.is_existing:
+                forget_claims(sociallogin.account)  # allauth stored the claims of this refused login
             record_refusal(refusal)
             raise ImmediateHttpResponse(refused_response(request, refusal)) from None
         if outcome == "pending":

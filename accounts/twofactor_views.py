@@ -73,7 +73,8 @@ def verify_view(request):
             else:
                 request.session.cycle_key()  # a session that gained rights gets a new key (no fixation)
                 twofactor.mark_verified(request, user)
-                sso.link_pending(request, user)  # a school account waiting for this login (accounts/sso.py)
+                if not sso.link_pending(request, user):  # a school account waiting for this login (accounts/sso.py)
+                    return redirect("accounts:login")  # it let the login through and could not be linked
                 if used.type == twofactor.RECOVERY_TYPE:
                     left = twofactor.recovery_codes_left(user)
                     messages.warning(
@@ -115,7 +116,8 @@ def setup_view(request):
         else:
             request.session.cycle_key()
             twofactor.mark_verified(request, user)
-            sso.link_pending(request, user)
+            if not sso.link_pending(request, user):  # see verify_view
+                return redirect("accounts:login")
             return render(
                 request,
                 "accounts/twofactor/recovery_codes.html",

@@ -33,11 +33,19 @@ def _next_for_form(request) -> str:
     return safe_local_path(request.POST.get("next") or request.GET.get("next")) or ""
 
 
+def _login_again(request) -> str:
+    nxt = _next_for_form(request)
+    target = reverse("accounts:login")
+    return f"{target}?{urlencode({'next': nxt})}" if nxt else target
+
+
 @login_not_required
 def login_view(request):
     form = PasswordLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.do_log_in(request=request, user=form.user, method="password")
+        if not request.user.is_authenticated:  # the school account that let it through could not be linked
+            return redirect(_login_again(request))
         return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_for_form(request)})
 
@@ -85,7 +93,13 @@ def code_verify_view(request):
         if user is not None:
             for key in (SESSION_CODE_USER, SESSION_CODE_EMAIL):
                 request.session.pop(key, None)
+            refused = sso.code_login_refusal(request, user)  # the school switched the code off meanwhile
+            if refused:
+                messages.error(request, refused)
+                return redirect(_login_again(request))
             services.do_log_in(request=request, user=user, method="code")
+            if not request.user.is_authenticated:  # the school account that let it through could not be linked
+                return redirect(_login_again(request))
             return redirect(_next_url(request))
         form.add_error(
             "code",

@@ -19,12 +19,17 @@ from accounts.sso_settings import SSOConfigError, apps_from_env, form_action_ori
 from audit.models import AuditEvent
 from organisations.models import Invitation, Membership, Role, hash_token
 from tests.factories import PASSWORD
-from tests.sso_helpers import PROVIDER_ID, configure, link
+from tests.sso_helpers import PROVIDER_ID, configure
+from tests.sso_helpers import link as link_with_issuer
 from tests.twofactor_helpers import code_for, make_device, reset_throttle, signed
 
 ISSUER = "https://entree.test/openid"
 
 pytestmark = pytest.mark.django_db
+
+
+def link(user, uid: str, issuer: str = ISSUER, **kwargs) -> SocialAccount:
+    return link_with_issuer(user, uid, issuer=issuer, **kwargs)
 
 
 @pytest.fixture
@@ -333,7 +338,7 @@ def code_login(client, user):
 
 
 def test_the_email_code_links_the_waiting_identity(cast, entree, client):
-    wait_for_link(client, identity(email="iets@anders.test", email_verified=False))
+    wait_for_link(client, identity(email_verified=False))
     response = code_login(client, cast.teamlid)
     assert response.status_code == 302
     assert SocialAccount.objects.get(provider=PROVIDER_ID, uid="sub-123").user == cast.teamlid
@@ -389,7 +394,7 @@ def test_with_an_authenticator_app_the_link_waits_for_the_second_step(cast, entr
 
 def test_a_platform_admin_links_only_after_setting_up_the_app(cast, entree, client):
     admin = User.objects.create_user(email="beheer@platform.test", password=PASSWORD, name="Beheer", is_staff=True)
-    wait_for_link(client, identity(email_verified=False))
+    wait_for_link(client, identity(email=admin.email, email_verified=False))
     client.post(reverse("accounts:login"), {"email": admin.email, "password": PASSWORD})
     assert not SocialAccount.objects.exists()
     setup = client.get(reverse("accounts:twofactor"))
@@ -454,3 +459,269 @@ def test_mijn_gegevens_shows_and_unlinks_the_school_account(cast, entree, login)
 
 def test_mijn_gegevens_without_providers_says_nothing_about_them(cast, login):
     assert "schoolaccount" not in login(cast.teamlid).get(reverse("accounts:account")).content.decode()
+
+
+# The key is (issuer, sub) -----------------------------------------------------------------------------------------
+
+
+def test_a_sub_linked_under_another_issuer_is_refused(cast, entree):
+    link(cast.teamlid, "sub-123", issuer="https://oude-entree.test/openid")
+    with pytest.raises(sso.SSORefused) as refused:
+        sso.linked_user(identity())
+    assert refused.value.reason == "wrong_issuer"
+    with pytest.raises(sso.SSORefused) as refused:
+        sso.resolve(identity(email=cast.teamlid.email))
+    assert refused.value.reason == "wrong_issuer"
+    with pytest.raises(sso.SSORefused):  # nor linked to someone else under the new issuer
+        sso.do_link_identity(user=cast.kartrekker, identity=identity(), acting_user=cast.kartrekker)
+    assert SocialAccount.objects.get(uid="sub-123").user == cast.teamlid
+
+
+def test_a_row_without_its_issuer_is_read_from_the_stored_id_token(cast, entree):
+    SocialAccount.objects.create(
+        user=cast.teamlid, provider=PROVIDER_ID, uid="sub-123", extra_data={"id_token": {"iss": ISSUER + "/"}}
+    )
+    assert sso.linked_user(identity()) == cast.teamlid
+    SocialAccount.objects.update(extra_data={"userinfo": {"sub": "sub-123"}})  # nothing says which issuer
+    with pytest.raises(sso.SSORefused):
+        sso.linked_user(identity())
+
+
+def test_allauth_overwriting_the_claims_keeps_the_linked_issuer(cast, entree):
+    """allauth's login stores the new login's claims on the linked row before our adapter sees them
+    (SocialLogin.lookup); the issuer it was linked with stays beside them (keep_linked_issuer)."""
+    account = link(cast.teamlid, "sub-123", issuer="https://oude-entree.test/openid")
+    account.extra_data = {"id_token": {"iss": ISSUER, "sub": "sub-123"}, "userinfo": {"sub": "sub-123"}}
+    account.save()
+    account.refresh_from_db()
+    assert account.extra_data["iss"] == "https://oude-entree.test/openid"
+    with pytest.raises(sso.SSORefused):
+        sso.linked_user(identity())
+    sso.forget_claims(account)  # what a refused login leaves
+    account.refresh_from_db()
+    assert account.extra_data == {"iss": "https://oude-entree.test/openid", "sub": "sub-123"}
+
+
+# A board requires it, the school switches the code off ------------------------------------------------------
+
+
+def test_board_requires_and_school_switches_the_code_off(cast, entree, client, django_capture_on_commit_callbacks):
+    from organisations.sso import login_policy_for
+
+    type(cast.board).objects.filter(pk=cast.board.pk).update(sso_required=True)
+    type(cast.school).objects.filter(pk=cast.school.pk).update(sso_required=False, sso_code_fallback=False)
+    assert login_policy_for(cast.teamlid) == sso.LoginPolicy(sso_required=True, code_allowed=False)
+    assert sso.login_policy(cast.teamlid) == sso.LoginPolicy(True, False)
+    # The sister school keeps its code: its members have (True, True).
+    assert login_policy_for(cast.trainer) == sso.LoginPolicy(True, False)  # the strictest of their two schools
+    horizon = Membership.objects.get(school=cast.sister_school, is_schoolleiding=True).user
+    assert login_policy_for(horizon) == sso.LoginPolicy(True, True)
+    # The login pages behave accordingly: no password, no code.
+    response = client.post(reverse("accounts:login"), {"email": cast.teamlid.email, "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    body = response.content.decode()
+    assert "niet met een wachtwoord" in body and "of log in met een code per e-mail" not in body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:code_request"), {"email": cast.teamlid.email})
+    assert not LoginCode.objects.filter(user=cast.teamlid).exists()
+    [message] = mail.outbox
+    assert "inlogt met je schoolaccount" in message.body
+    # The sister school's schoolleider is told the code is still there.
+    response = client.post(reverse("accounts:login"), {"email": horizon.email, "password": PASSWORD})
+    assert "of log in met een code per e-mail" in response.content.decode()
+
+
+# A waiting identity and the requirement (the audit's probe) ------------------------------------------------------
+
+ATTACKER = {"uid": "aanvaller-sub", "email": "aanvaller@elders.test", "email_verified": False, "name": "Mallory"}
+
+
+def password_login(client, user, **kwargs):
+    return client.post(reverse("accounts:login"), {"email": user.email, "password": PASSWORD}, **kwargs)
+
+
+@pytest.mark.parametrize("attacker_email", ["aanvaller@elders.test", "teamlid@regenboog.test"])
+def test_a_waiting_identity_never_lets_the_password_in_for_a_linked_member(cast, entree, client, attacker_email):
+    """Required, code off, the member has a school account: someone else's identity waiting in the session (even one
+    claiming the member's address) does not make the member's password enough."""
+    require_sso(cast.school, code=False)
+    link(cast.teamlid, "eigen-sub")
+    wait_for_link(client, identity(**{**ATTACKER, "email": attacker_email}))
+    response = password_login(client, cast.teamlid)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "niet met een wachtwoord" in response.content.decode()
+    assert not SocialAccount.objects.filter(uid="aanvaller-sub").exists()
+    assert list(SocialAccount.objects.values_list("user_id", "uid")) == [(cast.teamlid.pk, "eigen-sub")]
+    refused = AuditEvent.objects.get(action="account.login_refused")
+    assert refused.data == {"method": "password", "pending": "already_linked"}
+    assert not AuditEvent.objects.filter(action="account.logged_in").exists()
+
+
+def test_a_waiting_identity_of_another_address_lets_nobody_in_nor_links(
+    cast, entree, client, django_capture_on_commit_callbacks
+):
+    """Required, code off, the member has no school account yet: the attacker's identity with another address is
+    not linked and does not lift the requirement, for the password nor for the code."""
+    require_sso(cast.school, code=False)
+    wait_for_link(client, identity(**ATTACKER))
+    response = password_login(client, cast.teamlid)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:code_request"), {"email": cast.teamlid.email})
+    assert not LoginCode.objects.filter(user=cast.teamlid).exists()
+    assert "inlogt met je schoolaccount" in mail.outbox[0].body
+    assert not SocialAccount.objects.exists()
+    refused = AuditEvent.objects.filter(action="account.login_refused").values_list("data", flat=True)
+    assert sorted(refused, key=str) == [
+        {"method": "code", "pending": "mismatch"},
+        {"method": "password", "pending": "mismatch"},
+    ]
+
+
+def test_with_the_code_on_the_code_logs_in_and_the_attackers_identity_is_not_linked(cast, entree, client):
+    """The code fallback on: the code alone may log in (it proves the mailbox), the waiting identity is linked only
+    by its own rules: here refused (the member has another one), and the login stands."""
+    require_sso(cast.school, code=True)
+    link(cast.teamlid, "eigen-sub")
+    wait_for_link(client, identity(**{**ATTACKER, "email": cast.teamlid.email}))
+    assert password_login(client, cast.teamlid).status_code == 200  # the password still is not enough
+    assert "_auth_user_id" not in client.session
+    response = code_login(client, cast.teamlid)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert not SocialAccount.objects.filter(uid="aanvaller-sub").exists()
+    assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="other_identity").exists()
+    assert sso.PENDING not in client.session
+
+
+def test_the_members_own_waiting_identity_lets_the_password_link_and_log_in(cast, entree, client):
+    """The legitimate first link: required, code off, the provider sent the member's address unverified."""
+    require_sso(cast.school, code=False)
+    found = sso.identity_from_claims(
+        provider_id=PROVIDER_ID,
+        id_token={"iss": ISSUER, "sub": "eigen-sub", "email": "TeamLid@Regenboog.TEST", "email_verified": False},
+    )
+    assert not found.email_verified
+    wait_for_link(client, found)
+    response = password_login(client, cast.teamlid, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert "Je account bij Entree Federatie is gekoppeld" in response.content.decode()
+    assert SocialAccount.objects.get(uid="eigen-sub").user == cast.teamlid
+    assert sso.PENDING not in client.session and sso.LIFTED not in client.session
+    assert AuditEvent.objects.filter(action="account.logged_in", data__method="password").count() == 1
+    # From now on the requirement holds: the password alone is refused again.
+    client.post(reverse("accounts:logout"))
+    assert password_login(client, cast.teamlid).status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_a_refused_link_undoes_the_login_it_let_through(cast, entree, client):
+    """The link fails at the login itself (here: linked elsewhere by a parallel request in between): nobody stays
+    logged in, a Dutch message, audited."""
+    from unittest import mock
+
+    require_sso(cast.school, code=False)
+    wait_for_link(client, identity(email_verified=False))
+    with mock.patch.object(sso, "do_link_identity", side_effect=sso.SSORefused("linked_elsewhere", identity())):
+        response = password_login(client, cast.teamlid)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "kon niet aan dit Groeiwijzer-account worden gekoppeld" in page and "ook niet ingelogd" in page
+    assert not SocialAccount.objects.exists()
+    assert not AuditEvent.objects.filter(action="account.logged_in").exists()
+    refused = AuditEvent.objects.get(action="account.login_refused")
+    assert refused.data == {"method": "sso_link", "pending": "linked_elsewhere"}
+    assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="linked_elsewhere").exists()
+
+
+def test_a_code_sent_while_the_identity_waited_does_not_log_in_after_it_expired(cast, entree, client):
+    require_sso(cast.school, code=False)
+    wait_for_link(client, identity(email_verified=False))
+    client.post(reverse("accounts:code_request"), {"email": cast.teamlid.email})
+    assert LoginCode.objects.filter(user=cast.teamlid).exists()  # the waiting identity let the code be sent
+    session = client.session
+    session[sso.PENDING] = {**session[sso.PENDING], "at": int(time.time()) - sso.PENDING_SECONDS - 1}
+    session.save()
+    _login_code, code = LoginCode.issue(cast.teamlid)
+    response = client.post(reverse("accounts:code_verify"), {"code": code}, follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "niet met een code per e-mail" in response.content.decode()
+    assert not SocialAccount.objects.exists()
+    assert AuditEvent.objects.filter(action="account.login_refused", data__method="code").exists()
+
+
+def test_a_login_over_another_persons_session_still_needs_the_link(cast, entree, client):
+    """Logging in over someone else's session empties it (Django's login): the identity that lifted the requirement
+    is kept for the link all the same."""
+    require_sso(cast.school, code=False)
+    client.force_login(cast.outsider)
+    wait_for_link(client, identity(email_verified=False))
+    response = password_login(client, cast.teamlid)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert SocialAccount.objects.get(uid="sub-123").user == cast.teamlid
+
+
+def test_without_a_requirement_another_address_is_not_linked_but_the_login_stands(cast, entree, client):
+    """A shared computer: someone's school account waiting in the browser never ends up on the next person's
+    account; the next person's own login is not affected."""
+    wait_for_link(client, identity(**ATTACKER))
+    response = password_login(client, cast.teamlid, follow=True)
+    assert client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert "heeft een ander e-mailadres dan dit Groeiwijzer-account" in response.content.decode()
+    assert not SocialAccount.objects.exists() and sso.PENDING not in client.session
+    assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="mismatch").exists()
+
+
+def test_with_an_app_the_refused_link_undoes_the_login_after_the_code(cast, entree, client):
+    """Someone with an authenticator app: the password the waiting identity let through leads to the app's code; the
+    link (and so the login) is decided after it. Linked elsewhere in between: logged out after the code."""
+    require_sso(cast.school, code=False)
+    device = make_device(cast.teamlid)
+    wait_for_link(client, identity(email_verified=False))
+    response = password_login(client, cast.teamlid)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert client.session[sso.LIFTED] == cast.teamlid.pk and not SocialAccount.objects.exists()
+    link(cast.kartrekker, "sub-123")
+    response = client.post(reverse("accounts:twofactor_verify"), {"code": code_for(device)}, follow=True)
+    assert response.redirect_chain[0] == (reverse("accounts:login"), 302)
+    assert "_auth_user_id" not in client.session
+    assert "kon niet aan dit Groeiwijzer-account worden gekoppeld" in response.content.decode()
+    assert SocialAccount.objects.get(uid="sub-123").user == cast.kartrekker
+    refused = AuditEvent.objects.get(action="account.login_refused")
+    assert refused.data == {"method": "sso_link", "pending": "linked_elsewhere"}
+
+
+def test_with_an_app_an_identity_that_expires_before_the_code_undoes_the_login(cast, entree, client):
+    require_sso(cast.school, code=False)
+    device = make_device(cast.teamlid)
+    wait_for_link(client, identity(email_verified=False))
+    password_login(client, cast.teamlid)
+    session = client.session
+    session[sso.PENDING] = {**session[sso.PENDING], "at": int(time.time()) - sso.PENDING_SECONDS - 1}
+    session.save()
+    client.post(reverse("accounts:twofactor_verify"), {"code": code_for(device)})
+    assert "_auth_user_id" not in client.session and not SocialAccount.objects.exists()
+    assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="expired").exists()
+
+
+def test_with_an_app_a_linked_member_is_refused_before_the_code(cast, entree, client):
+    require_sso(cast.school, code=False)
+    make_device(cast.teamlid)
+    link(cast.teamlid, "eigen-sub")
+    wait_for_link(client, identity(**ATTACKER))
+    assert password_login(client, cast.teamlid).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_with_an_app_the_own_identity_links_after_the_code(cast, entree, client):
+    require_sso(cast.school, code=False)
+    device = make_device(cast.teamlid)
+    wait_for_link(client, identity(email_verified=False))
+    password_login(client, cast.teamlid)
+    response = client.post(reverse("accounts:twofactor_verify"), {"code": code_for(device)})
+    assert response.status_code == 302 and response["Location"] != reverse("accounts:login")
+    assert client.session["_auth_user_id"] == str(cast.teamlid.pk)
+    assert SocialAccount.objects.get(uid="sub-123").user == cast.teamlid
+    assert sso.LIFTED not in client.session

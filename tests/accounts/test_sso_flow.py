@@ -236,3 +236,60 @@ def test_linking_from_mijn_gegevens(client, cast, idp, login):
     client.post(reverse("accounts:logout"))
     assert sso_login(client, idp, "tina").status_code == 302
     assert logged_in_as(client) == cast.teamlid
+
+
+# The school requires it, the code switched off: a waiting identity and the password (the audit's probe) ----------
+
+
+def test_the_attackers_own_identity_does_not_let_the_members_password_in(client, cast, idp):
+    """The member has linked their school account; the attacker logs in at the provider as themselves (an address
+    the provider does not vouch for, so it waits in the attacker's session), then posts the member's password."""
+    from tests.factories import PASSWORD as MEMBER_PASSWORD
+
+    School.objects.filter(pk=cast.school.pk).update(sso_required=True, sso_code_fallback=False)
+    member_sub = idp.add_user("tina", PASSWORD, cast.teamlid.email)
+    link(cast.teamlid, member_sub, issuer=idp.issuer)
+    attacker_sub = idp.add_user("mallory", PASSWORD, "mallory@elders.test", email_verified=False)
+    assert sso_login(client, idp, "mallory").status_code == 200  # "Nog één keer anders inloggen"
+    assert sso.PENDING in client.session
+    response = client.post(reverse("accounts:login"), {"email": cast.teamlid.email, "password": MEMBER_PASSWORD})
+    assert response.status_code == 200 and logged_in_as(client) is None
+    assert "niet met een wachtwoord" in response.content.decode()
+    assert not SocialAccount.objects.filter(uid=attacker_sub).exists()
+    assert AuditEvent.objects.get(action="account.login_refused").data == {
+        "method": "password",
+        "pending": "already_linked",
+    }
+    # A member not linked yet: the attacker's identity (another address) neither lets in nor gets linked.
+    SocialAccount.objects.all().delete()
+    response = client.post(reverse("accounts:login"), {"email": cast.teamlid.email, "password": MEMBER_PASSWORD})
+    assert response.status_code == 200 and logged_in_as(client) is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_the_members_own_unverified_identity_and_password_link_once(client, cast, idp):
+    from tests.factories import PASSWORD as MEMBER_PASSWORD
+
+    School.objects.filter(pk=cast.school.pk).update(sso_required=True, sso_code_fallback=False)
+    sub = idp.add_user("tina", PASSWORD, "TeamLid@Regenboog.test", email_verified=False)
+    assert sso_login(client, idp, "tina").status_code == 200
+    response = client.post(reverse("accounts:login"), {"email": cast.teamlid.email, "password": MEMBER_PASSWORD})
+    assert response.status_code == 302 and logged_in_as(client) == cast.teamlid
+    assert SocialAccount.objects.get(provider=PROVIDER_ID, uid=sub).user == cast.teamlid
+    client.post(reverse("accounts:logout"))
+    assert sso_login(client, idp, "tina").status_code == 302  # from now on the school account alone
+    assert logged_in_as(client) == cast.teamlid
+
+
+def test_a_sub_linked_under_another_issuer_is_refused(client, cast, idp):
+    """The key is (issuer, sub): a link made when the provider id had another issuer does not log in, and the claims
+    allauth stored on the way are gone again."""
+    sub = idp.add_user("tina", PASSWORD, cast.teamlid.email)
+    link(cast.teamlid, sub, issuer="https://oude-inlogdienst.test/o")
+    response = sso_login(client, idp, "tina")
+    assert response.status_code == 400 and logged_in_as(client) is None
+    assert "Het antwoord kwam niet van de inlogdienst die voor Entree Federatie is ingesteld" in (
+        response.content.decode()
+    )
+    assert SocialAccount.objects.get(uid=sub).extra_data == {"iss": "https://oude-inlogdienst.test/o", "sub": sub}
+    assert AuditEvent.objects.filter(action="account.sso_refused", data__reason="wrong_issuer").exists()
