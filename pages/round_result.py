@@ -20,7 +20,7 @@ from assessments import services
 from assessments.export_files import PDF_TYPE, round_file_spec, round_version
 from assessments.growth import rounds_up_to, school_growth
 from assessments.models import Round
-from assessments.views import closed_round_access, result_summary
+from assessments.views import result_summary
 from core.generated import file_builder, respond
 from organisations import access
 
@@ -54,7 +54,7 @@ def result(request, school_id, round_id):
 
 def result_pdf(request, school_id, round_id):
     """The result page as a tagged PDF report (A4, the page's print stylesheet)."""
-    acc, round_ = closed_round_access(request, school_id, round_id)
+    acc, round_ = round_lookups.closed_round_access(request, school_id, round_id)
     today = timezone.localdate()
     spec = round_file_spec(
         acc,

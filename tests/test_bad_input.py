@@ -33,12 +33,6 @@ LONG = "x" * 10_000
 SCRIPT = '<script>alert("xss")</script><b>vet</b>'
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The cast has eight users; the production hasher would make every test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Helpers ---------------------------------------------------------------------------------------------------
 
 

@@ -18,11 +18,6 @@ CEILING = 15  # a sane upper bound for any page (today: 5 to 11 queries)
 WRITE_CEILING = 25  # a save: lock, check, write, audit, then render (today: 12 and 17)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def schools(db):
     return {6: build_school(6, name="De Kleine Brug"), 60: build_school(60, name="De Grote Brug")}
