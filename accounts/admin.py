@@ -58,7 +58,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     list_select_related = ["user"]
     fields = ["user", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
         return False

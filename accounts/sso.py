@@ -207,8 +207,9 @@ def stored_issuer(extra_data) -> str:
     """The issuer a linked identity was linked with: ``extra_data["iss"]`` (or, for a row allauth overwrote with the
     claims before ``keep_linked_issuer`` existed, the ID token's ``iss`` in them); "" when unknown."""
     data = extra_data if isinstance(extra_data, dict) else {}
-    token = data.get("id_token") if isinstance(data.get("id_token"), dict) else {}
-    return normalise_issuer(str(data.get("iss") or token.get("iss") or ""))
+    token = data.get("id_token")
+    token_issuer = token.get("iss") if isinstance(token, dict) else None
+    return normalise_issuer(str(data.get("iss") or token_issuer or ""))
 
 
 def linked_user(identity: Identity):

@@ -150,7 +150,11 @@ def year_days(start: int) -> tuple[datetime.date, datetime.date]:
 
 def year_moments(start: int) -> tuple[datetime.datetime, datetime.datetime]:
     """year_days as the moments they begin in the site's time zone (for a date-time such as a goal's created_at)."""
-    return tuple(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) for day in year_days(start))
+    first, next_first = year_days(start)
+    return (
+        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(next_first, datetime.time.min)),
+    )
 
 
 def paginate(items_or_queryset, page: int, page_size: int) -> dict:
