@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import (
     TOO_LONG,
     EditVersionMixin,
+    HandbookSelect,
     MemberField,
     PlainDateField,
     VersionField,
@@ -51,7 +52,7 @@ class GoalForm(EditVersionMixin, forms.Form):
     title = _title(_("Ontwikkeldoel"), _("Wat willen we bereiken? Schrijf het zo concreet mogelijk op."))
     term = forms.ChoiceField(label=_("Termijn"), choices=Term.choices, initial=Term.SHORT, widget=forms.RadioSelect)
     layer_code = forms.ChoiceField(label=_("Groeilaag"), choices=layer_choices)
-    accent_code = forms.ChoiceField(label=_("Accent"), choices=accent_choices, required=False)
+    accent_code = forms.ChoiceField(label=_("Accent"), choices=accent_choices, required=False, widget=HandbookSelect)
     monitoring = _text(
         _("Hoe monitoren we de ontwikkeling?"), help_text=_("Hoe meten we of we dichterbij komen, en wanneer?")
     )

@@ -160,6 +160,11 @@ class PlanOverview:
     today: date
 
     @property
+    def shows_handbook_text(self) -> bool:
+        """A goal on an accent: its name stays the handbook's Dutch (base.html's note)."""
+        return any(g.accent for g in (*self.short_goals, *self.long_goals))
+
+    @property
     def too_many_short_goals(self) -> bool:
         return len(self.short_goals) > SHORT_TERM_ADVICE
 

@@ -200,6 +200,8 @@ def from_round(request, school_id, round_id):
             carry_form=carry_form,
             existing_short=existing_short,
             short_term_advice=SHORT_TERM_ADVICE,
+            # the accents' names stay the handbook's Dutch (base.html's note)
+            shows_handbook_text=bool(form.rows) or any(g.accent for g in carry_form.candidates),
         ),
         status=form_status(request),
     )

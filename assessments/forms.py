@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import Textarea, reject_impossible_ids
+from core.fields import HandbookSelect, Textarea, reject_impossible_ids
 from organisations.models import Membership
 
 from .models import DONT_KNOW, MAX_TEXT
@@ -223,6 +223,7 @@ class PrioritiesForm(forms.Form):
                 label=_("Prioriteit %(rank)d") % {"rank": rank},
                 choices=choices,
                 required=False,
+                widget=HandbookSelect,
                 error_messages={"invalid_choice": _("Kies een accent uit de lijst.")},
             )
 

@@ -45,6 +45,22 @@ class Textarea(forms.Textarea):
         return mark_safe(f'<textarea name="{escape(name)}"{html_attrs}>\n{escape(value) if value else ""}</textarea>')  # noqa: S308
 
 
+class HandbookSelect(forms.Select):
+    """A choice list whose options are the handbook's own names (an accent, a kind of training session): Dutch in
+    every language, so each option is marked lang="nl"; the values in ``ours`` (the empty choice, "Andere sessie")
+    are our own text and follow the page's language."""
+
+    def __init__(self, attrs=None, choices=(), ours=("",)):
+        super().__init__(attrs, choices)
+        self.ours = frozenset(str(v) for v in ours)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) not in self.ours:
+            option["attrs"] = {"lang": "nl", **option["attrs"]}
+        return option
+
+
 def text_field(label, *, help_text="", required=False, max_length, rows=2):
     return forms.CharField(
         label=label,

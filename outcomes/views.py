@@ -190,7 +190,11 @@ def results_context(acc) -> dict:
                     keys = aspect["keys"].get(column["survey"].pk)
                     if keys:
                         rows.append(
-                            {"name": aspect["name"], "means": [calc.mean(g["figures"], keys) for g in column["groups"]]}
+                            {
+                                "name": aspect["name"],
+                                "own": aspect["own"],
+                                "means": [calc.mean(g["figures"], keys) for g in column["groups"]],
+                            }
                         )
             breakdowns.append({"column": column, "rows": rows})
     return _ctx(

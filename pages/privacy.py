@@ -454,6 +454,57 @@ def covered_relations() -> set[tuple[str, str]]:
     return {(p.model, f) for p in PARTS for f in p.user_fields} | SPECIAL_RELATIONS
 
 
+# The readable page's heading of each key of the export (the key itself stays, as code, beside it).
+SECTION_TITLES = {
+    ROUNDS_KEY: gettext_lazy("Rondes van het Ontwikkelmodel"),
+    "lidmaatschappen": gettext_lazy("Scholen en rollen"),
+    "besturen": gettext_lazy("Schoolbesturen"),
+    "uitnodigingen": gettext_lazy("Uitnodigingen"),
+    "inlogcodes": gettext_lazy("Inlogcodes"),
+    "agenda_abonnementen": gettext_lazy("Agenda-abonnementen"),
+    "tweede_factor": gettext_lazy("Tweede inlogstap"),
+    "tweede_factor_foute_codes": gettext_lazy("Foute codes bij de tweede inlogstap"),
+    "api_sleutels": gettext_lazy("API-sleutels"),
+    "schoolaccounts": gettext_lazy("Schoolaccounts"),
+    "e_mailadressen_inlogmodule": gettext_lazy("E-mailadressen voor inloggen met een schoolaccount"),
+    "rondes_georganiseerd": gettext_lazy("Rondes die je organiseerde"),
+    "consensus_bewerkt": gettext_lazy("Afspraken uit consensusgesprekken"),
+    "ontwikkeldoelen": gettext_lazy("Ontwikkeldoelen"),
+    "actiepunten": gettext_lazy("Actiepunten"),
+    "actiestappen": gettext_lazy("Stappen van actiepunten"),
+    "actie_updates": gettext_lazy("Updates bij actiepunten"),
+    "bijeenkomsten_werkgroep": gettext_lazy("Bijeenkomsten van de werkgroep"),
+    "wijzigingen_actieplan": gettext_lazy("Wijzigingen in het actieplan"),
+    "routes": gettext_lazy("Implementatieroutes"),
+    "routestappen": gettext_lazy("Stappen van de route"),
+    "trainingsplannen": gettext_lazy("Trainingsplannen"),
+    "trainingsgroepen": gettext_lazy("Trainingsgroepen"),
+    "trainingssessies": gettext_lazy("Trainingssessies"),
+    "aanwezigheid": gettext_lazy("Aanwezigheid bij de teamtraining"),
+    "bestuurstrainingen": gettext_lazy("Trainingen voor nieuwe medewerkers"),
+    "bestuurstraining_deelname": gettext_lazy("Deelname aan een training voor nieuwe medewerkers"),
+    "bestuurstraining_sessies": gettext_lazy("Sessies van een training voor nieuwe medewerkers"),
+    "bestuurstraining_aanwezigheid": gettext_lazy("Aanwezigheid bij een training voor nieuwe medewerkers"),
+    "onderwerpen_werkmoment": gettext_lazy("Onderwerpen voor een werkmoment"),
+    "checklist_rondes": gettext_lazy("Rondes van de checklist voor leidinggevenden"),
+    "checklist_eigen_uitspraken": gettext_lazy("Eigen uitspraken in de checklist"),
+    "checklist_antwoorden": gettext_lazy("Je antwoorden op de checklist"),
+    "checklist_opslagen": gettext_lazy("Opslagen van de checklist"),
+    "checklist_gesprek_bewerkt": gettext_lazy("Uitkomsten van het MT-gesprek"),
+    "opbrengsten_vragenlijsten": gettext_lazy("Vragenlijsten van Opbrengsten"),
+    "opbrengsten_eigen_vragen": gettext_lazy("Eigen vragen in de vragenlijst"),
+    "opbrengsten_deelname": gettext_lazy("Deelname aan de vragenlijst"),
+    "voorgesprekken": gettext_lazy("Voorgesprekken"),
+    "voorgesprek_aantekeningen": gettext_lazy("Aantekeningen bij voorgesprekken"),
+    "voorgesprek_afspraken": gettext_lazy("Afspraken uit voorgesprekken"),
+    "toestemming_onderzoek": gettext_lazy("Toestemming voor onderzoek"),
+    "emailvoorkeuren": gettext_lazy("E-mailvoorkeuren"),
+    "verstuurde_meldingen": gettext_lazy("Verstuurde e-mails"),
+    "logboek": gettext_lazy("Logboek"),
+    "beheerlogboek": gettext_lazy("Beheerlogboek"),
+}
+
+
 def key_descriptions() -> dict[str, str]:
     """The documented keys of the export (also shown on the readable page)."""
     keys = {
@@ -773,6 +824,7 @@ def readable_sections(data: dict) -> list[dict]:
     sections.append(
         {
             "key": ROUNDS_KEY,
+            "title": SECTION_TITLES[ROUNDS_KEY],
             "description": keys[ROUNDS_KEY],
             "rounds": [
                 {
@@ -793,6 +845,7 @@ def readable_sections(data: dict) -> list[dict]:
         sections.append(
             {
                 "key": key,
+                "title": SECTION_TITLES[key],
                 "description": keys[key],
                 "columns": columns,
                 "rows": [[_readable(row[c]) for c in columns] for row in rows],

@@ -7,7 +7,14 @@
 (c) used: the main pages, rendered in English for the cast, show no Dutch product text: no msgid whose English
     differs (longer than 12 characters, so no names or short words shared by both languages) appears in the page's
     text or labels, outside the handbook's own text (marked lang="nl", which stays Dutch by design), and pages with
-    that text say so once.
+    that text say so once;
+(d) translated at all: every page of the access matrix that answers 200 (GET, one caller each; and the pages before
+    logging in), rendered in Dutch and in English for the same person, shares no text node of three words or more
+    with one of them Dutch-only (DUTCH_WORDS), once the database's own texts (names, addresses, what people typed)
+    are taken out: such a text was written without {% translate %}, or is content from a data file shown without
+    lang="nl". Text marked lang="nl" is the handbook's (or the questionnaire's, the consent's) and stays Dutch; a
+    page with such text says so once (data-handbook-note), a page without does not. A probe template shows the rule
+    catches a hard-coded Dutch sentence.
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.i18n_helpers import EN_PO, ROOT, po
+from tests.intake_fixtures import build_intake
+from tests.leadership_fixtures import leadership_fixture  # noqa: F401  (fixture)
+from tests.test_access import WHO, all_cases, rolled_back
+from tests.training_fixtures import training  # noqa: F401  (fixture)
 
 MAKEMESSAGES = ["makemessages", "-l", "en", "--no-obsolete"] + [
     f"--ignore={d}" for d in (".venv", "static", "staticfiles", "tests")
@@ -273,3 +284,225 @@ def test_pages_with_the_handbooks_text_say_once_that_it_stays_dutch(cast, client
     assert "data-handbook-note" not in english_page(client, reverse("accounts:account"))
     type(cast.teamlid).objects.filter(pk=cast.teamlid.pk).update(language="nl")
     assert "data-handbook-note" not in client.get(reverse("ontwikkelmodel:model")).content.decode()
+
+
+# (d) ------------------------------------------------------------------------------------------------------------
+# Every page of the access matrix that answers 200, rendered in Dutch and in English for the same person: a text
+# that is the same in both and reads as Dutch was never translated (hard-coded without {% translate %}, or data shown
+# as product text without lang="nl").
+
+# Words of Dutch that English does not share (so not "in", "is", "of", "over", "door", "we", "die").
+_DUTCH = """de het een en van op te je jij jouw jullie u uw wij ze zij hij zijn niet met voor naar bij om aan als dat
+    dit deze er ook nog maar wat wie hoe waar wordt worden kan kunt kunnen moet moeten tot uit geen al alle
+    alleen staat staan heeft hebben hier daar na vanaf elke ieder welke wanneer omdat zodat dan nu meer wel zo
+    wil willen gaat gaan komt komen sinds tussen onder tegen zonder waarin waarmee hun hen ons onze mijn jou"""
+DUTCH_WORDS = frozenset(_DUTCH.split())
+NOT_HTML = re.compile(r"[_:](docx|xlsx|pdf|json|ics)$")  # downloads
+PAGE_CASES = [
+    c for c in all_cases() if c.method == "get" and not c.htmx and 200 in c.expect and not NOT_HTML.search(c.name)
+]
+
+
+class _TextNodes(HTMLParser):
+    """Each visible text node and label (aria-label, title, placeholder, alt, value of buttons) of a page, apart,
+    without anything inside an element marked lang="nl" (kept apart in ``dutch``: the handbook's own text), scripts,
+    styles, templates and the <title>."""
+
+    VOID = _PageText.VOID
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.nodes: list[str] = []
+        self.dutch: list[str] = []  # the text inside elements marked lang="nl"
+        self.skip: list[tuple[str, bool]] = []  # the open elements whose content is skipped, and whether lang="nl"
+
+    def _add(self, text, to=None):
+        text = " ".join((text or "").split())
+        if text:
+            (self.nodes if to is None else to).append(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs_d = dict(attrs)
+        # (<html lang="nl"> is the Dutch page itself, not the handbook's text in it)
+        marked = attrs_d.get("lang") == "nl" and tag != "html"
+        if not self.skip and not marked:
+            for name in ("aria-label", "title", "placeholder", "alt"):
+                self._add(attrs_d.get(name))
+            if tag == "input" and attrs_d.get("type") in {"submit", "button"}:
+                self._add(attrs_d.get("value"))
+        if tag in self.VOID:
+            return
+        hidden = tag in {"script", "style", "template", "title"}
+        if self.skip or marked or hidden:
+            self.skip.append((tag, not hidden and (marked or bool(self.skip and self.skip[-1][1]))))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.skip:  # pop back to the matching element (HTML may close implicitly)
+            if self.skip.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._add(data)
+        elif self.skip[-1][1]:
+            self._add(data, self.dutch)
+
+    @classmethod
+    def parse(cls, content: str) -> _TextNodes:
+        parser = cls()
+        parser.feed(content)
+        return parser
+
+    @classmethod
+    def of(cls, content: str) -> list[str]:
+        return cls.parse(content).nodes
+
+
+def data_texts() -> list[str]:
+    """Every text the database holds (names, e-mail addresses, titles and notes people typed, the cast's data): shown
+    as it was entered, in whatever language; longest first."""
+    from django.apps import apps
+    from django.db import models
+
+    texts: set[str] = set()
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField))]
+        if fields:
+            for row in model._default_manager.values_list(*fields):
+                texts.update(" ".join(str(v).split()) for v in row if v and len(str(v).strip()) > 2)
+    return sorted(texts, key=len, reverse=True)
+
+
+def looks_dutch(text: str, data: list[str] = ()) -> bool:
+    """Three words or more (of letters), one of them a Dutch word English does not share, once the database's own
+    texts are taken out."""
+    for value in data:
+        if value in text:
+            text = text.replace(value, " ")
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)]
+    return len(words) >= 3 and any(w in DUTCH_WORDS for w in words)
+
+
+def untranslated(dutch_page: str, english_page_: str, data: list[str] = ()) -> list[str]:
+    """The text nodes an English page shares with the Dutch one that read as Dutch."""
+    dutch = set(_TextNodes.of(dutch_page))
+    return [t for t in dict.fromkeys(_TextNodes.of(english_page_)) if t in dutch and looks_dutch(t, data)]
+
+
+def render_both(client: Client, user, url: str) -> tuple[str, str] | None:
+    """The page in Dutch and in English for ``user``; None for a download (a calendar, a file)."""
+    pages = []
+    for language in ("nl", "en"):
+        type(user).objects.filter(pk=user.pk).update(language=language)
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} ({language}): {response.status_code}"
+        if not response["Content-Type"].startswith("text/html"):
+            return None
+        content = response.content.decode()
+        assert f'<html lang="{language}"' in content, f"{url} ({language})"
+        pages.append(content)
+    return pages[0], pages[1]
+
+
+def test_the_rule_catches_a_hard_coded_dutch_sentence():
+    """A probe: a template with one sentence outside {% translate %}, rendered in both languages."""
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load i18n %}<html lang="{{ LANGUAGE_CODE }}"><body><main><h1>{% translate "Mijn gegevens" %}</h1>'
+        "<p>Hier staan al je persoonlijke instellingen bij elkaar</p>"
+        '<p lang="nl">Het handboek blijft <em>in het Nederlands</em> staan</p>'
+        "<p>Sara de Vries · sara@regenboog.test · 12-03-2026</p></main></body></html>"
+    )
+    rendered = {}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            rendered[language] = template.render({"LANGUAGE_CODE": language})
+    assert rendered["nl"] != rendered["en"]
+    people = ["Sara de Vries", "sara@regenboog.test"]  # the database's texts, as data_texts() gives them
+    assert untranslated(rendered["nl"], rendered["en"], people) == [
+        "Hier staan al je persoonlijke instellingen bij elkaar"
+    ]
+    # Without the database's texts a name reads as Dutch too; the text people typed is theirs, not product text.
+    assert "Sara de Vries · sara@regenboog.test · 12-03-2026" in untranslated(rendered["nl"], rendered["en"])
+    typed = [*people, "Hier staan al je persoonlijke instellingen bij elkaar"]
+    assert untranslated(rendered["nl"], rendered["en"], typed) == []
+
+
+def _group(case) -> str:
+    fixtures = ("plan", *case.fixtures) if case.name.startswith("actionplans:") else case.fixtures
+    return "+".join(fixtures) or "cast"
+
+
+GROUPS = sorted({_group(c) for c in PAGE_CASES})
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_page_in_english_shows_no_untranslated_dutch(group, cast, request):
+    """Each GET row of the access matrix that answers 200 (one test per set of fixtures it needs), for the first
+    caller it answers 200, in Dutch and then in English."""
+    cases = [c for c in PAGE_CASES if _group(c) == group]
+    for name in group.split("+"):
+        if name == "intake":
+            cast.intake = build_intake(cast)
+        elif name != "cast":
+            setattr(cast, name, request.getfixturevalue(name))
+    data = data_texts()
+    found: dict[str, list[str]] = {}
+    rendered: list[str] = []
+    downloads: set[str] = set()
+    for case in cases:
+        who = next(w for w, status in zip(WHO, case.expect, strict=True) if status == 200)
+        with rolled_back():
+            if case.setup:
+                case.setup(cast)
+            user = type(cast.user(who)).objects.get(pk=cast.user(who).pk)
+            client = Client()
+            client.force_login(user, backend="accounts.backends.EmailBackend")
+            url = reverse(case.name, kwargs=case.kwargs(cast))
+            both = render_both(client, user, url)
+        if both is None:
+            downloads.add(case.name)
+            continue
+        rendered.append(url)
+        shown = untranslated(*both, data)
+        if shown:
+            found[f"{case.id} ({who} {url})"] = shown
+        # The handbook's text kept in Dutch (lang="nl", apart from the language switch's "Nederlands"): the note once.
+        kept = [t for t in _TextNodes.parse(both[1]).dutch if t != "Nederlands"]
+        notes = both[1].count("data-handbook-note")
+        if notes != (1 if kept else 0):
+            found[f"{case.id} ({who} {url})"] = [f"{notes} handbook notes, Dutch text kept: {kept[:3]}"]
+    assert rendered, "no page rendered"
+    # the trainer's .ics and the school's export (a zip) are the only downloads NOT_HTML does not know by name
+    assert downloads <= {"organisations:trainer_calendar", "organisations:school_export"}, f"not HTML: {downloads}"
+    listed = "\n".join(f"{k}: {v}" for k, v in found.items())
+    assert not found, f"untranslated Dutch (or the handbook note missing) on English pages:\n{listed}"
+
+
+def test_the_public_pages_in_english_show_no_untranslated_dutch(cast):
+    """The pages before logging in (the language switch's cookie): login, the code by e-mail, an invitation."""
+    from tests.test_access import make_invitation
+
+    make_invitation(cast.school, token="uitnodiging-voor-de-test")
+    data = data_texts()
+    found = {}
+    for url in (
+        reverse("accounts:login"),
+        reverse("accounts:code_request"),
+        reverse("organisations:invitation", args=["uitnodiging-voor-de-test"]),
+    ):
+        pages = []
+        for language in ("nl", "en"):
+            client = Client()
+            client.cookies["django_language"] = language
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert f'<html lang="{language}"' in response.content.decode(), url
+            pages.append(response.content.decode())
+        shown = untranslated(*pages, data)
+        if shown:
+            found[url] = shown
+    assert not found, f"untranslated Dutch on English pages: {found}"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import TOO_LONG, EditVersionMixin, PlainDateField, VersionField, reject_impossible_ids
+from core.fields import TOO_LONG, EditVersionMixin, HandbookSelect, PlainDateField, VersionField, reject_impossible_ids
 
 from .content import load_content
 from .models import MAX_NAME, MAX_SCHOOL_YEAR, MAX_TOPIC, MIN_SCHOOL_YEAR, AttendanceStatus
@@ -101,6 +101,7 @@ class SessionFieldsForm(EditVersionMixin, forms.Form):
                 label=_("Soort sessie"),
                 choices=kind_choices,
                 initial=OTHER_KIND,
+                widget=HandbookSelect(ours=("", OTHER_KIND)),
                 error_messages={"invalid_choice": _("Kies een soort sessie uit de lijst.")},
             )
         group = forms.ModelChoiceField(

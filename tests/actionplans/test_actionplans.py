@@ -41,7 +41,7 @@ def test_priorities_become_goals_with_one_action(cast, plan, client):
     response = client.get(url("from_round", cast.school.pk, cast.closed_round.pk))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Prioriteit 1: 3B.1" in body and "Prioriteit 3: 2.1" in body
+    assert 'Prioriteit 1: <span lang="nl">3B.1' in body and 'Prioriteit 3: <span lang="nl">2.1' in body
     response = client.post(
         url("from_round", cast.school.pk, cast.closed_round.pk),
         {

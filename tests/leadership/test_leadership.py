@@ -285,7 +285,7 @@ def test_fill_autosave_and_plain_save(cast, leadership, login):
 def test_results_are_readable_without_colour_and_printable(cast, leadership, login):
     body = login(cast.schoolleider).get(reverse("leadership:results", args=[cast.school.pk, leadership.round.pk]))
     text = body.content.decode()
-    assert "<strong>4</strong> – Eens" in text
+    assert '<strong>4</strong> – <span lang="nl">Eens</span>' in text  # the scale's label stays the handbook's
     assert "Nog geen antwoord" in text
     assert "data-print" in text
 

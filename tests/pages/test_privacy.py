@@ -212,6 +212,21 @@ def test_download_is_audited_and_never_cached(cast, login):
     assert formats == ["json", "html"]
 
 
+def test_the_readable_page_heads_each_key_with_its_title_in_the_persons_language(cast, login):
+    """Each key of the export has a title of its own (issue 16): the page heads its section with it, in Dutch or in
+    English, and shows the key itself only as code beside the description."""
+    assert set(privacy.SECTION_TITLES) == {privacy.ROUNDS_KEY, *(p.key for p in privacy.PARTS)}
+    client = login(cast.teamlid)
+    heading = '<h2 class="utrecht-heading-2" id="h-voorgesprek_aantekeningen">'
+    body = client.get(reverse("accounts:my_data_page")).content.decode()
+    assert heading + "Aantekeningen bij voorgesprekken</h2>" in body
+    assert "<code>voorgesprek_aantekeningen</code>" in body
+    get_user_model().objects.filter(pk=cast.teamlid.pk).update(language="en")
+    body = client.get(reverse("accounts:my_data_page")).content.decode()
+    assert heading + "Notes on intake conversations</h2>" in body
+    assert ">voorgesprek_aantekeningen</h2>" not in body and "<code>voorgesprek_aantekeningen</code>" in body
+
+
 def test_account_page_links_to_the_downloads_and_erasure(cast, login):
     body = login(cast.teamlid).get(reverse("accounts:account")).content.decode()
     for name in ("accounts:my_data_json", "accounts:my_data_page", "accounts:erase"):
