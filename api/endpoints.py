@@ -29,6 +29,7 @@ from ninja.errors import HttpError
 from actionplans.models import Action, ActionStatus, Goal
 from assessments.growth import round_date, round_date_expression, school_growth
 from assessments.models import ConsensusItem, Round, RoundStatus
+from core.dates import school_year_label, school_year_of
 from core.fields import MAX_ID
 from organisations.access import board_school
 from organisations.models import Board, School
@@ -36,7 +37,7 @@ from outcomes import results
 from outcomes.content import load_content
 from outcomes.models import Survey
 from pages.board_overview import board_overview
-from training.overview import current_school_year, training_progress
+from training.overview import training_progress
 from trajectory.models import Trajectory
 from trajectory.overview import route_overview
 
@@ -139,12 +140,8 @@ def first_year(school_year: str | None) -> int | None:
     return start
 
 
-def year_label(start: int) -> str:
-    return f"{start}-{start + 1}"
-
-
 def year_days(start: int) -> tuple[datetime.date, datetime.date]:
-    """The first day of the school year and the first day of the next: 1 August (current_school_year's rule)."""
+    """The first day of the school year and the first day of the next: 1 August (core.dates.school_year_of's rule)."""
     return datetime.date(start, 8, 1), datetime.date(start + 1, 8, 1)
 
 
@@ -317,7 +314,7 @@ def round_out(r) -> dict:
         "id": r.pk,
         "school_id": r.school_id,
         "title": r.title,
-        "school_year": year_label(current_school_year(round_date(r))),
+        "school_year": school_year_label(school_year_of(round_date(r))),
         "meeting_date": r.meeting_date,
         "closed_at": r.closed_at,
     }
@@ -540,7 +537,7 @@ def outcomes(
     schools = list(School.objects.filter(board=board).order_by("name")) if found is None else [found]
     surveys = Survey.objects.filter(school__in=[x.pk for x in schools], status="closed").prefetch_related("tallies")
     if start is not None:
-        surveys = surveys.filter(school_year=year_label(start))
+        surveys = surveys.filter(school_year=school_year_label(start))
     by_school: dict = {}
     tallies: dict = {}
     for survey in surveys:

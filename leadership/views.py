@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import save_order
+from core.dates import school_year_of
 from core.editing import edit
 from core.errors import ServiceError
 from ontwikkelmodel.content import load_file
@@ -44,7 +45,8 @@ def _render_overview(request, acc, round_form=None, status=200):
     rounds = list(acc.school.leadership_rounds.order_by("-created_at", "-id"))
     current = rounds[0] if rounds else None
     progress = _progress(acc, current) if current and acc.can_fill_leadership_checklist else None
-    default_title = _("Schooljaar %(a)d-%(b)d") % _school_year(timezone.localdate())
+    start = school_year_of(timezone.localdate())
+    default_title = _("Schooljaar %(a)d-%(b)d") % {"a": start, "b": start + 1}
     return render(
         request,
         "leadership/overview.html",
@@ -58,11 +60,6 @@ def _render_overview(request, acc, round_form=None, status=200):
         ),
         status=status,
     )
-
-
-def _school_year(today):
-    start = today.year if today.month >= 8 else today.year - 1
-    return {"a": start, "b": start + 1}
 
 
 def overview(request, school_id):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import record
+from core import dates
 from core.errors import ServiceError
 from organisations import rolegroups
 from organisations.models import Membership
@@ -46,8 +47,8 @@ NULMETING_WEEKS_BEFORE = 2  # the proposed date of the nulmeting: two weeks befo
 
 
 def school_year_of(day: date) -> str:
-    start = day.year if day.month >= 8 else day.year - 1
-    return f"{start}-{start + 1}"
+    """The school year a day falls in, as a survey stores it ("2026-2027")."""
+    return dates.school_year_label(dates.school_year_of(day))
 
 
 def proposed_nulmeting_date(school) -> date | None:

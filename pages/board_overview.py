@@ -25,10 +25,11 @@ from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meetin
 from actionplans.overview import meeting_is_overdue
 from assessments.growth import growth_counts_sql
 from assessments.models import Round, RoundStatus
+from core.dates import school_year_of
 from core.fasturls import url_function
 from core.prepared import PreparedQuery, PreparedSQL, instances, sql_of
 from organisations.models import EducationType, School
-from training.overview import TrainingProgress, current_school_year, progress_from, progress_sql
+from training.overview import TrainingProgress, progress_from, progress_sql
 from trajectory.content import Phase, load_route
 from trajectory.models import Step, StepStatus, Trajectory
 
@@ -169,7 +170,7 @@ def board_overview(board, *, today: datetime.date | None = None) -> list[SchoolR
     for g in GROWTH.rows(board=board.pk):
         row = rows[g["school_id"]]
         row.grown, row.lowered, row.same = g["grown"], g["lowered"], g["same"]
-    training = progress_from(TRAINING.rows(board=board.pk, year=current_school_year(today), today=today))
+    training = progress_from(TRAINING.rows(board=board.pk, year=school_year_of(today), today=today))
     for school_id, progress in training.items():
         rows[school_id].training = progress
     return list(rows.values())

@@ -35,7 +35,7 @@ from accounts.models import User
 from actionplans.content import load_suggestions
 from actionplans.models import Action, ActionStatus, ActionStep, ActionUpdate, Goal, Meeting, PlanChange, Term
 from assessments.models import DONT_KNOW, Answer, ConsensusItem, Participant, Priority, Round, RoundStatus
-from core.dates import add_months
+from core.dates import add_months, school_year_of
 from intake.content import load_agenda
 from intake.models import Agreement, Conversation, ConversationDate, Decision, Kind, Note
 from ontwikkelmodel.models import ModelVersion
@@ -242,10 +242,6 @@ def dutch_date(day: datetime.date) -> str:
 def dots(n: int) -> str:
     """12.345.678: a number as Dutch readers group it."""
     return f"{n:,}".replace(",", ".")
-
-
-def school_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 8 else day.year - 1
 
 
 # Writing rows in bulk ----------------------------------------------------------------------------------------------

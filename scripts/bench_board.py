@@ -42,16 +42,16 @@ def build_board(n_schools: int):
     from accounts.models import User
     from actionplans.models import Action, ActionStatus, Goal, Meeting, Term
     from assessments.models import RoundStatus
+    from core.dates import school_year_of
     from ontwikkelmodel.models import ModelVersion
     from organisations.models import Board, BoardMember, EducationType, Membership, School
     from tests.bulk import build_round
     from training import services as training_services
     from training.models import Attendance, AttendanceStatus, TrainingSession
-    from training.overview import current_school_year
     from trajectory import services as route_services
 
     today = timezone.localdate()
-    year = current_school_year(today)
+    year = school_year_of(today)
     version = ModelVersion.current()
     board = Board.objects.create(name=f"Bestuur met {n_schools} scholen")
     member = User.objects.create(email=f"bestuur{board.pk}@bench.test", name="Bea Bestuur")

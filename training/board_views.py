@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import school_year_of
 from core.editing import edit, form_status, post_data
 from core.errors import ServiceError
 from organisations import access
@@ -30,11 +31,6 @@ NEED = "can_manage_board_training"
 
 def _ctx(acc, **extra):
     return {"board": acc.board, "content": load_content(), **extra}
-
-
-def _school_year_now() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 8 else today.year - 1
 
 
 def trainings(request, board_id):
@@ -54,7 +50,7 @@ def training_new(request, board_id):
         post_data(request),
         board=acc.board,
         new=True,
-        initial={"title": _("Training nieuwe medewerkers"), "school_year": _school_year_now()},
+        initial={"title": _("Training nieuwe medewerkers"), "school_year": school_year_of(timezone.localdate())},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

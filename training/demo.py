@@ -5,11 +5,11 @@ import datetime
 
 from django.utils import timezone
 
+from core.dates import school_year_of
 from organisations.models import Membership
 
 from . import board_services, services
 from .models import AttendanceStatus, TrainingPlan
-from .overview import current_school_year
 
 # The board's new staff meet on the Wednesday after a werkmoment of the team training (module 1 in October, module 2
 # in December before the holiday, modules 3 and 4 in February), as long as the team's own session of that module.
@@ -27,7 +27,7 @@ def newcomer_joined(plan) -> datetime.datetime:
 def create_demo_training(school, users: dict, *, lead) -> datetime.date:
     """The plan for this school year; returns the date of module 1 (the start of the team training)."""
     today = timezone.localdate()
-    year = current_school_year(today)
+    year = school_year_of(today)
     plan = services.do_create_plan(school=school, school_year=year, acting_user=lead)
     # The team was there before the training started; one colleague joined later (a new staff member).
     Membership.objects.filter(school=school).update(joined_at=timezone.make_aware(datetime.datetime(year, 6, 1)))
@@ -60,7 +60,7 @@ def create_demo_board_training(*, board, plan_school, schools, newcomers, traine
     group dated from ``plan_school``'s team training plan (BOARD_SESSIONS), given by ``trainer``; the sessions held by
     today have their attendance registered, everyone present, so it counts at their own school."""
     today = timezone.localdate()
-    plan = TrainingPlan.objects.get(school=plan_school, school_year=current_school_year(today))
+    plan = TrainingPlan.objects.get(school=plan_school, school_year=school_year_of(today))
     memberships = list(Membership.objects.filter(school__in=schools, user__in=newcomers))
     assert len(memberships) == len(newcomers), "each newcomer works at one of the schools"
     Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(joined_at=newcomer_joined(plan))

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import school_year_label
 from core.models import Versioned
 
 MIN_SCHOOL_YEAR, MAX_SCHOOL_YEAR = 2000, 2099
@@ -45,7 +46,7 @@ class TrainingPlan(models.Model):
 
     @property
     def school_year_label(self) -> str:
-        return f"{self.school_year}-{self.school_year + 1}"
+        return school_year_label(self.school_year)
 
 
 class TrainingGroup(Versioned, models.Model):
@@ -195,7 +196,7 @@ class BoardTraining(Versioned, models.Model):
 
     @property
     def school_year_label(self) -> str:
-        return f"{self.school_year}-{self.school_year + 1}"
+        return school_year_label(self.school_year)
 
 
 class BoardTrainingGroup(models.Model):

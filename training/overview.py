@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.dates import school_year_of
 from core.prepared import sql_of
 from organisations.models import Membership
 
@@ -153,10 +154,6 @@ class TrainingProgress:
     team: int
     still_to_train: int
     begun: bool  # a training session of the plan has been held
-
-
-def current_school_year(today: datetime.date) -> int:
-    return today.year if today.month >= 8 else today.year - 1
 
 
 def _counted_plans(schools, school_year):
@@ -327,7 +324,7 @@ def training_progress(
     today = today or timezone.localdate()
     if not isinstance(schools, QuerySet):
         schools = School.objects.filter(pk__in=list(schools))
-    year = current_school_year(today) if school_year is None else school_year
+    year = school_year_of(today) if school_year is None else school_year
     sql, params = progress_sql(schools.values("pk"), today=today, school_year=year)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.dates import school_year_of
 from core.editing import edit, form_status, post_data
 from core.errors import ServiceError
 from organisations import access
@@ -33,11 +34,6 @@ def _ctx(acc, **extra):
     return access.school_context(acc, content=load_content(), **extra)
 
 
-def _school_year_now() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 8 else today.year - 1
-
-
 def overview(request, school_id):
     acc = access.school_access(request, school_id, "can_view_training")
     plans = list(TrainingPlan.objects.filter(school=acc.school).order_by("-school_year"))
@@ -51,7 +47,7 @@ def overview(request, school_id):
 def plan_new(request, school_id):
     acc = access.school_access(request, school_id, "can_view_training", "can_manage_training")
     taken = set(TrainingPlan.objects.filter(school=acc.school).values_list("school_year", flat=True))
-    year = _school_year_now()
+    year = school_year_of(timezone.localdate())
     while year in taken:
         year += 1
     form = PlanForm(post_data(request), initial={"school_year": year, "combine_34": True})

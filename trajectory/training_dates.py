@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 
 from audit.models import record
+from core.dates import school_year_of
 from training.models import TrainingPlan, TrainingSession
 
 from .models import Step, Trajectory
@@ -35,11 +36,6 @@ LINKED_STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ontwikkelmodel-invullen": ((), ("ontwikkelmodel",)),
     "plan-presenteren": ((), ("presentatie",)),
 }
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The school year (its first calendar year) a day falls in: from August on, the next one has begun."""
-    return day.year if day.month >= 8 else day.year - 1
 
 
 def training_plan_for(trajectory: Trajectory) -> TrainingPlan | None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from actionplans.models import Action, Goal
 from assessments.models import ConsensusItem, Round
+from core.dates import school_year_of
 from tests.factories import make_action, make_goal
 from training import services as training_services
-from training.overview import current_school_year
 
 from .helpers import call, tokens  # noqa: F401  (fixture)
 
@@ -141,7 +141,7 @@ def test_actions_by_their_due_date_else_the_school_year_they_were_added(cast, to
 
 
 def test_training_by_the_plans_school_year(cast, tokens):  # noqa: F811
-    year = current_school_year(timezone.localdate())
+    year = school_year_of(timezone.localdate())
     k = cast.kartrekker
     for school, plan_year in ((cast.school, year - 1), (cast.school, year + 1), (cast.sister_school, year - 1)):
         training_services.do_create_plan(school=school, school_year=plan_year, acting_user=k)

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from api.tokens import do_create_api_token
 from assessments.models import Round, RoundStatus
+from core.dates import school_year_of
 from organisations.models import School
 from tests.pages.test_board_scale import build_random_board
-from training.overview import current_school_year
 
 from .helpers import call
 
@@ -56,7 +56,7 @@ def test_queries_do_not_grow_with_the_schools(db):
         round_ = Round.objects.filter(school__board=board, status=RoundStatus.CLOSED).order_by("id").first()
         school = School.objects.get(pk=round_.school_id)
         per_endpoint = {}
-        for name, url in requests_for(board, school, round_, current_school_year(today)).items():
+        for name, url in requests_for(board, school, round_, school_year_of(today)).items():
             with CaptureQueriesContext(connection) as queries:
                 response = call(url, token)
             assert response.status_code == 200, (name, response.content[:300])

@@ -24,6 +24,7 @@ from actionplans.models import OPEN_STATUSES, Action, ActionStatus, Goal, Meetin
 from actionplans.overview import meeting_is_overdue
 from assessments.growth import closed_rounds
 from assessments.models import ConsensusItem, Participant, Round, RoundStatus
+from core.dates import school_year_of
 from ontwikkelmodel.models import ModelVersion
 from organisations.models import Board, BoardMember, EducationType, Membership, School
 from pages.board_overview import board_overview
@@ -39,7 +40,7 @@ from training.models import (
     TrainingPlan,
     TrainingSession,
 )
-from training.overview import build_overview, current_school_year
+from training.overview import build_overview
 from trajectory import services as route_services
 from trajectory.models import Step, StepStatus, Trajectory
 from trajectory.overview import route_overview
@@ -53,7 +54,7 @@ def build_random_board(rng: random.Random, n_schools: int, today: datetime.date)
     BoardMember.objects.create(board=board, user=viewer)
     version = ModelVersion.current()
     codes = version.model.accent_codes
-    year = current_school_year(today)
+    year = school_year_of(today)
     board_training = BoardTraining.objects.create(
         board=board, title="Nieuwe collega's", school_year=year - 1, content_version="x"
     )
@@ -206,7 +207,7 @@ def expected_row(school, today):
         r.pk for r in Round.objects.filter(school=school, status=RoundStatus.CLOSED).order_by("-closed_at", "-id")
     ]
     plan = (
-        TrainingPlan.objects.filter(school=school, school_year__lte=current_school_year(today))
+        TrainingPlan.objects.filter(school=school, school_year__lte=school_year_of(today))
         .order_by("-school_year")
         .first()
     )
